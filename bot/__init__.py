@@ -1,0 +1,1 @@
+"""Answering questions about postings (independent of Slack), and the Slack app."""

