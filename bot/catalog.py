@@ -1,0 +1,231 @@
+"""The in-memory catalog the bot answers from: postings, typed fact arrays, chunk vectors, keyword index."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+import bm25s
+import numpy as np
+
+from bot.places import city_of, state_of
+from bot.question import normalise_token, tokenize
+from index.models import Posting
+
+_LEGAL = {"inc", "llc", "ltd", "llp", "lp", "corp", "corporation", "co", "company", "the", "plc", "gmbh", "pc", "pllc",
+          "group", "&", "and", "of", "a"}
+_STOP = {"the", "a", "an", "of", "and", "or", "for", "to", "in", "at", "on", "with", "&", "-", "i", "ii", "iii", "is",
+         "what", "which", "does", "do", "how", "much", "job", "role", "position", "opening", "posting", "this", "that",
+         "it", "be", "are", "there", "any", "need", "want", "require", "required", "their", "they", "we", "our",
+         "you", "your", "me", "my", "about", "located", "where", "pay", "salary", "range", "remote"}
+
+
+@dataclass
+class KeywordDoc:
+    """A chunk as the keyword index sees it."""
+
+    posting_index: int
+    text: str
+
+
+def keyword_tokens(text: str) -> list[str]:
+    """Tokens for keyword scoring: lower-case, c#/c++ kept, plurals folded, stop words dropped."""
+    return [normalise_token(t) for t in tokenize(text) if t not in _STOP]
+
+
+class MentionIndex:
+    """Finds the posting(s) a question names by company and title, tolerant of case, plurals and typos."""
+
+    def __init__(self, postings: Sequence[Posting]):
+        self.company_tokens: list[list[str]] = []
+        self.title_tokens: list[list[str]] = []
+        self._postings_by_token: dict[str, list[int]] = defaultdict(list)
+        doc_freq: dict[str, int] = defaultdict(int)
+        for i, posting in enumerate(postings):
+            company = [normalise_token(t) for t in tokenize(posting.company) if t not in _LEGAL]
+            if not company:
+                company = [normalise_token(t) for t in tokenize(posting.company)]
+            title = [normalise_token(t) for t in tokenize(posting.title) if t not in _STOP]
+            self.company_tokens.append(company)
+            self.title_tokens.append(title)
+            for token in set(company) | set(title):
+                self._postings_by_token[token].append(i)
+                doc_freq[token] += 1
+        n = max(1, len(postings))
+        self.idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
+        self.vocab = sorted(self.idf)
+        self._by_len: dict[int, list[str]] = defaultdict(list)
+        for token in self.vocab:
+            self._by_len[len(token)].append(token)
+
+    def _corrections(self, token: str) -> list[str]:
+        """Vocabulary tokens one typo away from a question token (for tokens of 4+ letters)."""
+        from rapidfuzz.distance import Levenshtein
+
+        if len(token) < 4 or not token.isalpha():
+            return []
+        found = []
+        for length in (len(token) - 1, len(token), len(token) + 1):
+            for candidate in self._by_len.get(length, ()):
+                if candidate[0] != token[0] and candidate[-1] != token[-1]:
+                    continue
+                if Levenshtein.distance(token, candidate, score_cutoff=1) <= 1:
+                    found.append(candidate)
+        return found
+
+    def match(self, tokens: Sequence[str]) -> list[tuple[int, float, float, float]]:
+        """Postings the tokens name: (index, score, company share, title share), best first."""
+        present: set[str] = set()
+        for token in tokens:
+            if token in self.idf:
+                present.add(token)
+            elif token not in _STOP:
+                present.update(self._corrections(token))
+                if token.endswith(("s", "e")) is False:
+                    present.update(self._corrections(token + "s"))
+        # joined forms: "sales force" -> "salesforce"
+        for a, b in zip(tokens, tokens[1:]):
+            if a + b in self.idf:
+                present.add(a + b)
+        candidates: set[int] = set()
+        for token in present:
+            postings = self._postings_by_token.get(token, ())
+            if len(postings) <= 5000:
+                candidates.update(postings)
+        results = []
+        for i in candidates:
+            company, title = self.company_tokens[i], self.title_tokens[i]
+            c_share = _share(company, present, self.idf)
+            t_share = _share(title, present, self.idf)
+            if c_share == 0 and t_share == 0:
+                continue
+            score = 2.0 * c_share + 1.0 * t_share
+            results.append((i, score, c_share, t_share))
+        results.sort(key=lambda r: (-r[1], r[0]))
+        return results
+
+
+def _share(tokens: list[str], present: set[str], idf: dict[str, float]) -> float:
+    if not tokens:
+        return 0.0
+    total = sum(idf.get(t, 1.0) for t in set(tokens))
+    hit = sum(idf.get(t, 1.0) for t in set(tokens) if t in present)
+    return hit / total if total else 0.0
+
+
+_REMOTE_CODE = {None: 0, "remote": 1, "hybrid": 2, "on-site": 3}
+_PERIOD_CODE = {None: 0, "hourly": 1, "daily": 2, "weekly": 3, "monthly": 4, "yearly": 5}
+DEGREE_RANK = {None: 0, "HighSchool": 1, "Associate": 2, "Bachelor": 3, "Master": 4, "PhD": 5}
+
+
+class Catalog:
+    """Postings with typed per-posting arrays for exact filtering, and chunk vectors for exact dense search."""
+
+    def __init__(self, postings: Sequence[Posting], chunk_posting_ids: Sequence[str], chunk_texts: Sequence[str],
+                 vectors: np.ndarray, chunk_ids: Sequence[str] | None = None):
+        self.postings = list(postings)
+        self.by_id = {p.id: i for i, p in enumerate(self.postings)}
+        n = len(self.postings)
+        self.remote = np.zeros(n, dtype=np.int8)
+        self.period = np.zeros(n, dtype=np.int8)
+        self.salary_min_y = np.full(n, np.nan, dtype=np.float64)
+        self.salary_max_y = np.full(n, np.nan, dtype=np.float64)
+        self.min_years = np.full(n, -1, dtype=np.int16)
+        self.degree = np.zeros(n, dtype=np.int8)
+        self.work_type = np.empty(n, dtype=object)
+        self.state = np.empty(n, dtype=object)
+        self.city = np.empty(n, dtype=object)
+        self.languages: dict[str, np.ndarray] = {}
+        for i, p in enumerate(self.postings):
+            f = p.facts
+            self.remote[i] = _REMOTE_CODE.get(f.remote.value if f.remote else None, 0)
+            if f.salary:
+                s = f.salary.value
+                self.period[i] = _PERIOD_CODE.get(s.period, 0)
+                lo, hi = s.yearly_min, s.yearly_max
+                self.salary_min_y[i] = lo if lo is not None else (hi if hi is not None else np.nan)
+                self.salary_max_y[i] = hi if hi is not None else (lo if lo is not None else np.nan)
+            if f.min_years:
+                self.min_years[i] = int(f.min_years.value)
+            self.degree[i] = DEGREE_RANK.get(f.degree.value if f.degree else None, 0)
+            self.work_type[i] = f.employment_type.value if f.employment_type else None
+            self.state[i] = state_of(p.location)
+            self.city[i] = city_of(p.location)
+            for lang in f.languages:
+                self.languages.setdefault(lang.value, np.zeros(n, dtype=bool))[i] = True
+        # chunks
+        self.chunk_ids = list(chunk_ids) if chunk_ids is not None else [str(i) for i in range(len(chunk_texts))]
+        self.chunk_texts = list(chunk_texts)
+        self.chunk_posting = np.array([self.by_id.get(pid, -1) for pid in chunk_posting_ids], dtype=np.int32)
+        keep = self.chunk_posting >= 0
+        if not keep.all():
+            self.chunk_posting = self.chunk_posting[keep]
+            self.chunk_texts = [t for t, k in zip(self.chunk_texts, keep) if k]
+            self.chunk_ids = [c for c, k in zip(self.chunk_ids, keep) if k]
+            vectors = vectors[keep]
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.chunk_row = {cid: i for i, cid in enumerate(self.chunk_ids)}
+        self.mentions = MentionIndex(self.postings)
+        self._bm25 = None
+        if self.chunk_texts:
+            corpus = [
+                keyword_tokens(f"{self.postings[pi].title} {self.postings[pi].company} {text}") or ["_"]
+                for pi, text in zip(self.chunk_posting, self.chunk_texts)
+            ]
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(corpus, show_progress=False)
+            self._bm25_vocab = set(self._bm25.vocab_dict)
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self.chunk_texts)
+
+    def keyword_scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every chunk for the query tokens (zeros when none is known)."""
+        tokens = [t for t in query_tokens if self._bm25 is not None and t in self._bm25_vocab]
+        if not tokens:
+            return np.zeros(self.chunk_count, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def dense_scores(self, vector: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Cosine similarity of every chunk (or of the given rows) to a normalised query vector."""
+        if rows is None:
+            return self.vectors @ vector.astype(np.float32)
+        return self.vectors[rows] @ vector.astype(np.float32)
+
+    def filter_mask(self, filters) -> np.ndarray:
+        """A boolean mask over postings for the filters of a list question (exact, no ranking)."""
+        n = len(self.postings)
+        mask = np.ones(n, dtype=bool)
+        if filters.remote:
+            mask &= self.remote == _REMOTE_CODE[filters.remote]
+        if filters.work_type:
+            mask &= self.work_type == filters.work_type
+        for lang in filters.languages:
+            mask &= self.languages.get(lang, np.zeros(n, dtype=bool))
+        if filters.states or filters.cities:
+            place = np.zeros(n, dtype=bool)
+            if filters.states:
+                place |= np.isin(self.state.astype(str), filters.states)
+            for city in filters.cities:
+                place |= self.city == city
+            mask &= place
+        if filters.pay_period:
+            mask &= self.period == _PERIOD_CODE[filters.pay_period]
+        with np.errstate(invalid="ignore"):
+            if filters.salary_over is not None:
+                mask &= self.salary_max_y > filters.salary_over
+            if filters.salary_floor is not None:
+                mask &= self.salary_min_y >= filters.salary_floor
+            if filters.salary_under is not None:
+                mask &= self.salary_min_y < filters.salary_under
+        if filters.has_salary:
+            mask &= ~np.isnan(self.salary_max_y)
+        if filters.max_years is not None:
+            mask &= (self.min_years >= 0) & (self.min_years <= filters.max_years)
+        if filters.no_degree:
+            mask &= self.degree <= DEGREE_RANK["HighSchool"]
+        return mask

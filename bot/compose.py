@@ -1,0 +1,226 @@
+"""Answer composition (pure): the fact first, the posting named, the supporting sentence quoted."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from bot.answer import ANSWERED, EMPTY, NO_MATCH, NOT_STATED, Answer, EvidenceItem, format_money, format_salary
+from bot.question import Filters, Query
+from index.models import Posting
+
+DEGREE_WORDS = {
+    "HighSchool": "a high school diploma (or GED)", "Associate": "an Associate degree", "Bachelor": "a Bachelor's degree",
+    "Master": "a Master's degree", "PhD": "a PhD",
+}
+NOT_STATED_WORDS = {
+    "salary": "a salary", "languages": "any programming languages", "experience": "a number of years of experience",
+    "degree": "a degree requirement", "remote": "whether the role is remote, hybrid or on-site",
+    "employment_type": "whether the role is full-time, part-time or contract", "location": "a location",
+}
+EXAMPLES = (
+    "what does the Northwind backend role pay?",
+    "which roles want Go?",
+    "remote roles over $150k?",
+    "how many years of experience does the data engineer job need?",
+)
+
+
+def label(posting: Posting) -> str:
+    """'Senior Backend Engineer at Northwind Analytics'."""
+    return f"{posting.title} at {posting.company}" if posting.company else posting.title
+
+
+def join_words(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _fact_for(intent: str, posting: Posting) -> tuple[str | None, list[EvidenceItem]]:
+    """The stated value of one fact for one posting, as words, with its evidence; None when not stated."""
+    f = posting.facts
+    pid = posting.id
+    if intent == "salary":
+        if not f.salary:
+            return None, []
+        text = format_salary(f.salary.value)
+        evidence = [EvidenceItem(pid, f.salary.evidence, f.salary.origin)]
+        if f.salary_text and format_salary(f.salary_text.value) != text:
+            text_figure = format_salary(f.salary_text.value)
+            text = f"{text_figure} according to the posting's text ({text} in the listing's salary fields)"
+            evidence = [EvidenceItem(pid, f.salary_text.evidence, "text")] + evidence
+        return text, evidence
+    if intent == "languages":
+        if not f.languages:
+            return None, []
+        names = [lang.value for lang in f.languages]
+        seen: list[str] = []
+        evidence = []
+        for lang in f.languages:
+            if lang.evidence not in seen:
+                seen.append(lang.evidence)
+                evidence.append(EvidenceItem(pid, lang.evidence, lang.origin))
+        return join_words(names), evidence[:3]
+    if intent == "experience":
+        if not f.min_years:
+            return None, []
+        years = int(f.min_years.value)
+        return f"at least {years} year{'s' if years != 1 else ''} of experience", [
+            EvidenceItem(pid, f.min_years.evidence, f.min_years.origin)]
+    if intent == "degree":
+        if not f.degree:
+            return None, []
+        return DEGREE_WORDS.get(f.degree.value, f.degree.value), [EvidenceItem(pid, f.degree.evidence, f.degree.origin)]
+    if intent == "remote":
+        if not f.remote:
+            return None, []
+        words = {"remote": "remote", "hybrid": "hybrid", "on-site": "on-site"}[f.remote.value]
+        return words, [EvidenceItem(pid, f.remote.evidence, f.remote.origin)]
+    if intent == "employment_type":
+        if not f.employment_type:
+            return None, []
+        return f.employment_type.value, [EvidenceItem(pid, f.employment_type.evidence, f.employment_type.origin)]
+    if intent == "location":
+        if not posting.location:
+            return None, []
+        value = posting.location
+        evidence = [EvidenceItem(pid, f.location.evidence if f.location else f"Location: {value}", "column")]
+        if f.remote and f.remote.value in ("remote", "hybrid"):
+            value = f"{value} ({f.remote.value})"
+        return value, evidence
+    return None, []
+
+
+def _sentence_for(intent: str, value: str, posting: Posting) -> str:
+    name = label(posting)
+    if intent == "salary":
+        return f"{value[0].upper()}{value[1:]} — {name}."
+    if intent == "languages":
+        return f"{value} — {name}."
+    if intent == "experience":
+        return f"{value[0].upper()}{value[1:]} — {name}."
+    if intent == "degree":
+        return f"{value[0].upper()}{value[1:]} — {name}."
+    if intent == "remote":
+        lead = {"remote": "Yes, it is remote", "hybrid": "It is hybrid", "on-site": "No, it is on-site"}[value]
+        return f"{lead} — {name}."
+    if intent == "employment_type":
+        return f"{value} — {name}."
+    if intent == "location":
+        return f"{value} — {name}."
+    return f"{value} — {name}."
+
+
+def fact_answer(query: Query, intent: str, postings: Sequence[Posting]) -> Answer:
+    """Answer one fact about one or more named postings; 'does not state' where a posting does not."""
+    lines: list[str] = []
+    evidence: list[EvidenceItem] = []
+    stated = 0
+    for posting in postings:
+        value, items = _fact_for(intent, posting)
+        if value is None:
+            lines.append(f"The posting does not state {NOT_STATED_WORDS[intent]} — {label(posting)}.")
+        else:
+            stated += 1
+            lines.append(_sentence_for(intent, value, posting))
+            evidence.extend(e for e in items if e.text)
+    if len(postings) > 1:
+        lines.insert(0, f"{len(postings)} postings match:")
+    return Answer(
+        question=query.text, intent=intent, status=ANSWERED if stated else NOT_STATED,
+        text="\n".join(lines), postings=list(postings), evidence=evidence, total=len(postings),
+    )
+
+
+def describe_filters(filters: Filters) -> str:
+    """'remote, Contract, in TX, salary topping out above $150,000 a year' for a list answer."""
+    parts: list[str] = []
+    if filters.remote:
+        parts.append(filters.remote)
+    if filters.work_type:
+        parts.append(filters.work_type.lower())
+    if filters.languages:
+        parts.append("wanting " + join_words(filters.languages))
+    places = filters.states + [c.title() for c in filters.cities]
+    if places:
+        parts.append("in " + " or ".join(places))
+    if filters.salary_over is not None:
+        parts.append(f"pay topping out above {format_money(filters.salary_over)} a year")
+    if filters.salary_floor is not None:
+        parts.append(f"pay starting at {format_money(filters.salary_floor)} a year or more")
+    if filters.salary_under is not None:
+        parts.append(f"pay starting below {format_money(filters.salary_under)} a year")
+    if filters.pay_period:
+        parts.append(f"{filters.pay_period} pay stated")
+    if filters.has_salary:
+        parts.append("a salary stated")
+    if filters.max_years is not None:
+        parts.append(f"asking {filters.max_years} years of experience or less")
+    if filters.no_degree:
+        parts.append("no degree required")
+    return ", ".join(parts)
+
+
+def list_answer(query: Query, postings: Sequence[Posting], company: str | None = None) -> Answer:
+    """Every posting that matches a list question, with an exact count."""
+    what = describe_filters(query.filters)
+    scope = f" at {company}" if company else ""
+    count = len(postings)
+    noun = "posting" if count == 1 else "postings"
+    if count == 0:
+        text = f"No postings{scope} match ({what})." if what else f"No postings{scope} match."
+        status = NO_MATCH
+    else:
+        text = f"{count} {noun}{scope} match" + (f" ({what})" if what else "") + ":"
+        status = ANSWERED
+    evidence: list[EvidenceItem] = []
+    detail = _list_detail_intent(query)
+    for posting in postings:
+        _value, items = _fact_for(detail, posting) if detail else (None, [])
+        evidence.extend(items[:1])
+    if query.filters.salary_over is not None or query.filters.salary_floor is not None or query.filters.pay_period:
+        text += " (hourly and monthly pay compared as 2,080 hours or 12 months a year)" if not query.filters.pay_period else ""
+    return Answer(
+        question=query.text, intent="list", status=status, text=text, postings=list(postings),
+        evidence=evidence, total=count, is_list=True, filters=query.filters.as_dict(),
+    )
+
+
+def _list_detail_intent(query: Query) -> str | None:
+    f = query.filters
+    if f.salary_over is not None or f.salary_floor is not None or f.salary_under is not None or f.pay_period or f.has_salary:
+        return "salary"
+    if f.languages:
+        return "languages"
+    if f.remote:
+        return "remote"
+    if f.max_years is not None:
+        return "experience"
+    if f.work_type:
+        return "employment_type"
+    if f.states or f.cities:
+        return "location"
+    return None
+
+
+def passages_answer(query: Query, postings: Sequence[Posting], quotes: dict[str, list[str]], lead: str) -> Answer:
+    """A general question: the best-matching postings with their most relevant sentences."""
+    evidence = [EvidenceItem(p.id, q) for p in postings for q in quotes.get(p.id, [])]
+    lines = [lead] + [f"{label(p)}: “{quotes[p.id][0]}”" for p in postings if quotes.get(p.id)]
+    return Answer(
+        question=query.text, intent="general", status=ANSWERED, text="\n".join(lines),
+        postings=list(postings), evidence=evidence, total=len(postings),
+    )
+
+
+def no_match_answer(query: Query, reason: str) -> Answer:
+    """Nothing matches: say so and why."""
+    return Answer(question=query.text, intent=query.intent, status=NO_MATCH, text=reason, filters=query.filters.as_dict())
+
+
+def empty_answer(question: str = "") -> Answer:
+    """An empty question: say how to ask."""
+    text = "Ask me about the job postings, for example: " + "; ".join(f"“{e}”" for e in EXAMPLES)
+    return Answer(question=question, intent="general", status=EMPTY, text=text)

@@ -1,0 +1,328 @@
+"""The answering engine: question -> understood query -> postings -> Answer. Knows nothing of Slack."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+import numpy as np
+
+from bot import compose
+from bot.answer import Answer
+from bot.catalog import Catalog, keyword_tokens
+from bot.question import Query, parse_question, tokenize
+from index.embedder import Embedder
+from index.languages import canonical_language, find_languages
+from index.models import Posting
+from index.text import split_sentences
+
+log = logging.getLogger(__name__)
+
+_GO_CONTEXT = re.compile(
+    r"\b(?:want|wants|need|needs|use|uses|using|with|require|requires|requiring|know|knowing|in|ask for|asks for|"
+    r"asking for|list|lists|mention|mentions|write|writes|writing)\s+(go|golang)\b|\b(go|golang)\s+"
+    r"(?:roles?|jobs?|developers?|engineers?|positions?|postings?|openings?|programmers?|experience)\b", re.I)
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, empty, or the store cannot be reached; str() is a user-safe reason."""
+
+
+@dataclass
+class IndexStats:
+    """How big the index is and when it was built."""
+
+    postings: int
+    chunks: int
+    built_at: datetime | None
+    generation: int
+
+
+def question_languages(text: str) -> list[str]:
+    """Programming languages a question names ('Go' the language, not the verb)."""
+    names = [name for name, _sentence in find_languages(text)]
+    for token in tokenize(text):
+        if token in ("go", "golang"):
+            if _GO_CONTEXT.search(text) and "Go" not in names:
+                names.append("Go")
+            continue
+        if len(token) < 2 and token not in ("c", "r"):
+            continue
+        name = canonical_language(token)
+        if name and name not in names and token not in ("c", "r", "shell", "assembly", "basic", "swift", "ruby", "rust"):
+            names.append(name)
+    return names
+
+
+class Answerer:
+    """Answers questions from one loaded Catalog (pure logic over in-memory data)."""
+
+    def __init__(self, catalog: Catalog, embedder: Embedder, top_k: int = 5):
+        self.catalog = catalog
+        self.embedder = embedder
+        self.top_k = top_k
+        self._cities = sorted({c for c in catalog.city if c}, key=len, reverse=True)
+
+    # --- understanding
+    def parse(self, question: str) -> Query:
+        """Parse a question, adding the cities of the catalog it names."""
+        query = parse_question(question, question_languages)
+        lowered = query.text.lower()
+        for city in self._cities:
+            if len(city) >= 4 and re.search(rf"\b(?:in|near|around|at|from) {re.escape(city)}\b", lowered):
+                if city not in query.filters.cities:
+                    query.filters.cities.append(city)
+        if query.filters.cities and not query.is_list and re.search(r"\b(roles|jobs|postings|openings|positions)\b", lowered):
+            query.is_list = True
+        return query
+
+    def named_postings(self, query: Query) -> tuple[list[int], bool]:
+        """Postings the question names; the flag is True when only the company was named."""
+        matches = self.catalog.mentions.match(query.tokens)
+        if not matches:
+            return [], False
+        best_index, best, best_c, best_t = matches[0]
+        title_len = len(self.catalog.mentions.title_tokens[best_index])
+        strong = (best_c >= 0.99 and best_t >= 0.34) or (best_t >= 0.99 and title_len >= 2) or best >= 1.7 or (
+            best_c >= 0.99 and best_t == 0)
+        if not strong:
+            return [], False
+        if best_c >= 0.99 and best_t == 0:
+            company_only = [i for i, s, c, t in matches if c >= 0.99]
+            return company_only, True
+        tied = [i for i, s, c, t in matches if s >= best - 1e-6]
+        return tied[: max(self.top_k, 1)], False
+
+    # --- answering
+    def ask(self, question: str, context_posting_ids: Sequence[str] = ()) -> Answer:
+        """Answer one question (optionally in the context of postings a thread already discussed)."""
+        if not question or not question.strip() or not re.search(r"\w", question):
+            return compose.empty_answer(question or "")
+        query = self.parse(question)
+        named, company_only = self.named_postings(query)
+        postings = self.catalog.postings
+
+        if named and not company_only:
+            intent = self._intent_without_mention(query, [postings[i] for i in named])
+            chosen = [postings[i] for i in named]
+            if intent == "general":
+                return self._passages(query, chosen, lead=f"From {compose.label(chosen[0])}:")
+            return compose.fact_answer(query, intent, chosen)
+
+        if query.is_list or query.filters.any() and not context_posting_ids:
+            if query.filters.any() or company_only:
+                mask = self.catalog.filter_mask(query.filters)
+                if company_only:
+                    allowed = np.zeros(len(postings), dtype=bool)
+                    allowed[named] = True
+                    mask &= allowed
+                rows = np.flatnonzero(mask)
+                matched = self._order(query, rows)
+                company = postings[named[0]].company if company_only else None
+                if company_only and not query.filters.any() and query.intent != "general":
+                    return compose.fact_answer(query, query.intent, matched[: self.top_k * 4])
+                return compose.list_answer(query, matched, company=company)
+
+        if context_posting_ids:
+            context = [postings[self.catalog.by_id[p]] for p in context_posting_ids if p in self.catalog.by_id]
+            if context:
+                if query.intent == "general":
+                    return self._passages(query, context, lead=f"From {compose.label(context[0])}:")
+                return compose.fact_answer(query, query.intent, context)
+
+        if company_only:
+            chosen = [postings[i] for i in named]
+            if query.intent == "general":
+                return self._passages(query, chosen[: self.top_k], lead=f"Postings at {chosen[0].company}:")
+            return compose.fact_answer(query, query.intent, chosen[: self.top_k * 4])
+
+        return self._search(query)
+
+    def _intent_without_mention(self, query: Query, chosen: list[Posting]) -> str:
+        """The intent of what is left once the posting's title and company words are taken out."""
+        text = query.text
+        posting = chosen[0]
+        remove: set[str] = set()
+        for name in (posting.title, posting.company):
+            if not name:
+                continue
+            stripped = re.sub(re.escape(name), " ", text, count=1, flags=re.I)
+            if stripped == text:
+                remove |= set(tokenize(name))
+            text = stripped
+        kept: list[str] = []
+        removed: set[str] = set()
+        for word in text.split():
+            tokens = tokenize(word)
+            if tokens and all(t in remove and t not in removed for t in tokens):
+                removed.update(tokens)
+                continue
+            kept.append(word)
+        return parse_question(" ".join(kept)).intent
+
+    def _order(self, query: Query, rows: np.ndarray) -> list[Posting]:
+        """Matching postings, by salary when pay was asked about, else in index order."""
+        c = self.catalog
+        if query.filters.salary_over is not None or query.filters.salary_floor is not None or query.intent == "salary":
+            key = np.nan_to_num(c.salary_max_y[rows], nan=-1.0)
+            rows = rows[np.argsort(-key, kind="stable")]
+        return [c.postings[i] for i in rows]
+
+    def _rank_chunks(self, query: Query, rows: np.ndarray | None = None) -> np.ndarray:
+        """Hybrid rank of chunk rows: dense cosine and BM25 fused by reciprocal rank."""
+        c = self.catalog
+        qvec = self.embedder.embed_query(query.text)
+        if rows is None:
+            dense = c.dense_scores(qvec)
+            keyword = c.keyword_scores(keyword_tokens(query.text))
+            rows = np.arange(c.chunk_count)
+        else:
+            dense = c.dense_scores(qvec, rows)
+            keyword = c.keyword_scores(keyword_tokens(query.text))[rows]
+        if len(rows) == 0:
+            return rows
+        k = 60.0
+        dense_rank = np.empty(len(rows)); dense_rank[np.argsort(-dense, kind="stable")] = np.arange(len(rows))
+        fused = 1.0 / (k + dense_rank)
+        if keyword.any():
+            kw_rank = np.empty(len(rows)); kw_rank[np.argsort(-keyword, kind="stable")] = np.arange(len(rows))
+            fused += np.where(keyword > 0, 1.0 / (k + kw_rank), 0.0)
+        return rows[np.argsort(-fused, kind="stable")]
+
+    def _best_sentences(self, query: Query, text: str, limit: int = 1) -> list[str]:
+        words = set(keyword_tokens(query.text))
+        sentences = [s for s in split_sentences(text) if len(s) > 20] or split_sentences(text)
+        scored = sorted(sentences, key=lambda s: -len(words & set(keyword_tokens(s))))
+        return scored[:limit]
+
+    def _passages(self, query: Query, chosen: list[Posting], lead: str) -> Answer:
+        c = self.catalog
+        wanted = np.array([c.by_id[p.id] for p in chosen])
+        rows = np.flatnonzero(np.isin(c.chunk_posting, wanted))
+        quotes: dict[str, list[str]] = {}
+        for row in self._rank_chunks(query, rows):
+            pid = c.postings[c.chunk_posting[row]].id
+            if pid not in quotes:
+                quotes[pid] = self._best_sentences(query, c.chunk_texts[row])
+        for p in chosen:
+            quotes.setdefault(p.id, split_sentences(p.text)[:1])
+        return compose.passages_answer(query, chosen, quotes, lead)
+
+    def _search(self, query: Query) -> Answer:
+        """No posting named and no filter: the postings whose text best matches, by hybrid retrieval."""
+        c = self.catalog
+        if c.chunk_count == 0:
+            return compose.no_match_answer(query, "The index has no postings yet.")
+        ranked = self._rank_chunks(query)
+        keyword = c.keyword_scores(keyword_tokens(query.text))
+        qvec = self.embedder.embed_query(query.text)
+        chosen: list[int] = []
+        for row in ranked[: 200]:
+            pi = int(c.chunk_posting[row])
+            if pi not in chosen:
+                chosen.append(pi)
+            if len(chosen) >= self.top_k:
+                break
+        best_dense = float(c.dense_scores(qvec, ranked[:1])[0]) if len(ranked) else 0.0
+        if not keyword.any() and best_dense < 0.35:
+            return compose.no_match_answer(
+                query, "No posting matches that question. Try naming the company or the role, or ask e.g. "
+                "“which roles want Python?”.")
+        postings = [c.postings[i] for i in chosen]
+        if query.intent != "general":
+            answer = compose.fact_answer(query, query.intent, postings)
+            answer.text = "No posting was named, so here are the closest matches.\n" + answer.text
+            return answer
+        return self._passages(query, postings, lead="The closest matching postings:")
+
+
+class Engine:
+    """An Answerer over the index in the store, reloaded when a rebuild switches the manifest."""
+
+    def __init__(self, store, embedder: Embedder, top_k: int = 5, reload_interval: float = 30.0):
+        self.store = store
+        self.embedder = embedder
+        self.top_k = top_k
+        self.reload_interval = reload_interval
+        self._answerer: Answerer | None = None
+        self._manifest = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        self._error: str | None = None
+        self.reload()
+
+    def reload(self) -> bool:
+        """Load the index the store's manifest names; False when there is none or it cannot be read."""
+        from index.store import StoreUnavailable
+
+        try:
+            manifest = self.store.read_manifest()
+            self._checked = time.monotonic()
+            if manifest is None:
+                self._error = "The postings index has not been built yet (run `postings-index rebuild`)."
+                return False
+            if self._manifest is not None and manifest.generation == self._manifest.generation and self._answerer:
+                self._error = None
+                return True
+            started = time.perf_counter()
+            postings = self.store.read_postings(manifest)
+            chunks, vectors = self.store.read_chunks(manifest)
+        except StoreUnavailable as err:
+            log.warning("index store unavailable: %s", err)
+            self._checked = time.monotonic()
+            self._error = "The postings index is unavailable right now — try again shortly."
+            return False
+        catalog = Catalog(postings, [c.posting_id for c in chunks], [c.text for c in chunks], vectors,
+                          chunk_ids=[c.id for c in chunks])
+        with self._lock:
+            self._answerer = Answerer(catalog, self.embedder, self.top_k)
+            self._manifest = manifest
+            self._error = None
+        log.info("loaded index generation %s: %d postings, %d chunks in %.2f s", manifest.generation,
+                 len(postings), catalog.chunk_count, time.perf_counter() - started)
+        return True
+
+    def _current(self) -> Answerer:
+        if self.reload_interval and time.monotonic() - self._checked >= self.reload_interval:
+            self.reload()
+        if self._error and (self._answerer is None or "unavailable" in self._error):
+            raise IndexUnavailable(self._error)
+        if self._answerer is None:
+            raise IndexUnavailable("The postings index has not been built yet (run `postings-index rebuild`).")
+        return self._answerer
+
+    def ask(self, question: str, context_posting_ids: Sequence[str] = ()) -> Answer:
+        """Answer a question; raises IndexUnavailable when there is no usable index."""
+        return self._current().ask(question, context_posting_ids)
+
+    def stats(self) -> IndexStats:
+        """Postings and chunks in the loaded index, and when it was built."""
+        answerer = self._current()
+        built = None
+        if self._manifest is not None and self._manifest.built_at:
+            try:
+                built = datetime.fromisoformat(self._manifest.built_at)
+                if built.tzinfo is None:
+                    built = built.replace(tzinfo=timezone.utc)
+            except ValueError:
+                built = None
+        return IndexStats(
+            postings=len(answerer.catalog.postings), chunks=answerer.catalog.chunk_count, built_at=built,
+            generation=self._manifest.generation if self._manifest else 0,
+        )
+
+
+def build_engine(settings, embedder: Embedder | None = None) -> Engine:
+    """Build the engine from settings: open the store, load the model (unless given) and the index, now."""
+    from index.embedder import SentenceTransformerEmbedder
+    from index.store import IndexStore
+
+    if embedder is None:
+        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.embed_threads)
+    store = IndexStore.open(settings)
+    return Engine(store, embedder, top_k=settings.top_k, reload_interval=settings.reload_interval_seconds)

@@ -1,0 +1,262 @@
+"""Understanding a question: what is asked, whether it wants a list, and its filters (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from bot.places import CITY_ALIASES, states_in_question
+
+INTENTS = ("salary", "languages", "location", "remote", "experience", "degree", "employment_type", "general")
+
+# Words that point at an intent; checked in this order, first hit wins (ties broken by ORDER below).
+_INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
+    "salary": re.compile(
+        r"\b(pay|pays|paid|paying|salary|salaries|comp|compensation|wage|wages|how much|rate|earn|earnings|"
+        r"money|make|ote|base|hourly|per hour|stipend|range)\b|\$", re.I),
+    "languages": re.compile(
+        r"\b(languages?|langs?|programming|coding|code in|tech stack|scripting)\b", re.I),
+    "experience": re.compile(
+        r"\b(years? of|yrs?|experience|exp|seniority|how senior|how many years|how long)\b", re.I),
+    "degree": re.compile(
+        r"\b(degree|diploma|bachelor'?s?|master'?s?|ph\.?d|doctorate|education|ged|college|university|"
+        r"bs|ba|ms|mba|graduate|educational)\b", re.I),
+    "remote": re.compile(
+        r"\b(remote|remotely|wfh|work from home|work-from-home|hybrid|on-?site|in[- ]office|in person|"
+        r"in-person|telecommute|distributed|from home)\b", re.I),
+    "employment_type": re.compile(
+        r"\b(full[- ]?time|part[- ]?time|contract|contractor|temp|temporary|internship|permanent|"
+        r"employment type|work type|job type|type of (?:job|role|position|employment)|w2|c2c|freelance|seasonal|"
+        r"volunteer|fte)\b", re.I),
+    "location": re.compile(
+        r"\b(where|located|location|based|city|which office|what office|relocat\w*)\b", re.I),
+}
+# When several intents are named, the most specific wins.
+_ORDER = ("languages", "degree", "experience", "salary", "remote", "employment_type", "location")
+
+_LIST_START = re.compile(
+    r"^\s*(which|what|list|show|find|any|are there|is there|how many|give me|who|do we have|do you have|count)\b", re.I)
+_JOB_NOUN_PLURAL = re.compile(
+    r"\b(roles|jobs|postings|positions|openings|opportunities|listings|vacancies|internships|gigs|ones|"
+    r"companies|employers)\b", re.I)
+_HOW_MANY = re.compile(r"\b(how many|count|number of)\b", re.I)
+
+_WORK_TYPES = [
+    ("Full-time", re.compile(r"\bfull[- ]?time\b|\bfte\b", re.I)),
+    ("Part-time", re.compile(r"\bpart[- ]?time\b", re.I)),
+    ("Contract", re.compile(r"\bcontract(?:s|or|ors|ing)?\b|\bc2c\b|\bw2\b|\bfreelance\b", re.I)),
+    ("Internship", re.compile(r"\bintern(?:s|ship|ships)?\b", re.I)),
+    ("Temporary", re.compile(r"\btemp(?:orary)?\b|\bseasonal\b", re.I)),
+    ("Volunteer", re.compile(r"\bvolunteer(?:s|ing)?\b", re.I)),
+]
+_REMOTE = [
+    ("hybrid", re.compile(r"\bhybrid\b", re.I)),
+    ("remote", re.compile(r"\b(remote|remotely|wfh|work[- ]from[- ]home|telecommut\w*|from home)\b", re.I)),
+    ("on-site", re.compile(r"\b(on-?site|in[- ]office|in[- ]person)\b", re.I)),
+]
+
+_AMOUNT = r"\$?\s?(\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)\s?(k|K|thousand|grand|m|mm)?"
+_OVER = re.compile(
+    r"(?:over|above|more than|greater than|at least|min(?:imum)?(?: of)?|>=?|north of|upwards of|starting at|"
+    r"from|exceeding|exceeds|beyond|paying|pays|pay)\s*" + _AMOUNT + r"(\s*\+)?", re.I)
+_PLUS = re.compile(_AMOUNT + r"\s*\+|" + _AMOUNT + r"\s*(?:or more|and up|and above|or higher)", re.I)
+_UNDER = re.compile(
+    r"(?:under|below|less than|at most|max(?:imum)?(?: of)?|<=?|up to|no more than|cheaper than)\s*" + _AMOUNT, re.I)
+_PER_HOUR = re.compile(r"^\s*(?:/\s*h(?:ou)?r|an hour|per hour|/hour|hourly|ph)\b", re.I)
+_FLOOR_WORDS = re.compile(
+    r"\b(bottom|minimum|low(?:er)? end|start(?:ing)?|floor|base|even at|entry point|lowest)\b", re.I)
+_YEARLY_WORDS = re.compile(r"\b(a year|per year|yearly|annual|annually|/yr|per annum|salar(?:y|ies) range)\b", re.I)
+_HOURLY_LIST = re.compile(r"\b(hourly|per hour|an hour|by the hour)\b", re.I)
+
+_YEARS_FILTER = re.compile(
+    r"(?:less than|under|fewer than|at most|no more than|up to|<)\s*(\d+)\s*(?:years?|yrs?)|"
+    r"(\d+)\s*(?:years?|yrs?)\s*(?:or less|max|at most)|\b(entry[- ]level|no experience|junior|new grad)\b", re.I)
+_NO_DEGREE = re.compile(r"\b(no degree|without a degree|don'?t (?:need|require) a degree|no college)\b", re.I)
+
+ABBREVIATIONS = {
+    "sr": "senior", "snr": "senior", "jr": "junior", "swe": "software engineer", "sde": "software engineer",
+    "eng": "engineer", "engr": "engineer", "mgr": "manager", "dev": "developer", "devs": "developers",
+    "asst": "assistant", "assoc": "associate", "admin": "administrative", "rn": "registered nurse",
+    "pm": "product manager", "vp": "vice president", "dir": "director", "acct": "accountant",
+    "coord": "coordinator", "rep": "representative", "reps": "representatives", "tech": "technician",
+    "spec": "specialist", "ops": "operations", "mktg": "marketing", "hr": "human resources",
+    "qa": "quality assurance", "ml": "machine learning", "ai": "artificial intelligence", "ds": "data scientist",
+    "de": "data engineer", "fe": "frontend", "be": "backend", "sw": "software", "mgmt": "management",
+    "exec": "executive", "cust": "customer", "svc": "service", "intl": "international", "natl": "national",
+    "univ": "university", "co": "company", "corp": "corporation", "llp": "llp",
+}
+
+
+@dataclass
+class Filters:
+    """Restrictions a list question puts on postings; empty means no restriction."""
+
+    remote: str | None = None
+    work_type: str | None = None
+    languages: list[str] = field(default_factory=list)
+    states: list[str] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)
+    salary_over: float | None = None  # the range's top (or single figure) exceeds this, yearly
+    salary_floor: float | None = None  # the range's bottom is at least this, yearly
+    salary_under: float | None = None  # the range's bottom is below this, yearly
+    pay_period: str | None = None  # only postings whose pay is stated per this period
+    has_salary: bool = False
+    max_years: int | None = None
+    no_degree: bool = False
+
+    def any(self) -> bool:
+        """True when at least one restriction is set."""
+        return bool(
+            self.remote or self.work_type or self.languages or self.states or self.cities
+            or self.salary_over is not None or self.salary_floor is not None or self.salary_under is not None
+            or self.pay_period or self.has_salary or self.max_years is not None or self.no_degree
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Only the restrictions that are set."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, [], False)}
+
+
+@dataclass
+class Query:
+    """A parsed question."""
+
+    text: str
+    intent: str
+    intents: list[str]
+    is_list: bool
+    wants_count: bool
+    filters: Filters
+    tokens: list[str]  # normalised words, abbreviations expanded, for matching titles and companies
+
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.'&][a-z0-9]+)*", re.I)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens keeping c#, c++ and o'neil together ('acme's' -> 'acme')."""
+    text = re.sub(r"['’]s\b", "", text)
+    return [t.lower().rstrip(".'") for t in _TOKEN.findall(text.replace("’", "'"))]
+
+
+def normalise_token(token: str) -> str:
+    """A crude singular: 'engineers' -> 'engineer', 'nurses' -> 'nurse' (not 'sales', 'ss')."""
+    if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is", "sales")):
+        return token[:-1]
+    return token
+
+
+def question_tokens(text: str) -> list[str]:
+    """Tokens of a question with abbreviations expanded and plurals folded."""
+    out: list[str] = []
+    for token in tokenize(text):
+        expanded = ABBREVIATIONS.get(token)
+        for part in (expanded.split() if expanded else [token]):
+            out.append(normalise_token(part))
+    return out
+
+
+def _amount(number: str, unit: str | None) -> float:
+    value = float(re.sub(r"[,\s]", "", number))
+    unit = (unit or "").lower()
+    if unit in ("k", "thousand", "grand"):
+        value *= 1000
+    elif unit in ("m", "mm"):
+        value *= 1_000_000
+    return value
+
+
+def _yearly(value: float, rest: str) -> float:
+    """Turn a typed amount into a yearly figure: '$40/hr' -> 83,200; a bare 150 -> 150,000."""
+    if _PER_HOUR.match(rest) or value < 300:
+        return value * 2080 if value < 300 else value
+    if value < 1000:  # "150" in "over 150 a year" means 150k
+        return value * 1000
+    return value
+
+
+def parse_salary_filter(text: str, filters: Filters) -> None:
+    """Set salary_over / salary_floor / salary_under from 'over $150k', '$120k+', 'under 80k'."""
+    for match in _OVER.finditer(text):
+        number, unit = match.group(1), match.group(2)
+        value = _yearly(_amount(number, unit), text[match.end():match.end() + 12])
+        if value < 1000:
+            continue
+        if _FLOOR_WORDS.search(text):
+            filters.salary_floor = value
+        else:
+            filters.salary_over = value
+        return
+    for match in _PLUS.finditer(text):
+        number = match.group(1) or match.group(3)
+        unit = match.group(2) or match.group(4)
+        if not number:
+            continue
+        value = _yearly(_amount(number, unit), text[match.end():match.end() + 12])
+        if value >= 1000 and "year" not in text[match.start() - 8:match.start()]:
+            filters.salary_over = value
+            return
+    for match in _UNDER.finditer(text):
+        value = _yearly(_amount(match.group(1), match.group(2)), text[match.end():match.end() + 12])
+        if value >= 1000 and not re.search(r"years?|yrs?", text[match.end():match.end() + 8]):
+            filters.salary_under = value
+            return
+
+
+def parse_question(
+    text: str,
+    find_languages: Callable[[str], list[str]] = lambda _t: [],
+) -> Query:
+    """Parse a question: intents by keywords, list-ness, and filters."""
+    clean = re.sub(r"<@[A-Z0-9]+>", " ", text or "")
+    clean = re.sub(r"\s+", " ", clean).strip()
+    hits = [name for name in _ORDER if _INTENT_PATTERNS[name].search(clean)]
+    filters = Filters()
+
+    for value, pattern in _WORK_TYPES:
+        if pattern.search(clean):
+            filters.work_type = value
+            break
+    for value, pattern in _REMOTE:
+        if pattern.search(clean):
+            filters.remote = value
+            break
+    filters.languages = find_languages(clean)
+    filters.states = states_in_question(clean)
+    for alias, city in CITY_ALIASES.items():
+        if re.search(rf"\b{alias}\b", clean, re.I) and alias not in ("la", "dc") or re.search(
+            rf"\bin {alias}\b", clean, re.I
+        ):
+            if re.search(rf"\b{alias}\b", clean, re.I):
+                filters.cities.append(city.lower())
+    parse_salary_filter(clean, filters)
+    if filters.salary_over is not None or filters.salary_floor is not None or filters.salary_under is not None:
+        if _YEARLY_WORDS.search(clean):
+            filters.pay_period = "yearly"
+    elif _HOURLY_LIST.search(clean) and re.search(r"\b(pay|rate|paid|wage)", clean, re.I):
+        filters.pay_period = "hourly"
+    elif re.search(r"\b(list|state|show|with|have|mention)s? (?:a |the )?(?:salary|pay)\b", clean, re.I):
+        filters.has_salary = True
+    years = _YEARS_FILTER.search(clean)
+    if years:
+        filters.max_years = int(years.group(1) or years.group(2)) if (years.group(1) or years.group(2)) else 1
+    if _NO_DEGREE.search(clean):
+        filters.no_degree = True
+
+    plural = bool(_JOB_NOUN_PLURAL.search(clean))
+    starts_list = bool(_LIST_START.search(clean))
+    is_list = plural and (starts_list or filters.any()) or (starts_list and filters.any() and not hits[:1] == ["location"])
+    # "roles over $150k", "remote python jobs" with no question word still want a list
+    if not is_list and plural and filters.any():
+        is_list = True
+    intent = hits[0] if hits else "general"
+    return Query(
+        text=clean,
+        intent=intent,
+        intents=hits,
+        is_list=is_list,
+        wants_count=bool(_HOW_MANY.search(clean)),
+        filters=filters,
+        tokens=question_tokens(clean),
+    )
