@@ -56,6 +56,8 @@ class MentionIndex:
                 doc_freq[token] += 1
         n = max(1, len(postings))
         self.idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
+        self.doc_freq = dict(doc_freq)
+        self._rare = max(3, n // 500)
         self.vocab = sorted(self.idf)
         self._by_len: dict[int, list[str]] = defaultdict(list)
         for token in self.vocab:
@@ -102,6 +104,10 @@ class MentionIndex:
             t_share = _share(title, present, self.idf)
             if c_share == 0 and t_share == 0:
                 continue
+            # "Northwind" names "Northwind Analytics": a distinctive first word counts as the company
+            if (0 < c_share < 1 and company and company[0] in present and len(company[0]) >= 4
+                    and self.doc_freq.get(company[0], 0) <= self._rare):
+                c_share = max(c_share, 0.99)
             score = 2.0 * c_share + 1.0 * t_share
             results.append((i, score, c_share, t_share))
         results.sort(key=lambda r: (-r[1], r[0]))
@@ -133,6 +139,7 @@ class Catalog:
         self.period = np.zeros(n, dtype=np.int8)
         self.salary_min_y = np.full(n, np.nan, dtype=np.float64)
         self.salary_max_y = np.full(n, np.nan, dtype=np.float64)
+        self.salary_is_range = np.zeros(n, dtype=bool)
         self.min_years = np.full(n, -1, dtype=np.int16)
         self.degree = np.zeros(n, dtype=np.int8)
         self.work_type = np.empty(n, dtype=object)
@@ -148,6 +155,7 @@ class Catalog:
                 lo, hi = s.yearly_min, s.yearly_max
                 self.salary_min_y[i] = lo if lo is not None else (hi if hi is not None else np.nan)
                 self.salary_max_y[i] = hi if hi is not None else (lo if lo is not None else np.nan)
+                self.salary_is_range[i] = lo is not None and hi is not None and lo != hi
             if f.min_years:
                 self.min_years[i] = int(f.min_years.value)
             self.degree[i] = DEGREE_RANK.get(f.degree.value if f.degree else None, 0)
@@ -224,6 +232,8 @@ class Catalog:
                 mask &= self.salary_min_y < filters.salary_under
         if filters.has_salary:
             mask &= ~np.isnan(self.salary_max_y)
+        if filters.salary_range:
+            mask &= self.salary_is_range
         if filters.max_years is not None:
             mask &= (self.min_years >= 0) & (self.min_years <= filters.max_years)
         if filters.no_degree:

@@ -156,6 +156,8 @@ def describe_filters(filters: Filters) -> str:
         parts.append(f"{filters.pay_period} pay stated")
     if filters.has_salary:
         parts.append("a salary stated")
+    if filters.salary_range:
+        parts.append("a pay range stated")
     if filters.max_years is not None:
         parts.append(f"asking {filters.max_years} years of experience or less")
     if filters.no_degree:

@@ -29,6 +29,17 @@ _GO_CONTEXT = re.compile(
     r"(?:roles?|jobs?|developers?|engineers?|positions?|postings?|openings?|programmers?|experience)\b", re.I)
 
 
+def _near(token: str, names: set[str]) -> bool:
+    """True when the token is one of the names, or one typo away from one (4+ letters)."""
+    if token in names:
+        return True
+    if len(token) < 4:
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    return any(Levenshtein.distance(token, n, score_cutoff=1) <= 1 for n in names if abs(len(n) - len(token)) <= 1)
+
+
 class IndexUnavailable(Exception):
     """The index is missing, empty, or the store cannot be reached; str() is a user-safe reason."""
 
@@ -155,14 +166,13 @@ class Answerer:
             if stripped == text:
                 remove |= set(tokenize(name))
             text = stripped
-        kept: list[str] = []
-        removed: set[str] = set()
-        for word in text.split():
-            tokens = tokenize(word)
-            if tokens and all(t in remove and t not in removed for t in tokens):
-                removed.update(tokens)
-                continue
-            kept.append(word)
+        words = text.split()
+        in_name = [bool(tokenize(w)) and all(_near(t, remove) for t in tokenize(w)) for w in words]
+        kept = [
+            word for i, word in enumerate(words)
+            # a name word is dropped only inside a run of name words (the mention), not on its own
+            if not (in_name[i] and ((i > 0 and in_name[i - 1]) or (i + 1 < len(words) and in_name[i + 1])))
+        ]
         return parse_question(" ".join(kept)).intent
 
     def _order(self, query: Query, rows: np.ndarray) -> list[Posting]:

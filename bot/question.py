@@ -102,6 +102,7 @@ class Filters:
     salary_under: float | None = None  # the range's bottom is below this, yearly
     pay_period: str | None = None  # only postings whose pay is stated per this period
     has_salary: bool = False
+    salary_range: bool = False  # only postings that state a range (low and high), not a single figure
     max_years: int | None = None
     no_degree: bool = False
 
@@ -110,7 +111,7 @@ class Filters:
         return bool(
             self.remote or self.work_type or self.languages or self.states or self.cities
             or self.salary_over is not None or self.salary_floor is not None or self.salary_under is not None
-            or self.pay_period or self.has_salary or self.max_years is not None or self.no_degree
+            or self.pay_period or self.has_salary or self.salary_range or self.max_years is not None or self.no_degree
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -234,6 +235,8 @@ def parse_question(
     if filters.salary_over is not None or filters.salary_floor is not None or filters.salary_under is not None:
         if _YEARLY_WORDS.search(clean):
             filters.pay_period = "yearly"
+        if re.search(r"\b(range|tops? out|bottom of|low end|high end|top of)\b", clean, re.I):
+            filters.salary_range = True
     elif _HOURLY_LIST.search(clean) and re.search(r"\b(pay|rate|paid|wage)", clean, re.I):
         filters.pay_period = "hourly"
     elif re.search(r"\b(list|state|show|with|have|mention)s? (?:a |the )?(?:salary|pay)\b", clean, re.I):

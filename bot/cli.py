@@ -1,0 +1,75 @@
+"""`postings-bot`: ask a question from the terminal, or serve the Slack app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+
+from config import SettingsError, load_settings
+
+log = logging.getLogger("postings_bot")
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
+    """Configure logging once, for the whole process (entry points only)."""
+    from bot.logs import configure
+
+    configure(level, fmt)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="postings-bot", description="Answers questions about job postings.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer one question in the terminal")
+    ask.add_argument("question", nargs="+", help="the question, e.g. 'which roles want Go?'")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--all", action="store_true", help="show every matching posting of a list answer")
+    ask.add_argument("--chroma-path", help="folder of the index (default: POSTINGS_CHROMA_PATH)")
+    sub.add_parser("serve", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
+    return parser
+
+
+def main(argv: list[str] | None = None, embedder=None) -> int:
+    """Entry point of `postings-bot`; returns the exit code."""
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    try:
+        overrides = {"chroma_path": args.chroma_path} if getattr(args, "chroma_path", None) else {}
+        settings = load_settings(**overrides)
+    except SettingsError as err:
+        print(f"postings-bot: {err}", file=sys.stderr)
+        return 2
+    configure_logging("WARNING" if args.command == "ask" else settings.log_level, settings.log_format)
+
+    from bot.engine import IndexUnavailable, build_engine
+
+    if args.command == "ask":
+        from bot.answer import answer_to_json
+        from bot.render_text import render_text
+
+        try:
+            engine = build_engine(settings.model_copy(update={"reload_interval_seconds": 0}), embedder=embedder)
+            answer = engine.ask(" ".join(args.question))
+        except IndexUnavailable as err:
+            print(f"postings-bot: {err}", file=sys.stderr)
+            return 1
+        if args.json:
+            print(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
+        else:
+            print(render_text(answer, limit=None if args.all else 15))
+        return 0
+
+    from bot.slack.server import serve
+
+    engine = build_engine(settings, embedder=embedder)
+    serve(settings, engine)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The answering engine over a small in-memory catalog (no model, no Chroma)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import ANSWERED, EMPTY, NO_MATCH, NOT_STATED, answer_to_json
+from bot.catalog import Catalog
+from bot.engine import Answerer, question_languages
+from index.embedder import HashingEmbedder
+from index.models import Fact, Posting, Salary
+
+
+def _posting(pid, title, company, text, location="", salary=None, remote=None, work_type=None, languages=(),
+             years=None, degree=None, salary_text=None):
+    p = Posting(id=pid, title=title, company=company, text=text, location=location)
+    f = p.facts
+    if salary:
+        f.salary = Fact(Salary(*salary), f"Pay: {salary}", "text")
+    if salary_text:
+        f.salary_text = Fact(Salary(*salary_text), "The text says a different range.", "text")
+    if remote:
+        f.remote = Fact(remote, f"This role is {remote}.", "text")
+    if work_type:
+        f.employment_type = Fact(work_type, f"Job type: {work_type}", "column")
+    f.languages = [Fact(lang, f"We use {lang} daily.", "text") for lang in languages]
+    if years is not None:
+        f.min_years = Fact(years, f"{years}+ years of experience.", "text")
+    if degree:
+        f.degree = Fact(degree, f"{degree} degree or equivalent experience.", "text")
+    return p
+
+
+POSTINGS = [
+    _posting("p1", "Senior Backend Engineer", "Northwind Analytics", "Build APIs in Go and Python. 5+ years.",
+             "Austin, TX", (160000, 240000, "USD", "yearly"), "hybrid", "Full-time", ["Go", "Python"], 5, "Bachelor"),
+    _posting("p2", "Data Scientist", "Bluefin Health", "Model claims data in R and SQL.", "Boston, MA",
+             None, "remote", "Full-time", ["R", "SQL"], 3, "Master"),
+    _posting("p3", "Warehouse Associate", "Cedar Logistics", "Pick and pack orders; go above and beyond.",
+             "Dallas, TX", (22, 26, "USD", "hourly"), "on-site", "Part-time"),
+    _posting("p4", "Platform Engineer", "Kestrel Cloud", "Operate Kubernetes with Go tooling.", "United States",
+             (150000, 190000, "USD", "yearly"), "remote", "Contract", ["Go"], 4),
+    _posting("p5", "Machine Learning Engineer", "Lumen Berlin", "Train models in Python and Scala.", "Berlin, Germany",
+             (65000, 80000, "EUR", "yearly"), "hybrid", "Full-time", ["Python", "Scala"]),
+    _posting("p6", "Marketing Coordinator", "Harbor Realty", "Coordinate print and social campaigns.",
+             "Princeton, NJ", (17, 20, "USD", "hourly"), None, "Full-time", salary_text=(18, 20, "USD", "hourly")),
+]
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    embedder = HashingEmbedder()
+    texts = [p.text for p in POSTINGS]
+    catalog = Catalog(POSTINGS, [p.id for p in POSTINGS], texts, embedder.embed_documents(texts))
+    return Answerer(catalog, embedder, top_k=5)
+
+
+def test_salary_question_states_the_range_first_and_names_the_posting(answerer):
+    answer = answerer.ask("what does the Northwind backend role pay?")
+    assert answer.status == ANSWERED and answer.intent == "salary"
+    assert answer.text.startswith("$160,000–$240,000 a year")
+    assert "Senior Backend Engineer at Northwind Analytics" in answer.text
+    assert [p.id for p in answer.postings] == ["p1"]
+    assert answer.evidence and answer.evidence[0].posting_id == "p1"
+
+
+def test_missing_fact_is_said_plainly_and_no_value_is_given(answerer):
+    answer = answerer.ask("how much does bluefin health pay its data scientist?")
+    assert answer.status == NOT_STATED
+    assert answer.text.startswith("The posting does not state a salary")
+    assert "$" not in answer.text
+
+
+def test_company_typo_and_case_still_find_the_posting(answerer):
+    answer = answerer.ask("is the kestral cloud platform engineer job remote?")
+    assert [p.id for p in answer.postings] == ["p4"]
+    assert answer.intent == "remote" and answer.text.startswith("Yes, it is remote")
+
+
+def test_hourly_and_non_usd_pay_keep_their_period_and_currency(answerer):
+    assert answerer.ask("Cedar Logistics warehouse associate pay?").text.startswith("$22–$26 an hour")
+    assert answerer.ask("salary for the ML engineer at Lumen Berlin").text.startswith("€65,000–€80,000 a year")
+
+
+def test_text_and_listing_disagreeing_shows_both(answerer):
+    text = answerer.ask("what does Harbor Realty pay the marketing coordinator?").text
+    assert "$18–$20 an hour" in text and "$17–$20 an hour" in text
+
+
+def test_list_question_returns_every_match_with_an_exact_count(answerer):
+    answer = answerer.ask("which roles want Go?")
+    assert answer.is_list and answer.total == 2
+    assert {p.id for p in answer.postings} == {"p1", "p4"}
+    assert answer.text.startswith("2 postings match")
+
+
+def test_go_as_a_verb_is_not_the_language():
+    assert question_languages("where do I go to see remote jobs?") == []
+    assert question_languages("which roles want Go?") == ["Go"]
+    assert question_languages("any golang positions?") == ["Go"]
+
+
+def test_filters_combine_remote_and_yearly_pay(answerer):
+    answer = answerer.ask("remote roles over $150k?")
+    assert [p.id for p in answer.postings] == ["p4"]
+    assert answer.filters["remote"] == "remote" and answer.filters["salary_over"] == 150000
+
+
+def test_place_and_work_type_filters(answerer):
+    assert {p.id for p in answerer.ask("any part-time jobs in Texas?").postings} == {"p3"}
+    assert {p.id for p in answerer.ask("which roles are in Austin?").postings} == {"p1"}
+
+
+def test_list_with_no_match_says_so(answerer):
+    answer = answerer.ask("which internships are in Texas?")
+    assert answer.status == NO_MATCH and answer.total == 0 and answer.postings == []
+
+
+def test_follow_up_uses_the_thread_context(answerer):
+    answer = answerer.ask("and is it remote?", context_posting_ids=["p1"])
+    assert answer.intent == "remote" and [p.id for p in answer.postings] == ["p1"]
+    assert answer.text.startswith("It is hybrid")
+
+
+def test_languages_experience_and_degree_answers(answerer):
+    assert answerer.ask("what languages does the bluefin data scientist need?").text.startswith("R and SQL")
+    assert answerer.ask("how many years of experience for Northwind's backend engineer?").text.startswith(
+        "At least 5 years")
+    assert answerer.ask("does the Northwind backend job need a degree?").text.startswith("A Bachelor's degree")
+
+
+def test_empty_question_explains_how_to_ask(answerer):
+    assert answerer.ask("   ").status == EMPTY
+
+
+def test_unknown_company_gets_no_made_up_facts(answerer):
+    answer = answerer.ask("what does Globex Corporation pay its accountants?")
+    assert answer.status in (NO_MATCH, NOT_STATED) or "closest" in answer.text
+    assert "Globex" not in " ".join(p.company for p in answer.postings)
+
+
+def test_json_form_has_the_documented_fields(answerer):
+    data = answer_to_json(answerer.ask("what does the Northwind backend role pay?"))
+    assert set(data) >= {"answer", "postings", "evidence"}
+    posting = data["postings"][0]
+    assert set(posting) >= {"id", "title", "company", "location", "salary", "remote", "languages", "source"}
+    assert posting["salary"] == {"min": 160000, "max": 240000, "currency": "USD", "period": "yearly"}
+    assert data["evidence"][0]["posting_id"] == "p1" and data["evidence"][0]["text"]
