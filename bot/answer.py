@@ -81,7 +81,11 @@ def posting_summary(posting: Posting) -> dict[str, Any]:
         "salary": None
         if salary is None
         else {"min": salary.min, "max": salary.max, "currency": salary.currency, "period": salary.period},
-        "salary_text": format_salary(salary) if salary else None,
+        "salary_display": format_salary(salary) if salary else None,
+        "salary_in_text": None
+        if facts.salary_text is None
+        else {"min": facts.salary_text.value.min, "max": facts.salary_text.value.max,
+              "currency": facts.salary_text.value.currency, "period": facts.salary_text.value.period},
         "remote": facts.remote.value if facts.remote else None,
         "employment_type": facts.employment_type.value if facts.employment_type else None,
         "languages": [f.value for f in facts.languages],

@@ -36,64 +36,81 @@ def keyword_tokens(text: str) -> list[str]:
     return [normalise_token(t) for t in tokenize(text) if t not in _STOP]
 
 
+@dataclass
+class Mention:
+    """How well a question names one posting."""
+
+    index: int
+    score: float
+    company: float  # share of the company's words named (1.0: all, or its acronym, or its distinctive first word)
+    title: float  # share of the title's words named (IDF-weighted)
+    title_words: int  # how many of the title's words were named
+
+
 class MentionIndex:
-    """Finds the posting(s) a question names by company and title, tolerant of case, plurals and typos."""
+    """Finds the posting(s) a question names by company and title, tolerant of case, plurals, acronyms and typos."""
 
     def __init__(self, postings: Sequence[Posting]):
         self.company_tokens: list[list[str]] = []
         self.title_tokens: list[list[str]] = []
+        self.acronyms: list[str] = []
         self._postings_by_token: dict[str, list[int]] = defaultdict(list)
         doc_freq: dict[str, int] = defaultdict(int)
         for i, posting in enumerate(postings):
-            company = [normalise_token(t) for t in tokenize(posting.company) if t not in _LEGAL]
-            if not company:
-                company = [normalise_token(t) for t in tokenize(posting.company)]
+            words = tokenize(posting.company)
+            company = [normalise_token(t) for t in words if t not in _LEGAL] or [normalise_token(t) for t in words]
             title = [normalise_token(t) for t in tokenize(posting.title) if t not in _STOP]
+            acronym = "".join(t[0] for t in words if t not in _LEGAL and t[0].isalpha())
+            acronym = acronym if len(acronym) >= 3 else ""
             self.company_tokens.append(company)
             self.title_tokens.append(title)
-            for token in set(company) | set(title):
+            self.acronyms.append(acronym)
+            for token in set(company) | set(title) | ({acronym} if acronym else set()):
                 self._postings_by_token[token].append(i)
                 doc_freq[token] += 1
         n = max(1, len(postings))
         self.idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
         self.doc_freq = dict(doc_freq)
         self._rare = max(3, n // 500)
-        self.vocab = sorted(self.idf)
         self._by_len: dict[int, list[str]] = defaultdict(list)
-        for token in self.vocab:
-            self._by_len[len(token)].append(token)
+        for token in sorted(self.idf):
+            if token.isalpha() and len(token) >= 4:
+                self._by_len[len(token)].append(token)
 
-    def _corrections(self, token: str) -> list[str]:
-        """Vocabulary tokens one typo away from a question token (for tokens of 4+ letters)."""
+    def _corrections(self, raw: str) -> set[str]:
+        """Vocabulary words one typo away from a question word of 5+ letters."""
         from rapidfuzz.distance import Levenshtein
 
-        if len(token) < 4 or not token.isalpha():
-            return []
-        found = []
-        for length in (len(token) - 1, len(token), len(token) + 1):
-            for candidate in self._by_len.get(length, ()):
-                if candidate[0] != token[0] and candidate[-1] != token[-1]:
-                    continue
-                if Levenshtein.distance(token, candidate, score_cutoff=1) <= 1:
-                    found.append(candidate)
+        if len(raw) < 5 or not raw.isalpha():
+            return set()
+        found: set[str] = set()
+        for word in {raw, normalise_token(raw)}:
+            for length in (len(word) - 1, len(word), len(word) + 1):
+                for candidate in self._by_len.get(length, ()):
+                    if candidate[0] != word[0] and candidate[-1] != word[-1]:
+                        continue
+                    if Levenshtein.distance(word, candidate, score_cutoff=1) <= 1:
+                        found.add(candidate)
         return found
 
-    def match(self, tokens: Sequence[str]) -> list[tuple[int, float, float, float]]:
-        """Postings the tokens name: (index, score, company share, title share), best first."""
-        present: set[str] = set()
-        for token in tokens:
-            if token in self.idf:
-                present.add(token)
-            elif token not in _STOP:
-                present.update(self._corrections(token))
-                if token.endswith(("s", "e")) is False:
-                    present.update(self._corrections(token + "s"))
-        # joined forms: "sales force" -> "salesforce"
-        for a, b in zip(tokens, tokens[1:]):
+    def present_tokens(self, tokens: Sequence[str], raw_tokens: Sequence[str] = ()) -> set[str]:
+        """The vocabulary words a question contains, with typos corrected and split names joined."""
+        present = {t for t in tokens if t in self.idf}
+        for raw in raw_tokens or tokens:
+            if raw not in _STOP and normalise_token(raw) not in self.idf and raw not in self.idf:
+                present |= self._corrections(raw)
+        for a, b in zip(tokens, tokens[1:]):  # "sales force" -> "salesforce"
             if a + b in self.idf:
                 present.add(a + b)
+        return present
+
+    def match(self, tokens: Sequence[str], raw_tokens: Sequence[str] = ()) -> list[Mention]:
+        """Postings the question names, best first."""
+        present = self.present_tokens(tokens, raw_tokens)
         candidates: set[int] = set()
         for token in present:
+            if token in _STOP:
+                continue
             postings = self._postings_by_token.get(token, ())
             if len(postings) <= 5000:
                 candidates.update(postings)
@@ -102,23 +119,31 @@ class MentionIndex:
             company, title = self.company_tokens[i], self.title_tokens[i]
             c_share = _share(company, present, self.idf)
             t_share = _share(title, present, self.idf)
+            if self.acronyms[i] and self.acronyms[i] in present:
+                c_share = 1.0
+            # "Northwind" names "Northwind Analytics": a distinctive first word counts as the company
+            if (0 < c_share < 0.99 and company and company[0] in present and len(company[0]) >= 4
+                    and company[0] not in _STOP and self.doc_freq.get(company[0], 0) <= self._rare):
+                c_share = 0.99
             if c_share == 0 and t_share == 0:
                 continue
-            # "Northwind" names "Northwind Analytics": a distinctive first word counts as the company
-            if (0 < c_share < 1 and company and company[0] in present and len(company[0]) >= 4
-                    and self.doc_freq.get(company[0], 0) <= self._rare):
-                c_share = max(c_share, 0.99)
-            score = 2.0 * c_share + 1.0 * t_share
-            results.append((i, score, c_share, t_share))
-        results.sort(key=lambda r: (-r[1], r[0]))
+            full = c_share >= 0.99
+            title_words = sum(1 for t in set(title) if t in present)
+            score = (2.0 if full else 0.5 * c_share) + t_share + 0.05 * title_words
+            results.append(Mention(i, score, c_share, t_share, title_words))
+        results.sort(key=lambda m: (-m.score, m.index))
         return results
 
 
 def _share(tokens: list[str], present: set[str], idf: dict[str, float]) -> float:
+    """IDF-weighted share of the tokens present; common words ('job', 'the') count only beside a real hit."""
     if not tokens:
         return 0.0
-    total = sum(idf.get(t, 1.0) for t in set(tokens))
-    hit = sum(idf.get(t, 1.0) for t in set(tokens) if t in present)
+    unique = set(tokens)
+    total = sum(idf.get(t, 1.0) for t in unique)
+    if not any(t in present and t not in _STOP for t in unique):
+        return 0.0
+    hit = sum(idf.get(t, 1.0) for t in unique if t in present)
     return hit / total if total else 0.0
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from bot import compose
 from bot.answer import Answer
 from bot.catalog import Catalog, keyword_tokens
-from bot.question import Query, parse_question, tokenize
+from bot.question import Filters, Query, parse_question, tokenize
 from index.embedder import Embedder
 from index.languages import canonical_language, find_languages
 from index.models import Posting
@@ -88,25 +88,46 @@ class Answerer:
             if len(city) >= 4 and re.search(rf"\b(?:in|near|around|at|from) {re.escape(city)}\b", lowered):
                 if city not in query.filters.cities:
                     query.filters.cities.append(city)
+        for city in self._cities:
+            if len(city) >= 5 and city not in query.filters.cities and re.search(rf"\b{re.escape(city)}\b", lowered):
+                query.place_hints.append(city)  # "Houston property manager role": helps name the posting
         if query.filters.cities and not query.is_list and re.search(r"\b(roles|jobs|postings|openings|positions)\b", lowered):
             query.is_list = True
         return query
 
     def named_postings(self, query: Query) -> tuple[list[int], bool]:
         """Postings the question names; the flag is True when only the company was named."""
-        matches = self.catalog.mentions.match(query.tokens)
+        c = self.catalog
+        matches = c.mentions.match(query.tokens, query.raw_tokens)
         if not matches:
             return [], False
-        best_index, best, best_c, best_t = matches[0]
-        title_len = len(self.catalog.mentions.title_tokens[best_index])
-        strong = (best_c >= 0.99 and best_t >= 0.34) or (best_t >= 0.99 and title_len >= 2) or best >= 1.7 or (
-            best_c >= 0.99 and best_t == 0)
+        place = None
+        if query.filters.states or query.filters.cities or query.place_hints:
+            place = c.filter_mask(
+                Filters(states=query.filters.states, cities=query.filters.cities + query.place_hints))
+            for m in matches:
+                if place[m.index]:
+                    m.score += 0.75  # "the veterinarian job in Farmington MN": the place helps name it
+            matches.sort(key=lambda m: (-m.score, m.index))
+        best = matches[0]
+        title_len = len(c.mentions.title_tokens[best.index])
+        in_place = place is not None and bool(place[best.index])
+        full_company = best.company >= 0.99
+        strong = (
+            (full_company and best.title >= 0.34)
+            or (best.title >= 0.99 and (title_len >= 2 or in_place or full_company))
+            or (best.title >= 0.6 and best.title_words >= 2 and in_place)
+            or (best.title >= 0.75 and best.title_words >= 3)
+        )
+        if full_company and best.title < 0.34 and not strong:
+            company = c.mentions.company_tokens[best.index]
+            same = [m for m in matches if c.mentions.company_tokens[m.index] == company]
+            if len(same) == 1 or (same[0].title > 0 and same[0].score > same[1].score + 1e-6):
+                return [same[0].index], False  # the company's only posting, or the one whose title was named
+            return [m.index for m in same], True
         if not strong:
             return [], False
-        if best_c >= 0.99 and best_t == 0:
-            company_only = [i for i, s, c, t in matches if c >= 0.99]
-            return company_only, True
-        tied = [i for i, s, c, t in matches if s >= best - 1e-6]
+        tied = [m.index for m in matches if m.score >= best.score - 1e-6]
         return tied[: max(self.top_k, 1)], False
 
     # --- answering

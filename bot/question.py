@@ -16,12 +16,12 @@ _INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(pay|pays|paid|paying|salary|salaries|comp|compensation|wage|wages|how much|rate|earn|earnings|"
         r"money|make|ote|base|hourly|per hour|stipend|range)\b|\$", re.I),
     "languages": re.compile(
-        r"\b(languages?|langs?|programming|coding|code in|tech stack|scripting)\b", re.I),
+        r"\b(lang\w*|lan?gu?a?ge?s?|programming|coding|code in|written in|tech stack|scripting)\b", re.I),
     "experience": re.compile(
-        r"\b(years? of|yrs?|experience|exp|seniority|how senior|how many years|how long)\b", re.I),
+        r"\b(years? (?:of|in|with|doing)|min(?:imum)? (?:of )?years|yrs?|experi\w*|expir?e?ance|exp|seniority|how senior|how many years|how long|background)\b", re.I),
     "degree": re.compile(
         r"\b(degree|diploma|bachelor'?s?|master'?s?|ph\.?d|doctorate|education|ged|college|university|"
-        r"bs|ba|ms|mba|graduate|educational)\b", re.I),
+        r"bs|ba|ms|mba|graduate|educat\w*|schooling)\b", re.I),
     "remote": re.compile(
         r"\b(remote|remotely|wfh|work from home|work-from-home|hybrid|on-?site|in[- ]office|in person|"
         r"in-person|telecommute|distributed|from home)\b", re.I),
@@ -130,6 +130,8 @@ class Query:
     wants_count: bool
     filters: Filters
     tokens: list[str]  # normalised words, abbreviations expanded, for matching titles and companies
+    raw_tokens: list[str] = field(default_factory=list)  # the words as typed (lower-case), for typo correction
+    place_hints: list[str] = field(default_factory=list)  # cities named anywhere (not filters): help name a posting
 
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.'&][a-z0-9]+)*", re.I)
@@ -262,4 +264,5 @@ def parse_question(
         wants_count=bool(_HOW_MANY.search(clean)),
         filters=filters,
         tokens=question_tokens(clean),
+        raw_tokens=tokenize(clean),
     )

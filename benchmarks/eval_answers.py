@@ -1,0 +1,226 @@
+"""Answer quality: the full pipeline against dense-only and keyword-only baselines, per intent.
+
+Usage:
+  .venv/bin/python benchmarks/eval_answers.py                 # real model, all question sets
+  .venv/bin/python benchmarks/eval_answers.py --embedder hashing --sets samples
+
+Question sets: dev (../shared/data/questions/dev.jsonl), labeled (dev-labeled.jsonl), both over the 500
+postings in ../shared/data/postings/ (read at run time), and samples (samples/questions.jsonl over the
+shipped samples). Indexes are built with the real rebuild into var/eval/ (incremental on later runs).
+Writes benchmarks/results/eval.json and benchmarks/results/eval.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+SHARED = ROOT.parent / "shared"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from judge import CORRECT, MISSED, NOT_STATED, WRONG, judge, rank_of  # noqa: E402
+
+from bot import compose  # noqa: E402
+from bot.answer import answer_to_json  # noqa: E402
+from bot.catalog import keyword_tokens  # noqa: E402
+from bot.engine import Answerer, Engine  # noqa: E402
+from config import load_settings  # noqa: E402
+from index.rebuild import rebuild  # noqa: E402
+from index.store import IndexStore  # noqa: E402
+
+SETS = {
+    "dev": (SHARED / "data/questions/dev.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
+    "labeled": (SHARED / "data/questions/dev-labeled.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
+    "samples": (ROOT / "samples/questions.jsonl", ROOT / "samples/postings"),
+}
+FACT_INTENT = {"salary": "salary", "salary_text": "salary", "location": "location", "remote": "remote",
+               "work_type": "employment_type", "languages": "languages", "experience_years": "experience",
+               "degree": "degree", "not_stated": None}
+
+
+def machine() -> dict:
+    """The machine the figures come from."""
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "platform": platform.platform()}
+
+
+class TopChunksBaseline:
+    """What the common Slack RAG samples do: take the top-k chunks by one score, answer from the first posting."""
+
+    def __init__(self, answerer: Answerer, mode: str, k: int = 5):
+        self.answerer, self.mode, self.k = answerer, mode, k
+
+    def ask(self, question: str):
+        a = self.answerer
+        query = a.parse(question)
+        c = a.catalog
+        if self.mode == "dense":
+            scores = c.dense_scores(a.embedder.embed_query(query.text))
+        else:
+            scores = c.keyword_scores(keyword_tokens(query.text))
+        rows = np.argsort(-scores, kind="stable")[: self.k]
+        postings = []
+        for row in rows:
+            p = c.postings[int(c.chunk_posting[row])]
+            if p not in postings:
+                postings.append(p)
+        if query.is_list:
+            return compose.list_answer(query, postings)
+        intent = query.intent if query.intent != "general" else "salary"
+        return compose.fact_answer(query, intent, postings[:1])
+
+
+def intent_for_fact(question: dict) -> str | None:
+    if question["intent"] == "not_stated":
+        return {"experience_years": "experience"}.get(question["expect"]["field"], question["expect"]["field"])
+    return FACT_INTENT.get(question["intent"])
+
+
+def build_index(name: str, source: Path, embedder, embedder_name: str):
+    """Rebuild (incrementally) the index of one source folder and return an Engine over it."""
+    path = ROOT / "var" / "eval" / f"{name}-{embedder_name}"
+    settings = load_settings(source_dirs=[source], chroma_path=path, reload_interval_seconds=0)
+    store = IndexStore.open(settings)
+    started = time.perf_counter()
+    summary = rebuild(settings, embedder, store)
+    print(f"[{name}] {summary.line() if hasattr(summary, 'line') else summary} ({time.perf_counter() - started:.1f} s)",
+          file=sys.stderr)
+    return Engine(store, embedder, top_k=settings.top_k, reload_interval=0)
+
+
+def evaluate(questions: list[dict], systems: dict) -> dict:
+    """Run every system over every question; tally outcomes and retrieval ranks per intent."""
+    results: dict = {}
+    for sys_name, system in systems.items():
+        per_intent: dict = defaultdict(lambda: defaultdict(int))
+        ranks: dict = defaultdict(list)
+        latencies = []
+        misses = []
+        for q in questions:
+            started = time.perf_counter()
+            answer = answer_to_json(system.ask(q["question"]))
+            latencies.append(time.perf_counter() - started)
+            outcome = judge(q, answer)
+            per_intent[q["intent"]][outcome] += 1
+            per_intent[q["intent"]]["n"] += 1
+            if q.get("job_id"):
+                ranks[q["intent"]].append(rank_of(answer, q["job_id"]))
+            if outcome != CORRECT:
+                misses.append({"intent": q["intent"], "question": q["question"], "outcome": outcome,
+                               "answer": answer["answer"][:300], "want": q.get("expect"),
+                               "got_ids": [p["id"] for p in answer["postings"]][:5], "job_id": q.get("job_id")})
+        table = {}
+        for intent, counts in sorted(per_intent.items()):
+            r = ranks.get(intent, [])
+            row = {k: counts.get(k, 0) for k in (CORRECT, WRONG, NOT_STATED, MISSED)}
+            row["n"] = counts["n"]
+            row["correct_share"] = round(counts.get(CORRECT, 0) / counts["n"], 4)
+            if r:
+                row["hit@1"] = round(sum(1 for x in r if x == 1) / len(r), 4)
+                row["hit@5"] = round(sum(1 for x in r if x and x <= 5) / len(r), 4)
+                row["mrr"] = round(sum(1 / x for x in r if x) / len(r), 4)
+            table[intent] = row
+        lat = sorted(latencies)
+        results[sys_name] = {
+            "per_intent": table,
+            "latency_ms": {"p50": round(1000 * statistics.median(lat), 2),
+                           "p95": round(1000 * lat[int(0.95 * (len(lat) - 1))], 2),
+                           "p99": round(1000 * lat[int(0.99 * (len(lat) - 1))], 2)} if lat else {},
+            "misses": misses,
+        }
+    return results
+
+
+def markdown(all_results: dict) -> str:
+    """A short Markdown table per question set: systems side by side, per intent."""
+    out = []
+    for set_name, results in all_results["sets"].items():
+        out.append(f"\n### {set_name}\n")
+        out.append("| intent | n | system | correct | wrong | not stated | missed | hit@1 | hit@5 | MRR |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
+        intents = sorted(next(iter(results.values()))["per_intent"])
+        for intent in intents:
+            for sys_name, res in results.items():
+                row = res["per_intent"][intent]
+                out.append(
+                    f"| {intent} | {row['n']} | {sys_name} | {row['correct_share']:.1%} | {row[WRONG]} | "
+                    f"{row[NOT_STATED]} | {row[MISSED]} | {row.get('hit@1', '–')} | {row.get('hit@5', '–')} | "
+                    f"{row.get('mrr', '–')} |")
+        lat = results["full"]["latency_ms"]
+        out.append(f"\nFull pipeline `ask` latency (warm, in process): p50 {lat['p50']} ms, p95 {lat['p95']} ms, "
+                   f"p99 {lat['p99']} ms.")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedder", choices=["model", "hashing"], default="model")
+    parser.add_argument("--sets", default="dev,labeled,samples")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks/results/eval.json"))
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args(argv)
+
+    if args.embedder == "model":
+        from index.embedder import SentenceTransformerEmbedder
+        embedder = SentenceTransformerEmbedder()
+    else:
+        from index.embedder import HashingEmbedder
+        embedder = HashingEmbedder()
+
+    engines: dict = {}
+    all_results = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+                   "embedder": embedder.name, "command": "benchmarks/eval_answers.py " + " ".join(argv or sys.argv[1:]),
+                   "sets": {}}
+    for set_name in args.sets.split(","):
+        qpath, source = SETS[set_name]
+        if not qpath.exists() or not source.exists():
+            print(f"[{set_name}] skipped: {qpath} or {source} is missing (../shared is not beside this clone)",
+                  file=sys.stderr)
+            continue
+        key = str(source)
+        if key not in engines:
+            engines[key] = build_index("shared" if "shared" in key else "samples", source, embedder, args.embedder)
+        engine = engines[key]
+        answerer = engine._current()
+        questions = [json.loads(line) for line in qpath.open() if line.strip()]
+        systems = {"full": engine, "dense-only": TopChunksBaseline(answerer, "dense"),
+                   "keyword-only": TopChunksBaseline(answerer, "keyword")}
+        all_results["sets"][set_name] = evaluate(questions, systems)
+        for intent, row in all_results["sets"][set_name]["full"]["per_intent"].items():
+            print(f"[{set_name}] full {intent:18s} {row['correct_share']:.1%} correct, {row[WRONG]} wrong, "
+                  f"{row[NOT_STATED]} not stated, {row[MISSED]} missed (n={row['n']})")
+        if args.show_misses:
+            for miss in all_results["sets"][set_name]["full"]["misses"]:
+                print("  MISS", json.dumps(miss, ensure_ascii=False)[:600])
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(all_results, indent=1, ensure_ascii=False))
+    out.with_suffix(".md").write_text(
+        f"Answer quality, {all_results['date']}, embedder {embedder.name}, machine {all_results['machine']}\n"
+        + markdown(all_results) + "\n")
+    print(f"wrote {out} and {out.with_suffix('.md')}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

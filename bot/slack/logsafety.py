@@ -1,0 +1,91 @@
+"""Keep secrets and user payloads out of the logs.
+
+Two logging filters: RedactingFilter replaces Slack tokens (xox?-…, xapp-…), hooks.slack.com URLs
+(live response_urls) and any configured secret with "[redacted]"; SignatureFailureFilter turns
+Bolt's "Invalid request signature detected (… body: …)" line, which carries the whole request
+(user text, a live response_url), into one without the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Iterable
+
+REDACTED = "[redacted]"
+SECRET_PATTERNS = [
+    re.compile(r"xox[a-z]-[A-Za-z0-9-]+"),
+    re.compile(r"xapp-[A-Za-z0-9-]+"),
+    re.compile(r"https?(?::|%3A)(?://|%2F%2F)hooks\.slack(?:-gov)?\.com[^\s\"'<>)]*", re.IGNORECASE),
+]
+SIGNATURE_FAILURE_PREFIX = "Invalid request signature detected"
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """The text with tokens, response_urls and the given secret values replaced by [redacted]."""
+    for secret in secrets:
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, REDACTED)
+    for pattern in SECRET_PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message (and formatted traceback) with secrets redacted."""
+
+    def __init__(self, secrets: Iterable[str] = ()):
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep the raw template only
+            message = str(record.msg)
+        clean = redact(message, self.secrets)
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self.secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self.secrets)
+        return True
+
+
+class SignatureFailureFilter(logging.Filter):
+    """Drops the request body from Bolt's failed-signature log line (and keeps the line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith(SIGNATURE_FAILURE_PREFIX):
+            record.msg = f"{SIGNATURE_FAILURE_PREFIX}: request rejected with 401 (request withheld from the log)"
+            record.args = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def add_filter_once(target: logging.Logger | logging.Handler, new: logging.Filter) -> None:
+    """Attach a filter unless one of the same class is already there (then refresh its secrets)."""
+    for existing in target.filters:
+        if type(existing) is type(new):
+            if isinstance(existing, RedactingFilter) and isinstance(new, RedactingFilter):
+                existing.secrets = list(dict.fromkeys(existing.secrets + new.secrets))
+            return
+    target.addFilter(new)
+
+
+def protect_logger(logger: logging.Logger, secrets: Iterable[str] = ()) -> logging.Logger:
+    """Attach both filters to one logger (records it creates are cleaned before any handler sees them)."""
+    add_filter_once(logger, SignatureFailureFilter())
+    add_filter_once(logger, RedactingFilter(secrets))
+    return logger
+
+
+def protect_handlers(logger: logging.Logger | None = None, secrets: Iterable[str] = ()) -> None:
+    """Attach a RedactingFilter to every handler of a logger (the root by default): covers all libraries."""
+    target = logger or logging.getLogger()
+    for handler in target.handlers:
+        add_filter_once(handler, SignatureFailureFilter())
+        add_filter_once(handler, RedactingFilter(secrets))

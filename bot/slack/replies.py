@@ -1,0 +1,97 @@
+"""Question -> the message to send: the engine's answer rendered, or why there is none."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from bot.engine import IndexUnavailable
+from bot.slack import blocks
+from bot.slack.mrkdwn import age_phrase
+
+MAX_QUESTION_CHARS = 2000
+log = logging.getLogger("bot.slack")
+
+
+@dataclass
+class Reply:
+    """A message ready for Slack, and the postings it is about (for the thread's memory)."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+    posting_ids: list[str] = field(default_factory=list)
+    status: str = "answered"  # the Answer's status, or "unavailable", "error", "refused"
+
+    def message(self, **extra: Any) -> dict[str, Any]:
+        """The chat.postMessage / response_url body."""
+        return {"text": self.text, "blocks": self.blocks, **extra}
+
+
+def new_reference() -> str:
+    """A short id that ties an apology in Slack to the log line with the details."""
+    return uuid.uuid4().hex[:8]
+
+
+def index_age(engine: Any) -> str:
+    """'updated 3 hours ago', or '' when the engine cannot say."""
+    try:
+        return age_phrase(engine.stats().built_at)
+    except Exception:
+        return ""
+
+
+def answer_reply(
+    engine: Any,
+    question: str,
+    *,
+    context_posting_ids: Sequence[str] = (),
+    page: int = 0,
+    page_size: int = 10,
+    ephemeral: bool = False,
+    show_question: bool = False,
+    shared_by: str | None = None,
+) -> Reply:
+    """Ask the engine and render the answer; never raises: errors become a reply saying why."""
+    question = question.strip()
+    if len(question) > MAX_QUESTION_CHARS:
+        text, blks = blocks.notice_blocks(
+            f"That question is {len(question):,} characters long — please ask it in under "
+            f"{MAX_QUESTION_CHARS:,} characters (one question about the postings)."
+        )
+        return Reply(text, blks, status="refused")
+    try:
+        answer = engine.ask(question, tuple(context_posting_ids))
+        age = index_age(engine)
+        text, blks = blocks.answer_blocks(
+            answer, page=page, page_size=page_size, index_age=age, ephemeral=ephemeral,
+            show_question=show_question, shared_by=shared_by, context_posting_ids=context_posting_ids,
+        )
+    except IndexUnavailable as err:
+        log.warning("index unavailable: %s", err)
+        text, blks = blocks.unavailable_blocks(str(err))
+        return Reply(text, blks, status="unavailable")
+    except Exception:
+        reference = new_reference()
+        log.exception("answering failed (reference %s, question of %d characters)", reference, len(question))
+        text, blks = blocks.error_blocks(reference)
+        return Reply(text, blks, status="error")
+    _, start, end = blocks.page_bounds(len(answer.postings), page, page_size)
+    return Reply(text, blks, [p.id for p in answer.postings[start:end]], status=answer.status)
+
+
+def stats_reply(engine: Any) -> Reply:
+    """How many postings are indexed and when the index was rebuilt, or why that is unknown."""
+    try:
+        text, blks = blocks.stats_blocks(engine.stats())
+    except IndexUnavailable as err:
+        log.warning("index unavailable: %s", err)
+        text, blks = blocks.unavailable_blocks(str(err))
+        return Reply(text, blks, status="unavailable")
+    except Exception:
+        reference = new_reference()
+        log.exception("reading index stats failed (reference %s)", reference)
+        text, blks = blocks.error_blocks(reference)
+        return Reply(text, blks, status="error")
+    return Reply(text, blks, status="stats")

@@ -1,0 +1,187 @@
+"""Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else a threaded HTTP server.
+
+HTTP mode serves Slack's requests at POST /slack/events (signature-checked by Bolt) and
+GET /healthz; extra routes (e.g. /metrics) can be passed to make_http_server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.slack.app import ANSWER_WORKERS, create_app, secret_values
+from bot.slack.clients import make_web_client
+from bot.slack.deps import AnswerEngine
+from bot.slack.logsafety import protect_handlers, protect_logger
+from config.settings import Settings
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY_BYTES = 1_000_000
+SOCKET_TIMEOUT_SECONDS = 30
+
+# A route answers (status, content type, body bytes) for a request's raw body and headers.
+Route = Callable[[bytes, dict[str, str]], tuple[int, str, bytes]]
+
+log = logging.getLogger("bot.slack.server")
+
+
+def health(engine: AnswerEngine) -> tuple[int, dict[str, Any]]:
+    """200 {"status": "ok", "postings": N} when the engine can give its stats; 503 otherwise."""
+    try:
+        stats = engine.stats()
+    except Exception as err:
+        return 503, {"status": "unavailable", "reason": str(err)[:200] or type(err).__name__}
+    return 200, {"status": "ok", "postings": int(stats.postings)}
+
+
+def health_route(engine: AnswerEngine) -> Route:
+    """GET /healthz as a Route."""
+
+    def route(_body: bytes, _headers: dict[str, str]) -> tuple[int, str, bytes]:
+        status, data = health(engine)
+        return status, "application/json", json.dumps(data).encode("utf-8")
+
+    return route
+
+
+def bolt_route(app: App) -> Route:
+    """POST /slack/events as a Route: the raw body and headers go to Bolt, which checks the signature."""
+
+    def route(body: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return 400, "text/plain", b"bad request"
+        response = app.dispatch(BoltRequest(body=text, headers={k: [v] for k, v in headers.items()}))
+        content_type = response.headers.get("content-type", ["text/plain;charset=utf-8"])[0]
+        return response.status, content_type, (response.body or "").encode("utf-8")
+
+    return route
+
+
+def make_http_server(
+    app: App,
+    engine: AnswerEngine,
+    host: str,
+    port: int,
+    extra_routes: dict[tuple[str, str], Route] | None = None,
+) -> ThreadingHTTPServer:
+    """A threaded HTTP server (one thread per request) for Slack's requests and /healthz; port 0 picks one."""
+    routes: dict[tuple[str, str], Route] = {
+        ("POST", EVENTS_PATH): bolt_route(app),
+        ("GET", HEALTH_PATH): health_route(engine),
+        **(extra_routes or {}),
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        timeout = SOCKET_TIMEOUT_SECONDS
+        server_version = "postings-bot"
+        sys_version = ""
+
+        def _handle(self, method: str) -> None:
+            path = self.path.split("?", 1)[0]
+            route = routes.get((method, path))
+            if route is None:
+                known = any(p == path for _m, p in routes)
+                self._send(405 if known else 404, "text/plain", b"method not allowed" if known else b"not found")
+                return
+            body = b""
+            if method == "POST":
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                if length < 0 or length > MAX_BODY_BYTES:
+                    self.close_connection = True
+                    self._send(413 if length > 0 else 400, "text/plain", b"bad request")
+                    return
+                body = self.rfile.read(length)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            try:
+                status, content_type, payload = route(body, headers)
+            except Exception:
+                log.exception("handling %s %s failed", method, path)
+                status, content_type, payload = 500, "text/plain", b"internal error"
+            self._send(status, content_type, payload)
+
+        def _send(self, status: int, content_type: str, payload: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self._handle("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._handle("POST")
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            log.debug("%s %s", self.address_string(), format % args)
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server
+
+
+def start_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
+    """Connect to Slack over Socket Mode (apps.connections.open on the settings' API base URL)."""
+    if settings.slack_app_token is None:
+        raise ValueError("SLACK_APP_TOKEN is not set")
+    handler = SocketModeHandler(
+        app,
+        app_token=settings.slack_app_token.get_secret_value(),
+        web_client=make_web_client(settings.slack_api_base_url),
+        logger=app.logger,
+    )
+    handler.connect()
+    return handler
+
+
+def serve(settings: Settings, engine: AnswerEngine) -> None:
+    """Serve Slack until SIGINT/SIGTERM; the engine (model and index) is already loaded when this is called."""
+    secrets = secret_values(settings)
+    protect_handlers(secrets=secrets)
+    protect_logger(log, secrets)
+    answers = ThreadPoolExecutor(max_workers=ANSWER_WORKERS, thread_name_prefix="slack-answer")
+    app = create_app(settings, engine, executor=answers)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    if settings.slack_app_token is not None:
+        handler = start_socket_mode(app, settings)
+        log.info("connected to Slack over Socket Mode")
+        try:
+            stop.wait()
+        finally:
+            handler.close()
+            answers.shutdown(wait=True)  # finish the answers already started
+        return
+    server = make_http_server(app, engine, settings.host, settings.port)
+    host, port = server.server_address[:2]
+    log.info("listening on http://%s:%s%s (health: %s)", host, port, EVENTS_PATH, HEALTH_PATH)
+    watcher = threading.Thread(target=lambda: (stop.wait(), server.shutdown()), daemon=True)
+    watcher.start()
+    try:
+        server.serve_forever(poll_interval=0.5)
+    finally:
+        server.server_close()
+        answers.shutdown(wait=True)
+        log.info("stopped")
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: stop.set())

@@ -1,0 +1,5 @@
+"""`python -m index`: the same as `postings-index`."""
+
+from index.cli import main
+
+raise SystemExit(main())

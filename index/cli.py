@@ -1,0 +1,125 @@
+"""`postings-index`: rebuild the index from the posting folders, or show what it holds.
+
+Exit codes: 0 success, 1 nothing usable found (the previous index is kept), 2 the store failed or a
+setting is invalid, 130 interrupted (the previous index is kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+from config import Settings, SettingsError, load_settings
+from index.embedder import Embedder
+
+log = logging.getLogger("postings_index")
+
+EXIT_OK, EXIT_NOTHING, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+EmbedderFactory = Callable[[Settings], Embedder]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="postings-index", description="Builds the postings index.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    rebuild = sub.add_parser("rebuild", help="bring the index in line with the posting folders")
+    rebuild.add_argument("--source", action="extend", nargs="+", type=Path, metavar="DIR",
+                         help="folder or file of postings (repeatable; default: POSTINGS_SOURCE_DIRS)")
+    rebuild.add_argument("--full", action="store_true", help="re-embed every posting, changed or not")
+    rebuild.add_argument("--chroma-path", type=Path, metavar="DIR", help="index folder (default: POSTINGS_CHROMA_PATH)")
+    rebuild.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    stats = sub.add_parser("stats", help="postings, chunks, generation and build time of the index")
+    stats.add_argument("--chroma-path", type=Path, metavar="DIR", help="index folder (default: POSTINGS_CHROMA_PATH)")
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return parser
+
+
+def real_embedder(settings: Settings) -> Embedder:
+    """all-MiniLM-L6-v2 from the installed package, on the CPU."""
+    from index.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.embed_threads)
+
+
+def main(argv: list[str] | None = None, embedder_factory: EmbedderFactory | None = None) -> int:
+    """Entry point of `postings-index`; returns the exit code."""
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar in logs
+    overrides: dict[str, object] = {}
+    if getattr(args, "source", None):
+        overrides["source_dirs"] = args.source
+    if args.chroma_path:
+        overrides["chroma_path"] = args.chroma_path
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as err:
+        print(f"postings-index: {err}", file=sys.stderr)
+        return EXIT_STORE
+    from bot.logs import configure
+
+    configure(settings.log_level, settings.log_format)
+    if args.command == "stats":
+        return _stats(settings, args.json)
+    return _rebuild(settings, args.full, args.json, embedder_factory or real_embedder)
+
+
+def _stats(settings: Settings, as_json: bool) -> int:
+    from index.store import IndexStore, StoreUnavailable
+
+    try:
+        store = IndexStore.open(settings)
+        figures = store.stats()
+    except StoreUnavailable as err:
+        print(f"postings-index: {err}", file=sys.stderr)
+        return EXIT_STORE
+    if as_json:
+        print(json.dumps(figures, indent=2))
+    elif not figures["generation"]:
+        print("no index has been built yet (run `postings-index rebuild`)")
+    else:
+        print(f"postings: {figures['postings']}, chunks: {figures['chunks']}, generation: {figures['generation']}, "
+              f"built at: {figures['built_at']}, model: {figures['model']}")
+    return EXIT_OK if figures["generation"] else EXIT_NOTHING
+
+
+def _rebuild(settings: Settings, full: bool, as_json: bool, embedder_factory: EmbedderFactory) -> int:
+    from index.rebuild import RebuildSummary, progress_for, rebuild
+    from index.store import IndexStore, StoreUnavailable
+
+    try:
+        store = IndexStore.open(settings)
+        embedder = embedder_factory(settings)
+        summary = rebuild(settings, embedder, store, full=full, progress=progress_for(sys.stderr))
+    except StoreUnavailable as err:
+        return _failed(RebuildSummary(error=str(err)), as_json, EXIT_STORE)
+    except KeyboardInterrupt:
+        return _failed(RebuildSummary(error="interrupted; the previous index is unchanged"), as_json, EXIT_INTERRUPTED)
+    except Exception as err:  # a bug: report it briefly, the previous index is untouched
+        log.exception("rebuild failed")
+        message = f"rebuild failed ({type(err).__name__}); the previous index is unchanged"
+        return _failed(RebuildSummary(error=message), as_json, EXIT_NOTHING)
+    if as_json:
+        print(summary.to_json())
+    else:
+        for problem in summary.problems:
+            print(f"skipped: {problem}", file=sys.stderr)
+        print(summary.line())
+    if not summary.ok:
+        print(f"postings-index: {summary.error}", file=sys.stderr)
+        return EXIT_NOTHING
+    return EXIT_OK
+
+
+def _failed(summary, as_json: bool, code: int) -> int:
+    if as_json:
+        print(summary.to_json())
+    print(f"postings-index: {summary.error}", file=sys.stderr)
+    return code

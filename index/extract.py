@@ -1,0 +1,762 @@
+"""Facts extracted from one posting: each with the sentence (or listed field) it came from.
+
+A fact the posting does not state stays None: nothing here guesses. Structured columns win over
+the description; where the description states a different salary, both are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from index.languages import languages_in_sentence
+from index.models import DEGREES, EMPLOYMENT_TYPES, PERIOD_TO_YEAR, Fact, Facts, Posting, Salary
+from index.text import is_heading, split_sentences
+
+COLUMN, TEXT = "column", "text"
+
+
+def extract_facts(posting: Posting) -> Facts:
+    """All facts of one posting: salary, remote, employment type, languages, years, degree, location."""
+    sentences = split_sentences(posting.text)
+    salary, salary_text = extract_salary(posting.columns, sentences)
+    return Facts(
+        salary=salary,
+        salary_text=salary_text,
+        remote=extract_remote(posting.columns, posting.title, sentences),
+        employment_type=extract_employment_type(posting.columns, posting.title, sentences),
+        languages=extract_languages(sentences),
+        min_years=extract_min_years(sentences),
+        degree=extract_degree(sentences),
+        location=extract_location(posting.location),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# shared helpers
+
+_WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}
+
+
+# Start of a word, also inside glued scraped text ("therapyMaster's", "Finance0 - 2 years").
+_B = r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z])))"
+
+
+def _glued_word_starts(pattern: str) -> str:
+    """Let each alternative that starts at a word boundary also start inside glued words."""
+    return re.sub(r"(^|\|)\\b", lambda m: m.group(1) + _B, pattern)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _render_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _column_text(label: str, value: Any) -> str:
+    return f"{label} (listed field): {value}"
+
+
+# --------------------------------------------------------------------------------------------
+# salary
+
+_PERIOD_ALIASES = {
+    "hourly": "hourly", "hour": "hourly", "hr": "hourly", "per hour": "hourly",
+    "daily": "daily", "day": "daily", "per day": "daily",
+    "weekly": "weekly", "week": "weekly", "wk": "weekly",
+    "biweekly": "biweekly", "bi-weekly": "biweekly",
+    "monthly": "monthly", "month": "monthly", "mo": "monthly",
+    "yearly": "yearly", "year": "yearly", "annual": "yearly", "annually": "yearly", "yr": "yearly",
+    "annum": "yearly",
+}
+
+
+def normalize_period(value: Any) -> str | None:
+    """'HOURLY', 'per hour', 'annual' -> 'hourly' / 'yearly'; None when it is not a pay period."""
+    if value is None:
+        return None
+    key = str(value).strip().lower().replace("_", " ")
+    return _PERIOD_ALIASES.get(key)
+
+
+def _float(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(str(value).replace(",", "").replace("$", "").strip())
+    except ValueError:
+        return None
+    return number if number == number and number > 0 else None  # NaN and zero are "not given"
+
+
+def render_salary(salary: Salary) -> str:
+    """'17–20 USD hourly', 'from 75,000 USD yearly': a plain rendering for column evidence."""
+    low, high = salary.min, salary.max
+    if low is not None and high is not None and low != high:
+        amount = f"{_render_number(low)}–{_render_number(high)}"
+    elif low is not None and high is not None:
+        amount = _render_number(low)
+    elif low is not None:
+        amount = f"from {_render_number(low)}"
+    else:
+        amount = f"up to {_render_number(high or 0)}"
+    return f"{amount} {salary.currency} {salary.period}"
+
+
+def _column_salary(columns: dict[str, Any]) -> Fact | None:
+    low, high = _float(columns.get("min_salary")), _float(columns.get("max_salary"))
+    if low is None and high is None:
+        low = high = _float(columns.get("med_salary"))
+    currency = str(columns.get("currency") or "").strip().upper() or "USD"
+    period = normalize_period(columns.get("pay_period"))
+    if low is not None or high is not None:
+        if period is None:
+            period = _period_from_magnitude(high if high is not None else low)
+        if period is None:
+            return None
+        if low is not None and high is not None and low > high:
+            low, high = high, low
+        salary = Salary(min=low, max=high, currency=currency, period=period)
+        return Fact(salary, _column_text("Salary", render_salary(salary)), COLUMN)
+    raw = str(columns.get("salary_string") or "").strip()
+    if not raw:
+        return None
+    offers = _salary_offers(raw, assume_pay=True)
+    if not offers:
+        return None
+    salary = offers[0].salary
+    if period is not None:
+        salary.period = period
+    if columns.get("currency"):
+        salary.currency = currency
+    return Fact(salary, _column_text("Salary", raw), COLUMN)
+
+
+_CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "£": "GBP", "€": "EUR", "CA$": "CAD", "C$": "CAD", "A$": "AUD",
+                     "AU$": "AUD", "₹": "INR", "¥": "JPY"}
+_CUR = r"(?:US\$|CA\$|AU\$|C\$|A\$|\$|£|€|₹|(?:USD|EUR|GBP|CAD|AUD|INR)\s?[$£€]?)"
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
+_K = r"(?:\s?[kK](?![a-zA-Z])|\s?thousand\b)"
+_BIG = r"(?:\s?(?:million|billion|trillion|mil\b|mm\b|MM\b|bn\b|[MBT](?![a-zA-Z])))"
+_MONEY = re.compile(
+    rf"(?P<c1>{_CUR})?\s?(?P<n1>{_NUM})(?P<k1>{_K})?(?P<b1>{_BIG})?"
+    rf"(?:\s*(?:-|–|—|~|to|and)\s*(?P<c2>{_CUR})?\s?(?P<n2>{_NUM})(?P<k2>{_K})?(?P<b2>{_BIG})?)?"
+    rf"(?P<code>\s?(?:USD|EUR|GBP|CAD|AUD|dollars)\b)?",
+)
+# "Salary Range: $", "pay rate of $", "salary is $": the figure is labelled as pay
+_PAY_LABEL = re.compile(
+    r"\b(?:salary|pay|compensation|wages?|rate|earnings)\b(?: range| rate| scale)?\s*(?:is|of)?\s*:?\s*$", re.I
+)
+# words that make a nearby figure pay ("pays between $18-$25", "expect to earn $43,000")
+_PAY_NEAR = re.compile(
+    r"\b(?:pay|pays|paying|salary|salaries|compensation|comp|wages?|rates?|base|range|earn\w*|income|"
+    r"offering|offer|ote)\b",
+    re.I,
+)
+# words that make a sentence about pay at all ("Paid $17.00/Hour", "STARTING at $16/hr")
+_PAY_WORDS = re.compile(r"\b(?:paid|make|making|hourly|annual\w*|starting|starts)\b", re.I)
+_PER_UNIT = re.compile(
+    r"\b(?:sessions?|visits?|shifts?|class(?:es)?|lessons?|projects?|pieces?|units?|appointments?|enrollments?|"
+    r"calls?|cases?|patients?|words?|articles?|posts?|jobs?|clients?|customers?|persons?|person|groups?)\b",
+    re.I,
+)
+_NON_PAY = re.compile(
+    r"\b(?:bonus\w*|sign[- ]?on|signing|referrals?|relocation|reimburse\w*|401\(?k\)?|403\(?b\)?|tuition|"
+    r"stipends?|allowances?|insurance|coverage|premiums?|match\w*|sales|revenues?|arr|funding|raised|"
+    r"invest\w*|budgets?|fees?|transactions?|assets|capital|loans?|costs?|purchases?|differentials?|"
+    r"tips|commissions?|deductibles?|valued|worth|fund|gift|gifts|donations?|grants?|scholarships?|"
+    r"life|policy|enrollments?|per transaction|per sale|per referral|every|start ?up|deposit|"
+    r"mile|miles|savings|discounts?|credit|spend\w*|value|contracts? (?:worth|valued)|portfolio|"
+    r"award|prize|equity|stock|raise|cash)\b",
+    re.I,
+)
+_PERIOD_AFTER = re.compile(
+    r"^(?:\s*(?:USD|EUR|GBP|dollars|\+|plus|and up|or more|DOE|base|gross|range|salary|"
+    r"\(?[A-Z]{3}\)?))*\s*"
+    r"(?:(?P<per>/\s?(?:one\s)?|per\s(?:one\s)?|an?\s|each\s)\s?(?P<unit>hours?|hrs?|h\b|days?|weeks?|wks?|months?|mos?\b|years?|yrs?|annum)"
+    r"|(?P<adverb>hourly|daily|weekly|bi-?weekly|monthly|annually|annual|yearly|p\.a\.))",
+    re.I,
+)
+_PERIOD_BEFORE = re.compile(r"\b(?P<word>hourly|daily|weekly|monthly|annual|annually|yearly)\b", re.I)
+_FROM = re.compile(r"\b(?:from|starting(?: at| from)?|starts at|start at|minimum(?: of)?|at least|min\.?)\s*$", re.I)
+_UP_TO = re.compile(r"\b(?:up to|upto|max(?:imum)?(?: of)?|as much as)\s*$", re.I)
+_PLUS_AFTER = re.compile(r"^\s*(?:\+|plus\b|and up\b|or more\b|and above\b)", re.I)
+_BOUNDS = {"hourly": (5, 1000), "daily": (30, 5000), "weekly": (100, 20000), "biweekly": (200, 40000),
+           "monthly": (500, 100000), "yearly": (8000, 5_000_000)}
+
+
+@dataclass
+class _Offer:
+    salary: Salary
+    labelled: bool  # "Salary Range: $..."
+    near_pay: bool  # a pay word shortly before the figure
+    period_word: bool  # the period is written, not inferred from the size
+    pay_sentence: bool  # the sentence talks about pay somewhere
+
+    @property
+    def rank(self) -> int:
+        return 4 * self.labelled + 2 * self.near_pay + self.period_word + self.pay_sentence
+
+    @property
+    def clear(self) -> bool:
+        """Clear enough to set beside a listed salary that says otherwise."""
+        return self.labelled or (self.near_pay and self.period_word)
+
+
+def _period_from_magnitude(amount: float | None) -> str | None:
+    """Below 300 a figure is hourly pay, from 20,000 yearly; in between it is not guessed."""
+    if amount is None:
+        return None
+    if amount < 300:
+        return "hourly"
+    if amount >= 20000:
+        return "yearly"
+    return None
+
+
+def _salary_offers(sentence: str, assume_pay: bool = False) -> list[_Offer]:
+    """Pay statements in one sentence, each with how sure we are it is the wage."""
+    matches = list(_MONEY.finditer(sentence))
+    offers: list[_Offer] = []
+    previous_end = 0
+    for index, match in enumerate(matches):
+        next_start = matches[index + 1].start() if index + 1 < len(matches) else len(sentence)
+        before = sentence[max(previous_end, match.start() - 90) : match.start()]
+        after = sentence[match.end() : min(next_start, match.end() + 60)]
+        previous_end = match.end()
+        offer = _offer(match, before, after, sentence, assume_pay)
+        if offer is not None:
+            offers.append(offer)
+    return offers
+
+
+def _offer(match: re.Match[str], before: str, after: str, sentence: str, assume_pay: bool) -> _Offer | None:
+    has_currency = bool(match.group("c1") or match.group("c2") or match.group("code"))
+    labelled = bool(_PAY_LABEL.search(before[-40:]))
+    if not has_currency and not (labelled or assume_pay):
+        return None
+    if match.group("b1") or match.group("b2"):
+        return None  # millions and billions are revenue, funding or deal sizes, not a wage
+    if re.match(r"^s\b|^\s?(?:%|percent)", after) or re.search(r"[\d.]$", before):
+        return None  # "$70,000s", "10%", or part of a longer figure
+    low = _number(match.group("n1"))
+    high = _number(match.group("n2")) if match.group("n2") else None
+    if match.group("k2") and high is not None:
+        high *= 1000
+        if not match.group("k1") and low < 1000:
+            low *= 1000  # "$40 - $45K"
+    if match.group("k1"):
+        low *= 1000
+        if high is not None and not match.group("k2") and high < 1000:
+            high *= 1000  # "$120k-150"
+    if low <= 0 or (high is not None and high < low):
+        return None
+
+    period_match = _PERIOD_AFTER.match(after)
+    period = None
+    if period_match:
+        period = normalize_period(period_match.group("unit") or period_match.group("adverb").replace(".", ""))
+        if period is None and period_match.group("unit"):
+            unit = period_match.group("unit").lower().rstrip("s")
+            period = normalize_period({"h": "hour", "annum": "year"}.get(unit, unit))
+        if period is None and period_match.group("adverb"):
+            period = "yearly" if period_match.group("adverb").lower().startswith(("annual", "p.a")) else None
+    tail = after[period_match.end() :] if period_match else after
+    head_words = before.split()[-5:]
+    if _NON_PAY.search(" ".join(head_words)) and not _PAY_LABEL.search(before[-40:]):
+        return None
+    tail_words = re.split(r"[+,;(]|\bplus\b|\bwith\b|\band\b|\balong\b", tail, maxsplit=1)[0].split()[:3]
+    if _NON_PAY.search(" ".join(tail_words)):
+        return None
+    period_word = period is not None
+    if period is None:
+        before_period = _PERIOD_BEFORE.findall(before)
+        if before_period:
+            period = normalize_period(before_period[-1])
+            period_word = period is not None
+    if _PER_UNIT.search(" ".join(head_words[-2:])) or re.match(r"^\s*(?:per|a|an|each|for (?:each|every|1|one))\s+"
+                                                              + _PER_UNIT.pattern, tail, re.I):
+        return None  # "$35 per session", "40 USD for 1 person": pay per piece, not per period
+    near_pay = bool(_PAY_NEAR.search(before[-60:])) or labelled or assume_pay
+    pay_sentence = near_pay or bool(_PAY_WORDS.search(sentence)) or bool(_PAY_NEAR.search(sentence))
+    if period is None:
+        if not near_pay:
+            return None
+        period = _period_from_magnitude(high if high is not None else low)
+        if period is None:
+            return None
+    if not (near_pay or (period_word and pay_sentence)):
+        return None
+    lowest, highest = _BOUNDS.get(period, (0, float("inf")))
+    if not all(lowest <= value <= highest for value in (low, high) if value is not None):
+        return None
+
+    currency = _currency(match)
+    if high is None:
+        if _UP_TO.search(before):
+            low, high = None, low
+        elif _FROM.search(before) or _PLUS_AFTER.match(after) or re.match(r"^\s*(?:per \w+\s*)?and up\b", after):
+            high = None
+        else:
+            high = low
+    salary = Salary(min=low, max=high, currency=currency, period=period)
+    return _Offer(salary, labelled, near_pay, period_word, pay_sentence)
+
+
+def _currency(match: re.Match[str]) -> str:
+    for group in ("c1", "c2", "code"):
+        raw = (match.group(group) or "").strip()
+        if not raw:
+            continue
+        code = re.match(r"[A-Z]{3}", raw)
+        if code:
+            return code.group(0)
+        if raw.lower() == "dollars":
+            return "USD"
+        return _CURRENCY_SYMBOLS.get(raw, "USD")
+    return "USD"
+
+
+def _same_salary(a: Salary, b: Salary) -> bool:
+    def close(x: float | None, y: float | None) -> bool:
+        return x is None or y is None or abs(x - y) <= 0.005 * max(abs(x), abs(y))
+
+    return a.period == b.period and close(a.min, b.min) and close(a.max, b.max)
+
+
+def extract_salary(columns: dict[str, Any], sentences: list[str]) -> tuple[Fact | None, Fact | None]:
+    """(salary, salary_text): the column salary else the text's; salary_text when the text differs."""
+    column = _column_salary(columns)
+    offers = [(offer, sentence) for sentence in sentences for offer in _salary_offers(sentence)]
+    if column is None:
+        if not offers:
+            return None, None
+        best, sentence = max(offers, key=lambda item: item[0].rank)  # max keeps the first of equals
+        return Fact(best.salary, sentence, TEXT), None
+    if any(_same_salary(column.value, offer.salary) for offer, _ in offers):
+        return column, None
+    clear = [(offer, sentence) for offer, sentence in offers if offer.clear]
+    if not clear:
+        return column, None
+    best, sentence = max(clear, key=lambda item: item[0].rank)
+    return column, Fact(best.salary, sentence, TEXT)
+
+
+# --------------------------------------------------------------------------------------------
+# remote / hybrid / on-site
+
+_NOT_REMOTE = re.compile(r"\bnot (?:a |an )?(?:fully )?remote\b|\bno remote\b|\bremote work is not\b", re.I)
+_HYBRID = re.compile(
+    r"\bhybrid\b(?![ -](?:heat|cloud|vehicles?|cars?|apps?|mobile|solutions?|approach|infrastructure|"
+    r"systems?|integration|model of care|electric))"
+    r"|\b(?:\d|one|two|three|four)\s+(?:days?|weeks?)\s+(?:a week\s+|per week\s+|each week\s+)?"
+    r"(?:in|at|from)\s+(?:the\s+|our\s+)?(?:office|home|site)\b"
+    r"|\bpart(?:ly|ially)? remote\b|\bremote and in-?(?:office|person)\b|\bin-?(?:office|person) and remote\b",
+    re.I,
+)
+_REMOTE_STRONG = re.compile(
+    r"\b(?:fully|100\s?%|completely|entirely|permanently|totally|all|full[- ]time)[ -]remote\b"
+    r"|💯\s?%\s?remote"
+    r"|\bremote[ -](?:position|role|job|opportunity|contract|first|only|based|eligible|friendly|ok)\b"
+    r"|\b(?:position|role|job|work|this)\s+(?:is|will be|can be|may be)\s+(?:\w+\s+)?remote\b"
+    r"|\blocation\s*:\s*(?:\w+\s*)?\(?remote\b"
+    r"|\bremote\s*\((?:us|u\.s\.|usa|united states|anywhere|[^)]{0,30}residents?)[^)]*\)"
+    r"|\(remote\)"
+    r"|\bwork(?:s|ing)?\s+(?:\w+\s+)?(?:from home|from anywhere|remotely)\b"
+    r"|\bwork[- ]from[- ](?:home|anywhere)\b|\bwfh\b|\btelecommut\w*",
+    re.I,
+)
+_REMOTE_TRAP = re.compile(
+    r"\bremote(?:ly)?[ -](?:monitor\w*|patients?|sites?|locations?|access|areas?|support|desktop|control|"
+    r"sensing|production|assistance|troubleshoot\w*|diagnos\w*|management of|villages?|communities|regions?|"
+    r"worksites?|teams? across|parts of|islands?)\b",
+    re.I,
+)
+_REMOTE_WEAK = re.compile(r"\bremote(?:ly)?\b", re.I)
+_ONSITE = re.compile(
+    r"\bon-?site (?:role|position|job|internship|work|only|opportunity)\b"
+    r"|\b(?:work|works|working|located|based)\s+(?:\w+\s+)?on-?site\b|\(on-?site\)|\bon-?site\s*\("
+    r"|\blocation\s*:\s*on-?site\b|\b(?:100\s?%|fully|full[- ]time|day one|must be|required to (?:work|be))\s+on-?site\b"
+    r"|\bwork location\s*:\s*in[- ]person\b|\bin-?person (?:role|position|job|internship)\b|\bfull(?:y)? in-?person\b"
+    r"|\bin[- ]office (?:role|position|job|full[- ]time)\b|\b(?:work|works|working) in[- ]office\b"
+    r"|\bin[- ]office\s*\d|\bthis is (?:an? )?in[- ]office\b|\bmust (?:work|be) in (?:the |our )?office\b",
+    re.I,
+)
+_TITLE_REMOTE = {"remote": re.compile(r"\bremote\b", re.I), "hybrid": re.compile(r"\bhybrid\b", re.I),
+                 "on-site": re.compile(r"\bon-?site\b|\bin[- ]office\b", re.I)}
+
+
+def _remote_in_sentence(sentence: str) -> tuple[str, int] | None:
+    """('remote'|'hybrid'|'on-site', strength) stated by one sentence; strength 2 explicit, 1 a hint."""
+    if _NOT_REMOTE.search(sentence):
+        return "on-site", 2
+    alternatives = re.search(r"\bremote\s*(?:or|/)\s*hybrid\b|\bhybrid\s*(?:or|/)\s*remote\b", sentence, re.I)
+    if _HYBRID.search(sentence) and not alternatives:
+        return "hybrid", 2
+    remote = bool(_REMOTE_STRONG.search(sentence)) or bool(alternatives)
+    onsite = bool(_ONSITE.search(sentence))
+    if remote and onsite:
+        return "hybrid", 2
+    if remote:
+        return "remote", 2
+    if onsite:
+        return "on-site", 2
+    cleaned = _REMOTE_TRAP.sub(" ", sentence)
+    if _REMOTE_WEAK.search(cleaned):
+        return "remote", 1
+    return None
+
+
+def _remote_hint(raw: Any) -> str | None:
+    text = str(raw or "")
+    for value, pattern in (("hybrid", _TITLE_REMOTE["hybrid"]), ("on-site", _TITLE_REMOTE["on-site"]),
+                           ("remote", _TITLE_REMOTE["remote"])):
+        if pattern.search(text):
+            return value
+    return None
+
+
+def extract_remote(columns: dict[str, Any], title: str, sentences: list[str]) -> Fact | None:
+    """Remote, hybrid or on-site: the listed field, else an explicit statement, else the title, else a hint."""
+    if columns.get("remote") is True:
+        return Fact("remote", _column_text("Remote", "yes"), COLUMN)
+    hint = _remote_hint(columns.get("remote_hint"))
+    if hint:
+        return Fact(hint, _column_text("Workplace", str(columns["remote_hint"]).strip()), COLUMN)
+    found = [(result, sentence) for sentence in sentences if (result := _remote_in_sentence(sentence))]
+    explicit = [(value, sentence) for (value, strength), sentence in found if strength == 2]
+    if explicit:
+        values = {value for value, _ in explicit}
+        if "hybrid" in values:
+            value = "hybrid"
+        elif len(values) > 1:
+            value = explicit[0][0]
+        else:
+            value = explicit[0][0]
+        sentence = next(s for v, s in explicit if v == value)
+        return Fact(value, sentence, TEXT)
+    in_title = re.search(r"[(\[|\-–]\s*(remote|hybrid|on-?site)\b|\b(remote|hybrid|on-?site)\s*[)\]]", title or "", re.I)
+    if in_title:
+        value = _remote_hint(in_title.group(0))
+        if value:
+            return Fact(value, _column_text("Title", title.strip()), COLUMN)
+    weak = [sentence for (value, strength), sentence in found if strength == 1]
+    if weak:
+        return Fact("remote", weak[0], TEXT)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# employment type
+
+_TYPE_WORDS = {
+    "full-time": "Full-time", "full time": "Full-time", "fulltime": "Full-time", "ft": "Full-time",
+    "part-time": "Part-time", "part time": "Part-time", "parttime": "Part-time", "pt": "Part-time",
+    "contract": "Contract", "contractor": "Contract", "contract-to-hire": "Contract", "c2c": "Contract",
+    "w2 contract": "Contract", "1099": "Contract", "freelance": "Contract",
+    "temporary": "Temporary", "temp": "Temporary", "seasonal": "Temporary",
+    "internship": "Internship", "intern": "Internship",
+    "volunteer": "Volunteer",
+}
+_TYPE = r"(full[- ]?time|part[- ]?time|contract(?:-to-hire|or)?|c2c|w2 contract|temporary|seasonal|internship|volunteer|freelance)"
+_TYPE_LABEL = re.compile(
+    rf"\b(?:job|position|employment|work|role|contract)?\s*(?:types?|status)\s*:\s*{_TYPE}\b", re.I
+)
+_TYPE_STATEMENT = re.compile(
+    rf"\b(?:this|the|a|an|is|as)\s+(?:is\s+)?(?:an?\s+)?(?:\w+[, ]+){{0,2}}?{_TYPE}[, ]+"
+    r"(?:(?:\w+|on-site|in-person)[, ]+){0,2}?(?:role|position|job|opportunity|assignment|engagement|employment|"
+    r"internship|program|hire)\b",
+    re.I,
+)
+_TYPE_TITLE = re.compile(rf"[(\[|\-–,]\s*{_TYPE}\s*[)\]]?|{_TYPE}\s*[)\]]", re.I)
+_CONTRACT_HINT = re.compile(r"\b(?:c2c|corp[- ]to[- ]corp|w2 contract|contract[- ]to[- ]hire|1099 contractor)\b", re.I)
+
+
+def _employment_value(raw: str) -> str | None:
+    key = re.sub(r"\s+", " ", raw.strip().lower())
+    value = _TYPE_WORDS.get(key) or _TYPE_WORDS.get(key.replace("-", " "))
+    return value if value in EMPLOYMENT_TYPES else None
+
+
+def extract_employment_type(columns: dict[str, Any], title: str, sentences: list[str]) -> Fact | None:
+    """Full-time, part-time, contract...: the listed field, else a statement about this job."""
+    listed = str(columns.get("work_type") or "").strip()
+    if listed:
+        value = listed if listed in EMPLOYMENT_TYPES else _employment_value(listed.replace("_", " "))
+        if value:
+            return Fact(value, _column_text("Work type", listed), COLUMN)
+    for pattern in (_TYPE_LABEL, _TYPE_STATEMENT):
+        for sentence in sentences:
+            match = pattern.search(sentence)
+            if match and (value := _employment_value(match.group(1))):
+                return Fact(value, sentence, TEXT)
+    in_title = _TYPE_TITLE.search(title or "")
+    if in_title:
+        raw = next(g for g in in_title.groups() if g)
+        if value := _employment_value(raw):
+            return Fact(value, _column_text("Title", title.strip()), COLUMN)
+    for sentence in sentences:
+        if _CONTRACT_HINT.search(sentence):
+            return Fact("Contract", sentence, TEXT)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# programming languages
+
+
+def extract_languages(sentences: list[str]) -> list[Fact]:
+    """Each programming language named, once, with the first sentence naming it."""
+    seen: dict[str, str] = {}
+    for sentence in sentences:
+        for language in languages_in_sentence(sentence):
+            seen.setdefault(language, sentence)
+    return [Fact(language, sentence, TEXT) for language, sentence in seen.items()]
+
+
+# --------------------------------------------------------------------------------------------
+# years of experience
+
+_WORDS = "|".join(_WORD_NUMBERS)
+# a figure: digits (also glued to a word: "development1+ years"), or a number word
+_FIGURE = rf"(?:(?<![\d$/\-])(?<!\d[.,])\d{{1,2}}|{_B}(?:{_WORDS})\b)"
+_YEARS = re.compile(
+    rf"(?P<n1>{_FIGURE})(?:\s*\(\d{{1,2}}\))?\s*\+?"
+    rf"(?:\s*(?:-|–|—|to|or)\s*(?P<n2>\d{{1,2}}|{_WORDS})(?:\s*\(\d{{1,2}}\))?)?"
+    r"\s*(?:\+|plus\b|or more\b|or greater\b)?\s*(?:full[- ]time\s+)?(?:years?|yrs?)\b\.?(?:\s*\(s\))?(?!-)",
+    re.I,
+)
+# "Min 10 to12+ strong development experience": a figure with no "years" right after a minimum word.
+_YEARS_BARE = re.compile(
+    rf"\b(?:min(?:imum)?\.?|at least)\s+(?:of\s+)?(?P<n1>\d{{1,2}})(?:\s*(?:-|to)\s*(?P<n2>\d{{1,2}}))?\s*\+?"
+    r"\s+(?:\w+\s+){0,3}?(?:experience|exp)\b",
+    re.I,
+)
+_NO_EXPERIENCE = re.compile(
+    r"\bno (?:prior |previous |professional |work |formal )?experience (?:is |is not )?(?:required|necessary|needed)\b",
+    re.I,
+)
+_EXPERIENCE_AFTER = re.compile(
+    r"^[\s'’]*(?:of\s+|in\s+|with\s+|as\s+|working\s+|related\s+|relevant\s+|professional\s+|recent\s+|"
+    r"progressive(?:ly)?\s+|hands-on\s+|direct\s+|practical\s+|prior\s+|previous\s+|proven\s+|post\w*\s+|"
+    r"industry\s+|[\w\-/&'’,]+\s+){0,8}?(?:experience|exp\b|experienced|background|work\w*|employment|history in)",
+    re.I,
+)
+_EXPERIENCE_BEFORE = re.compile(r"\bexperience\b[^.]{0,60}$|\bexp\s*:\s*$|:\s*$", re.I)
+_REQUIRED_NEAR = re.compile(r"\b(?:minimum|min\.?|at least|required|requires?|must|need(?:ed|s)?|demonstrated)\b", re.I)
+_PREFERRED_AFTER = re.compile(
+    r"^[^.;:]{0,80}?\b(?:preferred|a plus|desired|desirable|nice to have|is a bonus|an advantage|ideal(?:ly)?)\b", re.I
+)
+_HISTORY_BEFORE = re.compile(
+    r"\b(?:over|more than|for|nearly|almost|since|past|last|after|within|every|each|first|in the|than|"
+    r"celebrat\w*|established|founded|anniversary)\s+(?:the\s+)?(?:past\s+|last\s+)?$",
+    re.I,
+)
+_HISTORY_AFTER = re.compile(
+    r"^\s*(?:old|of age|ago|in business|of service|of operation|in operation|history|in a row|consecutive|"
+    r"warranty|contract|term|lease|anniversary|later|from now|or older|of (?:our|their) (?:history|existence)|"
+    r"(?:of|in) (?:college|school|university|high school)|college|degree|program)\b",
+    re.I,
+)
+_COMPANY_SUBJECT = re.compile(
+    r"\b(?:we|we've|we're|our|company|firm|agency|organization|business|has been|have been|founded|serving|"
+    r"established|history|legacy|track record of)\b",
+    re.I,
+)
+_CANDIDATE_WORDS = re.compile(
+    r"\b(?:you|your|candidates?|applicants?|required|requires?|requirements?|must|minimum|preferred|qualifications?|"
+    r"ideal)\b",
+    re.I,
+)
+_PREFERRED_HEADING = re.compile(r"prefer|desired|nice to have|bonus|plus|ideal", re.I)
+
+
+@dataclass
+class _Years:
+    value: int
+    score: int
+    order: int
+    sentence: str
+
+
+def _to_int(raw: str) -> int:
+    raw = raw.strip().lower()
+    return int(raw) if raw.isdigit() else _WORD_NUMBERS[raw]
+
+
+def _years_in_sentence(sentence: str, preferred_section: bool) -> list[tuple[int, int]]:
+    """(years, score) for each experience requirement in one sentence."""
+    found: list[tuple[int, int]] = []
+    for match in _YEARS.finditer(sentence):
+        before, raw_after = sentence[: match.start()], sentence[match.end() :]
+        after = re.sub(r"^\s*\([^)]{0,60}\)", " ", raw_after)  # "3 years (5+ preferred) experience"
+        if _HISTORY_AFTER.match(after):
+            continue
+        if _HISTORY_BEFORE.search(before[-25:]) and not _CANDIDATE_WORDS.search(sentence):
+            continue
+        if _COMPANY_SUBJECT.search(before[-80:]) and not _CANDIDATE_WORDS.search(sentence):
+            continue
+        experience_after = bool(_EXPERIENCE_AFTER.match(after[:120]))
+        labelled = bool(_EXPERIENCE_BEFORE.search(before[-70:])) and bool(re.search(r"experience|exp\b", before, re.I))
+        marked = bool(re.match(r"^\s*\((?:required|preferred)\)", raw_after, re.I))
+        if not (experience_after or labelled or marked):
+            continue
+        low = _to_int(match.group("n1"))
+        high = _to_int(match.group("n2")) if match.group("n2") else None
+        if low > 40 or (high is not None and high < low):
+            continue
+        found.append((low, _years_score(before, after)))
+    for match in _YEARS_BARE.finditer(sentence):
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        low = int(match.group("n1"))
+        if 0 < low <= 40 and not any(True for m in _YEARS.finditer(match.group(0))):
+            found.append((low, _years_score(before + "minimum ", after)))
+    if preferred_section:
+        found = [(value, score - 2) for value, score in found]
+    return found
+
+
+_LABEL = re.compile(r"([A-Za-z][A-Za-z /&'’-]{2,60}):")
+
+
+def _years_score(before: str, after: str) -> int:
+    score = 2
+    labels = _LABEL.findall(before[-160:])
+    if labels and _PREFERRED_HEADING.search(labels[-1]):
+        score -= 2  # "Desired Skills and Experience: ... 7 years"
+    if _REQUIRED_NEAR.search(before[-40:]) or re.match(r"^[^.;]{0,80}\b(?:required|needed)\b", after, re.I):
+        score += 1
+    if _PREFERRED_AFTER.match(after) or re.search(r"\b(?:preferred|preferably|ideally)\W*$", before[-30:], re.I):
+        if not re.match(r"^[^.;:]{0,40}\bpreferably\b", after, re.I):
+            score -= 2
+    return score
+
+
+def extract_min_years(sentences: list[str]) -> Fact | None:
+    """The minimum years of experience the main requirement asks for (the low end of a range)."""
+    candidates: list[_Years] = []
+    section_preferred = False
+    order = 0
+    for sentence in sentences:
+        if is_heading(sentence):
+            section_preferred = bool(_PREFERRED_HEADING.search(sentence))
+        for value, score in _years_in_sentence(sentence, section_preferred):
+            candidates.append(_Years(value, score, order, sentence))
+            order += 1
+    if candidates:
+        best = max(candidates, key=lambda c: (c.score, -c.order))
+        return Fact(best.value, best.sentence, TEXT)
+    for sentence in sentences:
+        if _NO_EXPERIENCE.search(sentence):
+            return Fact(0, sentence, TEXT)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# degree
+
+_DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (level, re.compile(_glued_word_starts(pattern), flags))
+    for level, pattern, flags in (
+        ("PhD", r"\bph\.?\s?d\b\.?|\bdoctor(?:ate|al)\b(?! students?)|\bpsy\.?\s?d\b|\bed\.?\s?d\b(?=\W)|"
+                r"\bpharm\.?\s?d\b|\bd\.?v\.?m\b|\bd\.?d\.?s\b|\bd\.?p\.?t\b|\bjuris doctor\b|\bj\.d\.|"
+                r"\bJD\b(?= degree|\s*\(|\s+from)|\bM\.D\.|\bMD(?=/DO|\s+or\s+DO|\s+degree)|\bDNP\b", re.I),
+        ("Master", r"\bmaster['’]s\b|\bmasters?['’]?\s+(?:degree|in\b|or\b|of (?:science|arts|business|social|"
+                   r"education|public|fine|engineering|architecture|health|library|accountancy|laws|professional))"
+                   r"|\bmasters\b(?=\s*(?:preferred|required|\(|/))|\bM\.?B\.?A\b|\bM\.[SA]\.(?=\s*(?:in\b|degree|or\b|/|,|\)|preferred|required))|\bMSc\b|\bMSW\b|\bMSN\b|\bMPH\b|"
+                   r"\b(?-i:M\.?Ed)\b|"
+                   r"\bMFA\b|\bMPA\b|\bgraduate(?:[- ]level)? degree\b|\bpost-?graduate degree\b", re.I),
+        ("Master", r"(?<![\w.])MS(?=\s*(?:/|or)\s*(?:PhD|Ph\.D)|\s+(?:degree|in)\b)|(?<=BS/)MS\b|(?<=B\.S\./)M\.?S\b|"
+                   r"(?<![\w.])MA(?=\s+(?:degree|in)\b)", 0),
+        ("Bachelor", r"\bbachelor'?s?['’]?s?\b|\bbaccalaureate degree\b|\bB\.S\.(?=\W)|\bB\.A\.(?=\W)|\bBSc\b|\bBSN\b|"
+                     r"\bB\.?S\.?E\.?E\b|\bBBA\b|\bundergraduate degree\b|\b(?:4|four)[- ]year (?:college |university )?"
+                     r"degree\b|\bcollege degree\b|\buniversity degree\b", re.I),
+        ("Bachelor", r"(?<!\w)(?:BS|BA)(?=\s*(?:/|or)\s*(?:BS|BA|MS|MA|M\.S)|\s+(?:degree|in)\b)|(?<=BA/)BS\b|"
+                     r"(?<=BS/)BA\b", 0),
+        ("Associate", r"\bassociate'?s?['’]?s?\s+(?:degree|of (?:arts|science|applied))|\bassociate'?s?['’]?s? or (?:a )?"
+                      r"(?:bachelor|higher|college)|\bA\.A\.S?\b|\bAAS\b(?= degree)|\b(?:2|two)[- ]year (?:college )?degree\b|"
+                      r"\b(?:an|have an|minimum of an) associate'?s?['’]?s?\s+(?:or|/|degree)\b", re.I),
+        ("HighSchool", r"\bhigh[- ]school (?:diploma|degree|education|graduate|equivalen\w*|or (?:equivalent|GED))|"
+                       r"\bhigh[- ]school\s*/\s*GED\b|\bHS\s*(?:diploma|/\s*GED|or GED)\b|\bGED\b|"
+                       r"\bsecondary school (?:diploma|certificate)", re.I),
+    )
+)
+_DEGREE_NOT_HELD = re.compile(
+    r"\b(?:currently enrolled|enrolled in|pursuing|current(?:ly)? (?:a )?student|students? (?:in|of|enrolled)|"
+    r"rising (?:junior|senior)|working towards?)\b",
+    re.I,
+)
+_DEGREE_PREFERRED = re.compile(
+    r"\b(?:preferred|preferably|a plus|is a bonus|desired|desirable|nice to have|valued|advantage|advantageous|ideal|"
+    r"not required|big plus)\b",
+    re.I,
+)
+
+
+@dataclass
+class _Degree:
+    level: str
+    preferred: bool
+    sentence: str
+
+
+def _degrees_in_sentence(sentence: str, preferred_section: bool) -> list[_Degree]:
+    found: list[tuple[int, int, str]] = []
+    for level, pattern in _DEGREE_PATTERNS:
+        for match in pattern.finditer(sentence):
+            found.append((match.start(), match.end(), level))
+    if not found or (_DEGREE_NOT_HELD.search(sentence) and not re.search(r"\bcompleted?\b", sentence, re.I)):
+        return []
+    found.sort()
+    out = []
+    for index, (start, end, level) in enumerate(found):
+        next_start = found[index + 1][0] if index + 1 < len(found) else len(sentence)
+        clause_end = re.search(r"[;.]\s|\)\s*[A-Z]|$", sentence[end:])
+        stop = min(next_start if next_start > end else len(sentence), end + (clause_end.start() if clause_end else 0))
+        tail = sentence[end : max(stop, end + 1)]
+        tail = sentence[end : end + 90] if not tail.strip() else tail
+        # "Master's or PhD preferred": a preference at the end of a list of alternatives covers the list
+        tail_to_clause = sentence[end : end + (clause_end.start() if clause_end else 90)]
+        head = sentence[max(0, start - 40) : start]
+        preferred = preferred_section or bool(_DEGREE_PREFERRED.search(tail_to_clause[:90])) or bool(
+            re.search(r"\b(?:preferred|preferably|ideally)\s*:?\s*$", head, re.I)
+        )
+        if re.search(r"\brequired\b", tail_to_clause[:60], re.I) and not re.search(r"not required", tail_to_clause[:60], re.I):
+            preferred = False if not _DEGREE_PREFERRED.search(tail[:40]) else preferred
+        out.append(_Degree(level, preferred, sentence))
+    return out
+
+
+def extract_degree(sentences: list[str]) -> Fact | None:
+    """The lowest degree the posting accepts (a required one if any is required)."""
+    candidates: list[_Degree] = []
+    section_preferred = False
+    for sentence in sentences:
+        if is_heading(sentence):
+            section_preferred = bool(_PREFERRED_HEADING.search(sentence))
+        candidates.extend(_degrees_in_sentence(sentence, section_preferred))
+    if not candidates:
+        return None
+    required = [c for c in candidates if not c.preferred]
+    pool = required or candidates
+    best = min(pool, key=lambda c: DEGREES.index(c.level))
+    return Fact(best.level, best.sentence, TEXT)
+
+
+# --------------------------------------------------------------------------------------------
+# location
+
+
+def extract_location(location: str) -> Fact | None:
+    """The listed location, as a column fact."""
+    location = (location or "").strip()
+    if not location:
+        return None
+    return Fact(location, _column_text("Location", location), COLUMN)

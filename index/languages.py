@@ -1,0 +1,192 @@
+"""The programming-language vocabulary: canonical names, aliases, and finding them in a posting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.text import split_sentences
+
+# Canonical names, in the order answers list them when nothing else decides.
+LANGUAGES = (
+    "Python", "Java", "JavaScript", "TypeScript", "C", "C++", "C#", "F#", "Go", "Rust", "Kotlin",
+    "Swift", "Objective-C", "Scala", "Ruby", "PHP", "Perl", "R", "SQL", "Bash", "Shell", "PowerShell",
+    "MATLAB", "SAS", "VBA", "Visual Basic", "Dart", "Elixir", "Erlang", "Haskell", "Clojure", "Lua",
+    "Julia", "Groovy", "COBOL", "Fortran", "Assembly", "Solidity", "Apex", "ABAP",
+)
+
+# Lower-case spellings a question may use for one language (canonical names are added below).
+_ALIASES = {
+    "golang": "Go", "go lang": "Go", "go-lang": "Go",
+    "c sharp": "C#", "csharp": "C#", "c-sharp": "C#",
+    "f sharp": "F#", "fsharp": "F#",
+    "cpp": "C++", "c plus plus": "C++",
+    "js": "JavaScript", "java script": "JavaScript", "ecmascript": "JavaScript",
+    "ts": "TypeScript", "type script": "TypeScript",
+    "objective c": "Objective-C", "objc": "Objective-C", "obj-c": "Objective-C",
+    "shell scripting": "Shell", "shell script": "Shell", "shell scripts": "Shell",
+    "t-sql": "SQL", "tsql": "SQL", "pl/sql": "SQL", "plsql": "SQL",
+    "vb": "Visual Basic", "vb.net": "Visual Basic", "vb6": "Visual Basic",
+    "rlang": "R", "r language": "R",
+    "posh": "PowerShell",
+}
+_LOOKUP = {name.lower(): name for name in LANGUAGES} | _ALIASES
+
+
+def canonical_language(token: str) -> str | None:
+    """The canonical name for one spelling ("golang" -> "Go", "c sharp" -> "C#"), or None."""
+    key = re.sub(r"\s+", " ", token.strip().lower())
+    return _LOOKUP.get(key)
+
+
+# How much a match needs around it before it counts:
+#   ALWAYS  - the spelling is unambiguous ("Python", "C++", "T-SQL");
+#   CODE    - a word about code/software, or another language, is in the same sentence ("Swift", "Bash");
+#   LIST    - another language is in the same sentence and the name sits in a list ("C", "R", "Go").
+#   SALESFORCE - the sentence is about Salesforce ("Apex").
+ALWAYS, CODE, LIST, SALESFORCE = "always", "code", "list", "salesforce"
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    language: str
+    regex: re.Pattern[str]
+    needs: str = ALWAYS
+
+
+def _p(language: str, pattern: str, needs: str = ALWAYS, ignore_case: bool = True) -> _Pattern:
+    return _Pattern(language, re.compile(pattern.replace("{start}", _START), re.I if ignore_case else 0), needs)
+
+
+# A word start, also inside scraped text whose list items were glued together ("developmentPython").
+_START = r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))"
+
+
+# "JS" alone is JavaScript; "Node.JS", "React JS", "Vue JS" name frameworks.
+_FRAMEWORK_JS = r"(?<!\.)(?<!node )(?<!react )(?<!vue )(?<!angular )(?<!next )(?<!express )(?<!ember )(?<!d3 )"
+
+_PATTERNS = (
+    # multi-word and punctuated names first; overlapping shorter matches are dropped
+    _p("JavaScript", r"{start}java[ -]?script\b|\becmascript\b"),
+    _p("JavaScript", _FRAMEWORK_JS + r"(?<![\w.])(?-i:JS)\b(?![.\-])"),
+    _p("TypeScript", r"{start}type[ -]?script\b"),
+    _p("Objective-C", r"\bobjective[ -]c\b|\bobj-?c\b"),
+    _p("C++", r"(?<![\w+])c\+\+(?!\w)"),
+    _p("C#", r"(?<![\w#])c(?:#|\s?sharp\b)(?![\w#])"),
+    _p("F#", r"(?<![\w#])f#(?![\w#])"),
+    _p("Go", r"{start}go[ -]?lang\b|\bGo \(golang\)"),
+    _p("Go", r"(?<![\w\-\"'“])Go(?![\w\-'’\"”])(?! (?:to|the|out|into|above|beyond|live|get|far|further|deep|back|on|for|ahead|with)\b)",
+       LIST, ignore_case=False),
+    _p("Go", r"\bGo (?=programming|language|developers?|engineers?|code|services|microservices)", CODE,
+       ignore_case=False),
+    _p("SQL", r"(?<![\w/\-])(?:t-sql|pl/sql|pl-sql|sql)(?![a-z])"),
+    _p("PowerShell", r"\bpower ?shell\b"),
+    _p("Shell", r"\b(?:unix |linux |bourne |korn )?shell[ -]script(?:s|ing)?\b"),
+    _p("Shell", r"\bshell\b(?![ -]?(?:out|company|oil|gas|plc|station))", LIST),
+    _p("Bash", r"\bbash\b", CODE),
+    _p("Visual Basic", r"\bvisual basic\b|\bvb\.net\b|\bvb6\b"),
+    _p("VBA", r"\bvba\b"),
+    _p("Visual Basic", r"(?<![\w.])VB(?![\w.])", LIST, ignore_case=False),
+    _p("Java", r"{start}java\b(?![ -]?script)"),
+    _p("Python", r"{start}python\d?\b"),
+    _p("Kotlin", r"{start}kotlin\b"),
+    _p("Swift", r"\bSwift(?:UI)?\b", CODE, ignore_case=False),
+    _p("Rust", r"\bRust\b", CODE, ignore_case=False),
+    _p("Scala", r"\bscala\b", CODE),
+    _p("Ruby", r"\bRuby\b", CODE, ignore_case=False),
+    _p("PHP", r"{start}php\d?\b"),
+    _p("Perl", r"\bperl\b"),
+    _p("MATLAB", r"{start}matlab\b"),
+    _p("SAS", r"\bSAS(?=/R\b)|(?<=\bR/)SAS\b", ignore_case=False),
+    _p("SAS", r"(?<![\w/])SAS\b(?!\s*(?:drives?|disks?|controllers?|interface|expanders?))", CODE, ignore_case=False),
+    _p("Dart", r"\bDart\b", CODE, ignore_case=False),
+    _p("Elixir", r"\bElixir\b", CODE, ignore_case=False),
+    _p("Erlang", r"\berlang\b"),
+    _p("Haskell", r"\bhaskell\b"),
+    _p("Clojure", r"\bclojure\b"),
+    _p("Lua", r"\bLua\b", CODE, ignore_case=False),
+    _p("Julia", r"\bJulia\b", LIST, ignore_case=False),
+    _p("Groovy", r"\bGroovy\b", CODE, ignore_case=False),
+    _p("COBOL", r"\bcobol\b"),
+    _p("Fortran", r"\bfortran\b"),
+    _p("Assembly", r"\b(?:x86 |arm |mips )?assembly (?:language|code|programming)\b|\b(?:x86|arm|mips) assembly\b"),
+    _p("Assembly", r"\bAssembly\b", LIST, ignore_case=False),
+    _p("Solidity", r"\bSolidity\b", CODE, ignore_case=False),
+    _p("Apex", r"\bapex\b(?= (?:code|classes|triggers|programming|development))"),
+    _p("Apex", r"\b(?:Apex|APEX)\b", SALESFORCE, ignore_case=False),
+    _p("Apex", r"\b(?:Apex|APEX)\b", LIST, ignore_case=False),
+    _p("ABAP", r"\babap\b"),
+    # single letters: "C/C++", "C, C++", "Python or R", "SAS/R", "R programming"; never "R&D", "A/R", "C-suite"
+    _p("C", r"(?<![\w+#.\-&/'’])C(?![\w+#\-&'’]|\.\w|/(?!C\+\+))", LIST, ignore_case=False),
+    _p("C", r"(?<![\w+#.\-&/'’])C(?= (?:programming|language|code)\b)", CODE, ignore_case=False),
+    _p("R", r"(?<![\w&.\-'’])(?<!A/)(?<!P/)R(?![\w&\-'’+]|\.\w|/\d|\s*&)", LIST, ignore_case=False),
+    _p("R", r"(?<![\w&.\-'’])R(?= (?:programming|language|studio|shiny|packages?)\b)|\bRStudio\b", CODE,
+       ignore_case=False),
+)
+
+# Words that say a sentence is about software (for CODE matches). Salesforce words serve Apex.
+_CODE_WORDS = re.compile(
+    r"\b(?:program\w*|languages?|coding|code|coder|scripts?|scripting|software|develop\w*|engineer\w*|"
+    r"back-?end|front-?end|full[ -]?stack|stack|apis?|frameworks?|librar(?:y|ies)|sdk|ios|android|apps?|"
+    r"applications?|automat\w*|linux|unix|git|data|analytics?|"
+    r"statistic\w*|smart contracts?|blockchain|web3|tools?)\b",
+    re.I,
+)
+_SALESFORCE_WORDS = re.compile(r"\b(?:salesforce|sfdc|soql|lightning|visualforce|lwc|force\.com)\b", re.I)
+# A LIST match must sit next to list punctuation or a conjunction ("Python, R", "C/C++", "SAS or R").
+_LIST_BEFORE = re.compile(r"(?:[,/(;:&+]|\band|\bor|\bin|\bwith|\bof|\busing|\blike|\bas)\s*$", re.I)
+_LIST_AFTER = re.compile(r"^\s*(?:[,/);:&+]|and\b|or\b|$|\.\s*$|\.\s)", re.I)
+
+
+def _in_list(sentence: str, start: int, end: int) -> bool:
+    return bool(_LIST_BEFORE.search(sentence[:start]) or _LIST_AFTER.search(sentence[end:]))
+
+
+def _matches(sentence: str) -> list[tuple[int, int, _Pattern]]:
+    """All pattern matches in one sentence, longest first where two overlap."""
+    found = [(m.start(), m.end(), p) for p in _PATTERNS for m in p.regex.finditer(sentence)]
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+    kept: list[tuple[int, int, _Pattern]] = []
+    for start, end, pattern in found:
+        if any(start < k_end and end > k_start for k_start, k_end, _ in kept):
+            continue
+        kept.append((start, end, pattern))
+    return kept
+
+
+def languages_in_sentence(sentence: str) -> list[str]:
+    """Canonical languages named in one sentence, in order of mention, each once."""
+    matches = _matches(sentence)
+    always = {p.language for _, _, p in matches if p.needs == ALWAYS}
+    code_context = bool(_CODE_WORDS.search(sentence)) or bool(always)
+    salesforce = bool(_SALESFORCE_WORDS.search(sentence))
+    accepted: list[tuple[int, str]] = []
+    for start, end, pattern in matches:
+        if (
+            pattern.needs == ALWAYS
+            or (pattern.needs == CODE and code_context)
+            or (pattern.needs == SALESFORCE and salesforce)
+        ):
+            accepted.append((start, pattern.language))
+    named = {language for _, language in accepted}
+    for start, end, pattern in matches:
+        if pattern.needs != LIST:
+            continue
+        others = named - {pattern.language}
+        if others and _in_list(sentence, start, end):
+            accepted.append((start, pattern.language))
+    accepted.sort()
+    out: list[str] = []
+    for _, language in accepted:
+        if language not in out:
+            out.append(language)
+    return out
+
+
+def find_languages(text: str) -> list[tuple[str, str]]:
+    """(canonical name, the sentence naming it) for each language, in order of first mention."""
+    seen: dict[str, str] = {}
+    for sentence in split_sentences(text):
+        for language in languages_in_sentence(sentence):
+            seen.setdefault(language, sentence)
+    return list(seen.items())

@@ -1,0 +1,404 @@
+"""The Chroma store of record: chunks, postings and the manifest (the only module that imports chromadb).
+
+Three collections per prefix:
+- ``{prefix}_chunks``: one record per chunk, id ``"{posting_id}::{tag}::{i}"``, the chunk text, its
+  vector and filterable facts as metadata;
+- ``{prefix}_postings``: one record per posting, id ``"{posting_id}::{tag}"``, the posting as JSON
+  (facts included) and the normalised mean of its chunk vectors;
+- ``{prefix}_meta``: the one ``"manifest"`` record, mapping each live posting id to its tag.
+
+A tag is ``"{hash[:12]}-g{generation}"``. Writers add records under new tags, then switch the
+manifest, then delete every record the manifest does not list. Readers only return records the
+manifest lists, so a rebuild that stops half-way leaves the previous index answering as before.
+
+Processes (measured with chromadb 1.5.9): a ``PersistentClient`` that is already open sees a
+manifest written by another process afterwards (``get`` of documents and metadata reads SQLite),
+but its in-memory vector segment does not: ``query`` keeps answering from the vectors it loaded
+and ``get(include=["embeddings"])`` of the new records fails ("Error finding id"). So a store opened
+with ``IndexStore.open`` on a local folder reopens its client by itself when ``read_manifest`` sees
+another generation than the one it saw last; ``reopen()`` does it on demand. Reopening only
+refreshes anything when no other client in the process holds the same folder (Chroma shares one
+system per path). A client of a Chroma server (``chroma_url``) always sees the server's state.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from config import Settings
+from index.models import Chunk, Posting, posting_from_dict, posting_to_dict
+
+log = logging.getLogger(__name__)
+
+WRITE_BATCH = 2000  # records per add/upsert/delete call
+READ_BATCH = 5000  # records per get call
+EF_SEARCH = 100
+MANIFEST_ID = "manifest"
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be read or written right now (a short message, safe to show)."""
+
+
+@dataclass
+class Manifest:
+    """The live index: which tag of each posting is current, and how it was built."""
+
+    generation: int
+    built_at: str  # ISO 8601, UTC
+    model: str
+    dim: int
+    postings: dict[str, str] = field(default_factory=dict)  # posting id -> tag
+
+    def to_json(self) -> str:
+        """The manifest as a JSON document."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Manifest":
+        """Parse a manifest written by to_json."""
+        data = json.loads(text)
+        return cls(
+            generation=int(data["generation"]),
+            built_at=str(data["built_at"]),
+            model=str(data["model"]),
+            dim=int(data["dim"]),
+            postings={str(k): str(v) for k, v in data["postings"].items()},
+        )
+
+
+@dataclass
+class StoredChunk:
+    """One chunk as read back from the store."""
+
+    id: str
+    posting_id: str
+    index: int
+    section: str
+    text: str
+
+
+@dataclass
+class PostingRecord:
+    """What the rebuild writes for one posting: the posting, its tag, its chunks and their vectors."""
+
+    posting: Posting
+    tag: str
+    chunks: list[Chunk]
+    vectors: np.ndarray  # (len(chunks), dim), L2-normalised
+
+
+def now_iso() -> str:
+    """The current time as ISO 8601 UTC with a Z."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def make_tag(content_hash: str, generation: int) -> str:
+    """The tag of a posting version: its hash prefix and the generation it was written in."""
+    return f"{content_hash[:12]}-g{generation}"
+
+
+def tag_hash(tag: str) -> str:
+    """The hash prefix inside a tag."""
+    return tag.rsplit("-g", 1)[0]
+
+
+def posting_record_id(posting_id: str, tag: str) -> str:
+    """Id of a posting record."""
+    return f"{posting_id}::{tag}"
+
+
+def chunk_record_id(posting_id: str, tag: str, index: int) -> str:
+    """Id of a chunk record."""
+    return f"{posting_id}::{tag}::{index}"
+
+
+def _owner(record_id: str, parts: int) -> tuple[str, str] | None:
+    """(posting_id, tag) of a record id with `parts` '::'-separated fields after the posting id."""
+    pieces = record_id.rsplit("::", parts)
+    return (pieces[0], pieces[1]) if len(pieces) == parts + 1 else None
+
+
+def _scalar(value: Any) -> str | int | float | bool:
+    return value if isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def chunk_metadata(posting: Posting, tag: str, chunk: Chunk) -> dict[str, Any]:
+    """Metadata of a chunk record: where it belongs, and the posting's filterable facts (missing ones omitted)."""
+    facts = posting.facts
+    meta: dict[str, Any] = {
+        "posting_id": posting.id,
+        "tag": tag,
+        "chunk_index": chunk.index,
+        "section": chunk.section,
+        "title": posting.title,
+        "company": posting.company,
+    }
+    for key, fact in (("remote", facts.remote), ("employment_type", facts.employment_type), ("degree", facts.degree)):
+        if fact is not None and fact.value is not None:
+            meta[key] = _scalar(fact.value)
+    if facts.min_years is not None and isinstance(facts.min_years.value, (int, float)):
+        meta["min_years"] = facts.min_years.value
+    salary = facts.salary.value if facts.salary else None
+    if salary is not None:
+        if salary.yearly_min is not None:
+            meta["salary_min_yearly"] = float(salary.yearly_min)
+        if salary.yearly_max is not None:
+            meta["salary_max_yearly"] = float(salary.yearly_max)
+    languages = [str(f.value) for f in facts.languages if f.value]
+    if languages:
+        meta["languages"] = languages
+    return meta
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+@contextmanager
+def _guard(action: str) -> Iterator[None]:
+    """Turn any chromadb, network or sqlite failure into StoreUnavailable with a short message."""
+    try:
+        yield
+    except StoreUnavailable:
+        raise
+    except Exception as err:  # chromadb raises many types (ValueError, httpx, sqlite, Rust bindings)
+        raise StoreUnavailable(f"the index store is unavailable: could not {action} ({type(err).__name__})") from err
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma HttpClient for settings.chroma_url, else a PersistentClient at settings.chroma_path."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlsplit(settings.chroma_url)
+        ssl = url.scheme == "https"
+        with _guard("connect to the Chroma server"):
+            port = url.port or (443 if ssl else 8000)
+            return chromadb.HttpClient(host=url.hostname or "localhost", port=port, ssl=ssl, settings=chroma_settings)
+    path = Path(settings.chroma_path)
+    with _guard("open the index folder"):
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class IndexStore:
+    """Reads and writes the three collections of one prefix through a Chroma client."""
+
+    def __init__(self, client: Any, prefix: str, reconnect: Callable[[], Any] | None = None):
+        """Wrap a client; `reconnect` makes a fresh one (local folders: see the module notes)."""
+        self.client = client
+        self.prefix = prefix
+        self._reconnect = reconnect
+        self._collections: dict[str, Any] = {}
+        self._seen_generation: int | None = None  # generation of the last manifest read or written
+
+    @classmethod
+    def open(cls, settings: Settings) -> "IndexStore":
+        """The store the settings point at (a server, or a local folder that reopens on a new manifest)."""
+        reconnect = None if settings.chroma_url else (lambda: open_client(settings))
+        return cls(open_client(settings), settings.collection_prefix, reconnect=reconnect)
+
+    # --- connection
+
+    def reopen(self) -> None:
+        """Close and reopen the client, so `query` sees vectors another process wrote (local folders)."""
+        if self._reconnect is None:
+            return
+        self.close()
+        with _guard("reopen the index"):
+            self.client = self._reconnect()
+
+    def close(self) -> None:
+        """Release the client (a local folder's files and threads)."""
+        self._collections.clear()
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            with _guard("close the index"):
+                close()
+
+    def heartbeat(self) -> None:
+        """Raise StoreUnavailable unless the store answers."""
+        with _guard("reach the index"):
+            self.client.heartbeat()
+
+    def _collection(self, kind: str, create: bool = False) -> Any | None:
+        """The {prefix}_{kind} collection; None when it does not exist and create is False."""
+        if kind in self._collections:
+            return self._collections[kind]
+        name = f"{self.prefix}_{kind}"
+        if create:
+            config = {"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}}
+            collection = self.client.get_or_create_collection(name, configuration=config, embedding_function=None)
+        else:
+            from chromadb.errors import NotFoundError
+
+            try:
+                collection = self.client.get_collection(name, embedding_function=None)
+            except NotFoundError:
+                return None
+        self._collections[kind] = collection
+        return collection
+
+    # --- reading (the bot)
+
+    def read_manifest(self) -> Manifest | None:
+        """The live manifest, or None when nothing was ever built (reopens a local client on a new one)."""
+        with _guard("read the manifest"):
+            meta = self._collection("meta")
+            got = meta.get(ids=[MANIFEST_ID], include=["documents"]) if meta is not None else {"ids": []}
+            manifest = Manifest.from_json(got["documents"][0]) if got["ids"] else None
+        generation = manifest.generation if manifest else 0
+        if self._reconnect is not None and self._seen_generation not in (None, generation):
+            log.info("index generation %s appeared; reopening the local index", generation)
+            self.reopen()
+        self._seen_generation = generation
+        return manifest
+
+    def _get_by_ids(self, kind: str, ids: list[str], include: list[str]) -> dict[str, dict[str, Any]]:
+        """Records by id, in batches; raises StoreUnavailable when any is missing (a rebuild removed it)."""
+        collection = self._collection(kind)
+        if collection is None:
+            if ids:
+                raise StoreUnavailable(f"the index store is unavailable: the {kind} collection is missing")
+            return {}
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), READ_BATCH):
+            got = collection.get(ids=ids[start : start + READ_BATCH], include=include)
+            for i, record_id in enumerate(got["ids"]):
+                found[record_id] = {name: got[name][i] for name in include}
+        if len(found) < len(set(ids)):
+            raise StoreUnavailable("the index changed while it was being read; try again")
+        return found
+
+    def read_postings(self, manifest: Manifest) -> list[Posting]:
+        """The postings the manifest lists (facts included), in posting-id order."""
+        ids = [posting_record_id(pid, tag) for pid, tag in sorted(manifest.postings.items())]
+        with _guard("read postings"):
+            found = self._get_by_ids("postings", ids, ["documents"])
+            return [posting_from_dict(json.loads(found[i]["documents"])) for i in ids]
+
+    def read_chunks(self, manifest: Manifest) -> tuple[list[StoredChunk], np.ndarray]:
+        """The chunks the manifest lists and their vectors: float32 (n, dim), L2-normalised, row-aligned."""
+        counts = self.chunk_counts(manifest.postings)
+        ids = [chunk_record_id(pid, tag, i) for pid, tag in sorted(manifest.postings.items()) for i in range(counts[pid])]
+        with _guard("read chunks"):
+            found = self._get_by_ids("chunks", ids, ["embeddings", "documents", "metadatas"])
+            chunks = []
+            vectors = np.zeros((len(ids), manifest.dim), dtype=np.float32)
+            for row, record_id in enumerate(ids):
+                record = found[record_id]
+                meta = record["metadatas"]
+                chunks.append(
+                    StoredChunk(record_id, meta["posting_id"], int(meta["chunk_index"]), meta.get("section", ""), record["documents"])
+                )
+                vectors[row] = record["embeddings"]
+        return chunks, _normalise(vectors)
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Nearest chunk records (ANN, unfiltered) as (chunk id, cosine similarity); may include non-live ids."""
+        with _guard("search the index"):
+            chunks = self._collection("chunks")
+            if chunks is None or k <= 0:
+                return []
+            got = chunks.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k, include=["distances"])
+            return [(rid, 1.0 - float(d)) for rid, d in zip(got["ids"][0], got["distances"][0])]
+
+    # --- writing (the rebuild)
+
+    def write_postings(self, records: Sequence[PostingRecord]) -> None:
+        """Write posting and chunk records (under their tags, invisible until a manifest lists them)."""
+        ids, vectors, documents, metadatas = [], [], [], []
+        p_ids, p_vectors, p_documents, p_metadatas = [], [], [], []
+        for record in records:
+            posting, tag = record.posting, record.tag
+            for chunk, vector in zip(record.chunks, record.vectors):
+                ids.append(chunk_record_id(posting.id, tag, chunk.index))
+                vectors.append(vector)
+                documents.append(chunk.text)
+                metadatas.append(chunk_metadata(posting, tag, chunk))
+            p_ids.append(posting_record_id(posting.id, tag))
+            p_vectors.append(_normalise(np.mean(record.vectors, axis=0)))
+            p_documents.append(json.dumps(posting_to_dict(record.posting), default=str))
+            p_metadatas.append({"posting_id": posting.id, "tag": tag, "chunks": len(record.chunks)})
+        with _guard("write to the index"):
+            self._upsert("chunks", ids, vectors, documents, metadatas)
+            self._upsert("postings", p_ids, p_vectors, p_documents, p_metadatas)
+
+    def _upsert(self, kind: str, ids: list, vectors: list, documents: list, metadatas: list) -> None:
+        collection = self._collection(kind, create=True)
+        for start in range(0, len(ids), WRITE_BATCH):
+            end = start + WRITE_BATCH
+            collection.upsert(
+                ids=ids[start:end],
+                embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                documents=documents[start:end],
+                metadatas=metadatas[start:end],
+            )
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        """Switch the live index to this manifest (one record: the switch is atomic)."""
+        with _guard("write the manifest"):
+            meta = self._collection("meta", create=True)
+            meta.upsert(ids=[MANIFEST_ID], embeddings=[[1.0]], documents=[manifest.to_json()])
+        self._seen_generation = manifest.generation
+
+    def collect_garbage(self, manifest: Manifest) -> int:
+        """Delete every chunk and posting record the manifest does not list; returns how many."""
+        deleted = 0
+        with _guard("remove old records"):
+            for kind, parts in (("chunks", 2), ("postings", 1)):
+                collection = self._collection(kind)
+                if collection is None:
+                    continue
+                stale = []
+                for record_id in self._all_ids(collection):
+                    owner = _owner(record_id, parts)
+                    if owner is None or manifest.postings.get(owner[0]) != owner[1]:
+                        stale.append(record_id)
+                for start in range(0, len(stale), WRITE_BATCH):
+                    collection.delete(ids=stale[start : start + WRITE_BATCH])
+                deleted += len(stale)
+        return deleted
+
+    @staticmethod
+    def _all_ids(collection: Any) -> list[str]:
+        ids: list[str] = []
+        while True:
+            got = collection.get(include=[], limit=READ_BATCH, offset=len(ids))
+            ids.extend(got["ids"])
+            if len(got["ids"]) < READ_BATCH:
+                return ids
+
+    def chunk_counts(self, postings: dict[str, str]) -> dict[str, int]:
+        """How many chunks each listed posting version has (posting id -> count)."""
+        ids = {posting_record_id(pid, tag): pid for pid, tag in postings.items()}
+        with _guard("read postings"):
+            heads = self._get_by_ids("postings", list(ids), ["metadatas"])
+        return {ids[rid]: int(head["metadatas"]["chunks"]) for rid, head in heads.items()}
+
+    def stats(self) -> dict[str, Any]:
+        """Postings, chunks, generation and build time of the live index."""
+        manifest = self.read_manifest()
+        if manifest is None:
+            return {"postings": 0, "chunks": 0, "generation": 0, "built_at": None, "model": None}
+        return {
+            "postings": len(manifest.postings),
+            "chunks": sum(self.chunk_counts(manifest.postings).values()),
+            "generation": manifest.generation,
+            "built_at": manifest.built_at,
+            "model": manifest.model,
+        }

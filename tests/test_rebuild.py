@@ -1,0 +1,399 @@
+"""The rebuild: incremental updates, atomic switches, kept indexes on bad input, and the CLI's exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pytest
+
+from config import load_settings
+from index import cli
+from index.embedder import HashingEmbedder
+from index.rebuild import LogProgress, RebuildSummary, _rebuild_lock, embed_in_order, rebuild
+from index.store import IndexStore, StoreUnavailable
+
+POSTINGS = {
+    "acme-python.txt": (
+        "Title: Senior Python Engineer\nCompany: Acme Robotics\nLocation: Austin, TX\n\n"
+        "About us\nAcme Robotics builds warehouse robots. We are 120 people.\n\n"
+        "Requirements:\n- 5+ years of professional Python experience.\n- Experience with Kubernetes.\n"
+        + "\n".join(f"- You have shipped service number {i} to production." for i in range(25))
+        + "\n\nBenefits:\nDental, vision and a 401(k) match.\n"
+    ),
+    "pine-nurse.txt": (
+        "Title: Registered Nurse (Nights)\nCompany: Pinewhistle Health\nLocation: Boise, ID\n\n"
+        "Pinewhistle Health is hiring a night-shift registered nurse for its surgical unit.\n"
+        "Requirements:\n- An active RN license.\n- Two years of acute care experience.\n"
+        "Pay:\nWe pay $45 to $52 an hour, depending on experience.\n"
+    ),
+    "tin-accountant.txt": (
+        "Title: Staff Accountant\nCompany: Tinmoor Mutual\nLocation: Hartford, CT\n\n"
+        "Tinmoor Mutual needs a staff accountant to close the books each month.\n"
+        "Requirements:\n- A Bachelor's degree in Accounting.\n- Three years of experience with Excel.\n"
+    ),
+}
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder, counting the texts it embeds; can fail after a number of calls."""
+
+    def __init__(self, fail_after_calls: int | None = None, error: BaseException | None = None):
+        super().__init__()
+        self.texts: list[str] = []
+        self.calls = 0
+        self.fail_after_calls = fail_after_calls
+        self.error = error or RuntimeError("model crashed")
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if self.fail_after_calls is not None and self.calls >= self.fail_after_calls:
+            raise self.error
+        self.calls += 1
+        self.texts.extend(texts)
+        return super().embed_documents(texts)
+
+
+class HalfWritingStore(IndexStore):
+    """A store whose disk fills up half-way through writing records."""
+
+    def write_postings(self, records):
+        super().write_postings(records[: len(records) // 2])
+        raise StoreUnavailable("the index store is unavailable: could not write to the index (disk full)")
+
+
+class SwitchFailingStore(IndexStore):
+    """A store that writes records but cannot write the manifest."""
+
+    def write_manifest(self, manifest):
+        raise StoreUnavailable("the index store is unavailable: could not write the manifest (OSError)")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """No POSTINGS_* variables or .env from the developer's shell; logging restored after CLI runs."""
+    for name in list(os.environ):
+        if name.startswith("POSTINGS_") or name.startswith("SLACK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def source(tmp_path) -> Path:
+    folder = tmp_path / "postings"
+    folder.mkdir()
+    for name, text in POSTINGS.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path, source):
+    return load_settings(source_dirs=[source], chroma_path=tmp_path / "chroma", collection_prefix="test",
+                         embed_batch_size=1, chunk_tokens=64)  # small chunks and batches: many embed calls
+
+
+@pytest.fixture
+def store(settings):
+    store = IndexStore.open(settings)
+    yield store
+    store.close()
+
+
+def snapshot(store: IndexStore):
+    """Everything a reader sees: the manifest, the postings and the chunks with their vectors."""
+    manifest = store.read_manifest()
+    if manifest is None:
+        return None
+    chunks, vectors = store.read_chunks(manifest)
+    return manifest, store.read_postings(manifest), chunks, vectors.tolist()
+
+
+def all_record_ids(store: IndexStore, kind: str) -> set[str]:
+    return set(store.client.get_collection(f"test_{kind}").get(include=[])["ids"])
+
+
+def test_a_first_rebuild_adds_every_posting(settings, store):
+    embedder = CountingEmbedder()
+    summary = rebuild(settings, embedder, store)
+    assert summary.ok and summary.error is None
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged, summary.skipped) == (3, 0, 0, 0, 0)
+    assert summary.generation == 1 and summary.postings_total == 3
+    assert summary.chunks_embedded == summary.chunks_total == len(embedder.texts) > 3
+    manifest, postings, chunks, _ = snapshot(store)
+    assert sorted(p.title for p in postings) == ["Registered Nurse (Nights)", "Senior Python Engineer", "Staff Accountant"]
+    assert len(chunks) == summary.chunks_total
+    assert all(p.facts is not None for p in postings)
+    assert any(t.startswith("Senior Python Engineer — Acme Robotics. Requirements:") for t in embedder.texts)
+
+
+def test_a_rebuild_without_changes_embeds_nothing_and_keeps_the_generation(settings, store):
+    rebuild(settings, CountingEmbedder(), store)
+    before = snapshot(store)
+    embedder = CountingEmbedder()
+    summary = rebuild(settings, embedder, store)
+    assert summary.ok
+    assert embedder.texts == []
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 0, 0, 3)
+    assert summary.generation == 1
+    assert summary.chunks_total == len(before[2])
+    assert snapshot(store) == before
+
+
+def test_a_changed_posting_is_re_embedded_and_its_old_version_removed(settings, store, source):
+    rebuild(settings, CountingEmbedder(), store)
+    old_ids = {c.id for c in snapshot(store)[2] if c.posting_id.endswith("pine-nurse")}
+    (source / "pine-nurse.txt").write_text(POSTINGS["pine-nurse.txt"].replace("$45 to $52", "$48 to $55"))
+    embedder = CountingEmbedder()
+    summary = rebuild(settings, embedder, store)
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 2)
+    assert embedder.texts and all("Registered Nurse" in t for t in embedder.texts)
+    manifest, postings, chunks, _ = snapshot(store)
+    assert manifest.generation == 2
+    nurse = next(p for p in postings if p.title.startswith("Registered Nurse"))
+    assert "$48 to $55" in nurse.text
+    assert not old_ids & all_record_ids(store, "chunks")
+    assert all_record_ids(store, "chunks") == {c.id for c in chunks}
+
+
+def test_a_removed_posting_disappears(settings, store, source):
+    rebuild(settings, CountingEmbedder(), store)
+    (source / "tin-accountant.txt").unlink()
+    embedder = CountingEmbedder()
+    summary = rebuild(settings, embedder, store)
+    assert summary.ok and (summary.removed, summary.unchanged) == (1, 2)
+    assert embedder.texts == []
+    manifest, postings, chunks, _ = snapshot(store)
+    assert "Staff Accountant" not in {p.title for p in postings}
+    assert len(manifest.postings) == 2
+    assert all_record_ids(store, "chunks") == {c.id for c in chunks}
+    assert len(all_record_ids(store, "postings")) == 2
+
+
+def test_a_full_rebuild_re_embeds_everything_under_new_tags(settings, store):
+    first = rebuild(settings, CountingEmbedder(), store)
+    old_tags = set(store.read_manifest().postings.values())
+    embedder = CountingEmbedder()
+    summary = rebuild(settings, embedder, store, full=True)
+    assert summary.ok and summary.updated == 3 and summary.unchanged == 0
+    assert len(embedder.texts) == first.chunks_total == summary.chunks_embedded
+    manifest = store.read_manifest()
+    assert manifest.generation == 2
+    assert all(tag.endswith("-g2") for tag in manifest.postings.values())
+    assert not old_tags & set(manifest.postings.values())
+    assert all_record_ids(store, "chunks") == {c.id for c in store.read_chunks(manifest)[0]}
+
+
+@pytest.mark.parametrize("error", [RuntimeError("model crashed"), KeyboardInterrupt()], ids=["crash", "ctrl-c"])
+def test_a_failure_while_embedding_leaves_the_previous_index_answering(settings, store, source, error):
+    rebuild(settings, CountingEmbedder(), store)
+    before = snapshot(store)
+    for name, text in POSTINGS.items():  # every posting changes, so the rebuild has much to embed
+        (source / name).write_text(text + "\nApply by June 1.\n")
+    embedder = CountingEmbedder(fail_after_calls=2, error=error)
+    with pytest.raises(type(error)):
+        rebuild(settings, embedder, store)
+    assert embedder.calls == 2  # it failed half-way, not before starting
+    assert snapshot(store) == before
+
+
+def test_a_store_failing_half_way_through_writing_leaves_the_previous_index(settings, store, source):
+    rebuild(settings, CountingEmbedder(), store)
+    before = snapshot(store)
+    (source / "new.txt").write_text("Title: Welder\nCompany: Forge Works\n\nWe need a certified welder.\n")
+    (source / "pine-nurse.txt").write_text(POSTINGS["pine-nurse.txt"] + "\nNight differential: 15%.\n")
+    flaky = HalfWritingStore(store.client, store.prefix)
+    with pytest.raises(StoreUnavailable):
+        rebuild(settings, CountingEmbedder(), flaky)
+    assert snapshot(store) == before
+
+    summary = rebuild(settings, CountingEmbedder(), store)  # the next rebuild succeeds and cleans up
+    assert summary.ok and (summary.added, summary.updated) == (1, 1)
+    manifest, postings, chunks, _ = snapshot(store)
+    assert all_record_ids(store, "chunks") == {c.id for c in chunks}
+    assert "Welder" in {p.title for p in postings}
+
+
+def test_a_failed_switch_leaves_the_previous_index(settings, store, source):
+    rebuild(settings, CountingEmbedder(), store)
+    before = snapshot(store)
+    (source / "new.txt").write_text("Title: Welder\nCompany: Forge Works\n\nWe need a certified welder.\n")
+    with pytest.raises(StoreUnavailable):
+        rebuild(settings, CountingEmbedder(), SwitchFailingStore(store.client, store.prefix))
+    assert snapshot(store) == before
+
+
+def test_a_missing_source_folder_keeps_the_previous_index(settings, store, tmp_path):
+    rebuild(settings, CountingEmbedder(), store)
+    before = snapshot(store)
+    missing = settings.model_copy(update={"source_dirs": [tmp_path / "unmounted"]})
+    summary = rebuild(missing, CountingEmbedder(), store)
+    assert not summary.ok
+    assert "unmounted" in summary.error and summary.problems
+    assert snapshot(store) == before
+
+
+def test_an_empty_source_folder_keeps_the_previous_index(settings, store, tmp_path):
+    rebuild(settings, CountingEmbedder(), store)
+    before = snapshot(store)
+    (tmp_path / "empty").mkdir()
+    summary = rebuild(settings.model_copy(update={"source_dirs": [tmp_path / "empty"]}), CountingEmbedder(), store)
+    assert not summary.ok and "no usable postings" in summary.error
+    assert snapshot(store) == before
+
+
+def test_unreadable_files_are_reported_and_the_rest_indexed(settings, store, source):
+    (source / "broken.json").write_text("{ not json")
+    summary = rebuild(settings, CountingEmbedder(), store)
+    assert summary.ok and summary.added == 3 and summary.skipped == 1
+    assert "broken.json" in summary.problems[0]
+
+
+def test_a_rebuild_refuses_to_run_beside_another(settings, store):
+    with _rebuild_lock(settings) as held:
+        assert held
+        summary = rebuild(settings, CountingEmbedder(), store)
+    assert not summary.ok and "another rebuild" in summary.error
+    assert store.read_manifest() is None
+
+
+def test_another_model_re_embeds_everything(settings, store):
+    rebuild(settings, CountingEmbedder(), store)
+    other = CountingEmbedder()
+    other.name = "another-model"
+    summary = rebuild(settings, other, store)
+    assert summary.ok and summary.chunks_embedded == summary.chunks_total
+    assert store.read_manifest().model == "another-model"
+
+
+def test_embedding_in_length_order_returns_rows_in_input_order():
+    embedder = HashingEmbedder()
+    texts = ["short", "a much longer text about welding and nursing", "mid length text", "x"]
+    vectors = embed_in_order(embedder, texts, batch_size=1, progress=LogProgress())
+    assert np.allclose(vectors, embedder.embed_documents(texts))
+
+
+def test_progress_lines_show_rate_and_eta(caplog):
+    now = [100.0]
+    progress = LogProgress(logger=logging.getLogger("test.progress"), clock=lambda: now[0])
+    progress.start(2500)
+    with caplog.at_level(logging.INFO, logger="test.progress"):
+        now[0] = 120.0
+        progress.advance(640)
+    assert caplog.messages == ["embedded 640/2500 chunks, 32 chunks/s, ETA 58 s"]
+
+
+def test_progress_lines_are_not_logged_for_every_batch(caplog):
+    now = [0.0]
+    progress = LogProgress(logger=logging.getLogger("test.progress"), clock=lambda: now[0])
+    progress.start(1000)
+    with caplog.at_level(logging.INFO, logger="test.progress"):
+        for _ in range(100):
+            now[0] += 0.01
+            progress.advance(10)
+    assert len(caplog.messages) == 10  # every 10%, the last one at 1000/1000
+    assert caplog.messages[-1].startswith("embedded 1000/1000 chunks")
+
+
+def test_summary_line_and_json():
+    summary = RebuildSummary(added=24, updated=1, skipped=2, chunks_embedded=130, chunks_total=150, seconds=41.23,
+                             ok=True, generation=3)
+    assert summary.line() == ("postings: 24 added, 1 updated, 0 removed, 0 unchanged, 2 skipped; "
+                              "chunks: 130 embedded (150 in index); 41.2 s")
+    assert json.loads(summary.to_json())["chunks_total"] == 150
+
+
+# --- the CLI, run in-process
+
+
+def run_cli(args: list[str], embedder=None) -> int:
+    return cli.main(args, embedder_factory=lambda settings: embedder or CountingEmbedder())
+
+
+def test_cli_rebuild_succeeds_and_prints_a_summary(source, tmp_path, capsys):
+    code = run_cli(["rebuild", "--source", str(source), "--chroma-path", str(tmp_path / "idx")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("postings: 3 added, 0 updated, 0 removed, 0 unchanged, 0 skipped; chunks: ")
+
+
+def test_cli_rebuild_json(source, tmp_path, capsys):
+    code = run_cli(["rebuild", "--source", str(source), "--chroma-path", str(tmp_path / "idx"), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["ok"] and data["added"] == 3 and data["generation"] == 1
+
+
+def test_cli_stats(source, tmp_path, capsys):
+    assert run_cli(["stats", "--chroma-path", str(tmp_path / "idx")]) == 1  # nothing built yet
+    run_cli(["rebuild", "--source", str(source), "--chroma-path", str(tmp_path / "idx")])
+    capsys.readouterr()
+    assert run_cli(["stats", "--chroma-path", str(tmp_path / "idx"), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["postings"] == 3 and figures["chunks"] > 3 and figures["generation"] == 1
+
+
+def test_cli_exits_1_when_nothing_usable_is_found(tmp_path, capsys):
+    code = run_cli(["rebuild", "--source", str(tmp_path / "nope"), "--chroma-path", str(tmp_path / "idx")])
+    assert code == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_exits_2_when_the_store_is_unreachable(source, monkeypatch, capsys):
+    monkeypatch.setenv("POSTINGS_CHROMA_URL", "http://127.0.0.1:9")
+    assert run_cli(["rebuild", "--source", str(source)]) == 2
+    assert "unavailable" in capsys.readouterr().err
+
+
+def test_cli_exits_2_naming_an_invalid_setting(source, monkeypatch, capsys):
+    monkeypatch.setenv("POSTINGS_EMBED_BATCH_SIZE", "0")
+    assert run_cli(["rebuild", "--source", str(source)]) == 2
+    assert "POSTINGS_EMBED_BATCH_SIZE" in capsys.readouterr().err
+
+
+def test_cli_exits_130_on_ctrl_c_and_keeps_the_index(source, tmp_path, capsys):
+    index = str(tmp_path / "idx")
+    assert run_cli(["rebuild", "--source", str(source), "--chroma-path", index]) == 0
+    (source / "pine-nurse.txt").write_text(POSTINGS["pine-nurse.txt"] + "\nNight differential: 15%.\n")
+    code = run_cli(["rebuild", "--source", str(source), "--chroma-path", index],
+                   embedder=CountingEmbedder(fail_after_calls=0, error=KeyboardInterrupt()))
+    assert code == 130
+    assert "interrupted" in capsys.readouterr().err
+    settings = load_settings(chroma_path=tmp_path / "idx")
+    store = IndexStore.open(settings)
+    try:
+        assert store.read_manifest().generation == 1
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_the_real_model_indexes_and_finds_postings_end_to_end(settings, store):
+    from index.chunking import embedding_text
+    from index.embedder import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder(batch_size=8)
+    summary = rebuild(settings, embedder, store)
+    assert summary.ok and summary.added == 3
+    manifest = store.read_manifest()
+    assert manifest.model == "all-MiniLM-L6-v2" and manifest.dim == 384
+    postings = {p.id: p for p in store.read_postings(manifest)}
+    chunks, vectors = store.read_chunks(manifest)
+    assert vectors.shape == (summary.chunks_total, 384)
+    from index.models import Chunk
+
+    for c in chunks:  # what was embedded fits the model: nothing was silently cut
+        text = embedding_text(postings[c.posting_id], Chunk(c.posting_id, c.index, c.text, c.section))
+        assert embedder.count_tokens(text) <= 254
+    question = embedder.embed_query("night shift nurse pay per hour")
+    best = chunks[int(np.argmax(vectors @ question))]
+    assert postings[best.posting_id].title == "Registered Nurse (Nights)"
+    hit_id, similarity = store.query(question, 1)[0]
+    assert hit_id.split("::")[0] == best.posting_id and 0.2 < similarity <= 1.0
