@@ -67,9 +67,9 @@ def load(path: Path) -> tuple[list[Posting], str]:
     try:
         from index.loaders import load_postings  # type: ignore[import-not-found]
 
-        result = load_postings(path)
-        postings = result[0] if isinstance(result, tuple) else result
-        postings = list(postings)
+        result = load_postings([path])
+        postings = getattr(result, "postings", result)
+        postings = list(postings[0] if isinstance(postings, tuple) else postings)
         if len(postings) == 500 and all(isinstance(p, Posting) for p in postings):
             return postings, "index.loaders.load_postings"
     except Exception as err:  # the loader is being written concurrently; fall back quietly

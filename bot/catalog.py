@@ -11,7 +11,7 @@ from typing import Sequence
 import bm25s
 import numpy as np
 
-from bot.places import city_of, state_of
+from bot.places import PLACE_WORDS, city_of, country_of, state_of
 from bot.question import normalise_token, tokenize
 from index.models import Posting
 
@@ -85,11 +85,12 @@ class MentionIndex:
             return set()
         found: set[str] = set()
         for word in {raw, normalise_token(raw)}:
-            for length in (len(word) - 1, len(word), len(word) + 1):
+            limit = 2 if len(word) >= 8 else 1  # "kestrelvain" still names "Kestrelvane"
+            for length in range(len(word) - limit, len(word) + limit + 1):
                 for candidate in self._by_len.get(length, ()):
                     if candidate[0] != word[0] and candidate[-1] != word[-1]:
                         continue
-                    if Levenshtein.distance(word, candidate, score_cutoff=1) <= 1:
+                    if Levenshtein.distance(word, candidate, score_cutoff=limit) <= limit:
                         found.add(candidate)
         return found
 
@@ -170,6 +171,7 @@ class Catalog:
         self.work_type = np.empty(n, dtype=object)
         self.state = np.empty(n, dtype=object)
         self.city = np.empty(n, dtype=object)
+        self.country = np.empty(n, dtype=object)
         self.languages: dict[str, np.ndarray] = {}
         for i, p in enumerate(self.postings):
             f = p.facts
@@ -187,6 +189,7 @@ class Catalog:
             self.work_type[i] = f.employment_type.value if f.employment_type else None
             self.state[i] = state_of(p.location)
             self.city[i] = city_of(p.location)
+            self.country[i] = country_of(p.location)
             for lang in f.languages:
                 self.languages.setdefault(lang.value, np.zeros(n, dtype=bool))[i] = True
         # chunks
@@ -202,6 +205,7 @@ class Catalog:
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.chunk_row = {cid: i for i, cid in enumerate(self.chunk_ids)}
         self.mentions = MentionIndex(self.postings)
+        self.place_words = {w for p in self.postings for w in tokenize(p.location)} | PLACE_WORDS
         self._bm25 = None
         if self.chunk_texts:
             corpus = [
@@ -215,6 +219,22 @@ class Catalog:
     @property
     def chunk_count(self) -> int:
         return len(self.chunk_texts)
+
+    def known_word(self, token: str) -> bool:
+        """True when a word occurs in some posting's title, company, location or text, or names a place."""
+        word = normalise_token(token)
+        return (word in self.mentions.idf or token in self.place_words
+                or (self._bm25 is not None and word in self._bm25_vocab))
+
+    def postings_with_words(self, words: Sequence[str]) -> np.ndarray:
+        """A mask of postings whose title, company or text contains every one of the words."""
+        mask = np.ones(len(self.postings), dtype=bool)
+        for word in words:
+            has = np.zeros(len(self.postings), dtype=bool)
+            scores = self.keyword_scores([word])
+            has[np.unique(self.chunk_posting[scores > 0])] = True
+            mask &= has
+        return mask
 
     def keyword_scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every chunk for the query tokens (zeros when none is known)."""
@@ -259,6 +279,10 @@ class Catalog:
             mask &= ~np.isnan(self.salary_max_y)
         if filters.salary_range:
             mask &= self.salary_is_range
+        if filters.no_salary:
+            mask &= np.isnan(self.salary_max_y)
+        if filters.outside_us:
+            mask &= np.array([c is not None and c != "US" for c in self.country], dtype=bool)
         if filters.max_years is not None:
             mask &= (self.min_years >= 0) & (self.min_years <= filters.max_years)
         if filters.no_degree:

@@ -158,6 +158,10 @@ def describe_filters(filters: Filters) -> str:
         parts.append("a salary stated")
     if filters.salary_range:
         parts.append("a pay range stated")
+    if filters.no_salary:
+        parts.append("no pay stated")
+    if filters.outside_us:
+        parts.append("outside the United States")
     if filters.max_years is not None:
         parts.append(f"asking {filters.max_years} years of experience or less")
     if filters.no_degree:
@@ -165,9 +169,12 @@ def describe_filters(filters: Filters) -> str:
     return ", ".join(parts)
 
 
-def list_answer(query: Query, postings: Sequence[Posting], company: str | None = None) -> Answer:
+def list_answer(query: Query, postings: Sequence[Posting], company: str | None = None, subject: str = "",
+                in_text: bool = False) -> Answer:
     """Every posting that matches a list question, with an exact count."""
     what = describe_filters(query.filters)
+    if subject:
+        what = ", ".join(x for x in (f"{'mentioning' if in_text else 'titled'} “{subject}”", what) if x)
     scope = f" at {company}" if company else ""
     count = len(postings)
     noun = "posting" if count == 1 else "postings"
@@ -215,6 +222,16 @@ def passages_answer(query: Query, postings: Sequence[Posting], quotes: dict[str,
         question=query.text, intent="general", status=ANSWERED, text="\n".join(lines),
         postings=list(postings), evidence=evidence, total=len(postings),
     )
+
+
+def which_posting_answer(query: Query, candidates: Sequence[Posting]) -> Answer:
+    """No single posting was named: state no fact, name the closest postings to ask about."""
+    what = NOT_STATED_WORDS.get(query.intent, "that").replace("a ", "the ", 1)
+    names = "; ".join(f"{label(p)}" + (f" ({p.location})" if p.location else "") for p in candidates)
+    text = (f"I couldn't tell which posting you mean, so I won't guess {what}. "
+            f"Name the company or the role — the closest matches are: {names}.")
+    return Answer(question=query.text, intent=query.intent, status=NO_MATCH, text=text, postings=list(candidates),
+                  total=len(candidates), filters=query.filters.as_dict())
 
 
 def no_match_answer(query: Query, reason: str) -> Answer:

@@ -15,7 +15,7 @@ import numpy as np
 from bot import compose
 from bot.answer import Answer
 from bot.catalog import Catalog, keyword_tokens
-from bot.question import Filters, Query, parse_question, tokenize
+from bot.question import Filters, Query, normalise_token, parse_question, tokenize
 from index.embedder import Embedder
 from index.languages import canonical_language, find_languages
 from index.models import Posting
@@ -23,10 +23,19 @@ from index.text import split_sentences
 
 log = logging.getLogger(__name__)
 
-_GO_CONTEXT = re.compile(
-    r"\b(?:want|wants|need|needs|use|uses|using|with|require|requires|requiring|know|knowing|in|ask for|asks for|"
-    r"asking for|list|lists|mention|mentions|write|writes|writing)\s+(go|golang)\b|\b(go|golang)\s+"
-    r"(?:roles?|jobs?|developers?|engineers?|positions?|postings?|openings?|programmers?|experience)\b", re.I)
+# Language names that are also English words count only in a language-like context.
+_AMBIGUOUS = ("go", "golang", "rust", "swift", "ruby", "r", "c", "shell", "dart", "julia", "elixir", "crystal",
+              "assembly", "basic", "scheme", "pascal", "ada", "apex", "lua")
+_LANG_CONTEXT = (
+    r"\b(?:want|wants|wanting|need|needs|needing|use|uses|using|with|require|requires|requiring|know|knowing|in|"
+    r"ask for|asks for|asking for|list|lists|mention|mentions|write|writes|writing|or|and|besides)\s+({w})\b|"
+    r"\b({w})\s+(?:roles?|jobs?|developers?|devs?|engineers?|eng|positions?|postings?|openings?|programmers?|"
+    r"experience|or|and|code|coding|skills?)\b|^\s*({w})\s*\??\s*$"
+)
+
+
+def _language_context(word: str, text: str) -> bool:
+    return bool(re.search(_LANG_CONTEXT.format(w=re.escape(word)), text, re.I))
 
 
 def _near(token: str, names: set[str]) -> bool:
@@ -58,16 +67,46 @@ def question_languages(text: str) -> list[str]:
     """Programming languages a question names ('Go' the language, not the verb)."""
     names = [name for name, _sentence in find_languages(text)]
     for token in tokenize(text):
-        if token in ("go", "golang"):
-            if _GO_CONTEXT.search(text) and "Go" not in names:
-                names.append("Go")
-            continue
-        if len(token) < 2 and token not in ("c", "r"):
-            continue
         name = canonical_language(token)
-        if name and name not in names and token not in ("c", "r", "shell", "assembly", "basic", "swift", "ruby", "rust"):
-            names.append(name)
-    return names
+        if not name or name in names:
+            continue
+        if token in _AMBIGUOUS and not _language_context(token, text):
+            continue
+        names.append(name)
+    # find_languages reads postings; in a question an ambiguous word needs the language context too
+    return [n for n in names if n.lower() not in _AMBIGUOUS or any(
+        _language_context(t, text) for t in tokenize(text) if canonical_language(t) == n)]
+
+
+_QUESTION_WORDS = {
+    "what", "whats", "which", "who", "whom", "where", "when", "why", "how", "does", "do", "did", "is", "are", "was",
+    "the", "a", "an", "any", "some", "all", "of", "for", "to", "in", "at", "on", "with", "and", "or", "it", "its",
+    "this", "that", "these", "those", "there", "their", "they", "them", "we", "our", "you", "your", "me", "my", "i",
+    "can", "could", "would", "should", "will", "be", "been", "have", "has", "had", "get", "need", "needs", "want",
+    "wants", "require", "requires", "required", "ask", "asks", "asking", "list", "lists", "show", "find", "tell",
+    "about", "job", "jobs", "role", "roles", "position", "positions", "posting", "postings", "opening", "openings",
+    "opportunity", "opportunities", "gig", "gigs", "vacancy", "vacancies", "listing", "listings", "hiring", "hire",
+    "ones", "one", "many", "much", "more", "than", "over", "under", "above", "below", "least", "most", "from", "by",
+    "per", "like", "also", "else", "still", "just", "only", "please", "thanks", "hey", "hi", "bot", "know", "looking",
+    "look", "company", "companies", "employer", "employers", "anything", "something", "currently", "now", "open",
+    "available", "there's", "whats", "what's", "besides", "other", "not", "no", "yes", "if", "into", "as", "up",
+    "work", "working", "offer", "offers", "offered", "offering", "kind", "type", "sort", "level", "new", "current",
+}
+_COMPANY_WORDS = (
+    "inc|llc|ltd|corp|corporation|co|company|capital|labs?|robotics|systems|health|healthcare|group|partners|"
+    "technologies|technology|tech|software|solutions|bank|insurance|consulting|media|networks?|payments|analytics|"
+    "holdings|ventures|studios?|games|foods?|energy|logistics|clinic|hospital|university|college|agency"
+)
+_LIST_NOISE = {"indexed", "available", "total", "count", "number", "mention", "mentioned", "say", "says"}
+_INTENT_WORD_PATTERNS = [re.compile(p, re.I) for p in (
+    r"pay|pays|paid|paying|salary|salaries|comp|compensation|wages?|earn\w*|money|make|rate|range|hourly|yearly|"
+    r"annual\w*|bonus",
+    r"lang\w*|programming|coding|code|written|stack|scripting",
+    r"years?|yrs?|experi\w*|exp|seniority|senior|background",
+    r"degree|diploma|bachelor'?s?|master'?s?|phd|doctorate|educat\w*|ged|college|university|schooling|bs|ba|ms|bsn",
+    r"remote\w*|wfh|hybrid|on-?site|office|person|home|telecommut\w*|location|located|based|city|where",
+    r"full|part|time|contract\w*|temp\w*|intern\w*|permanent|perm|ft|pt|freelance|seasonal|volunteer|employment",
+)]
 
 
 class Answerer:
@@ -119,6 +158,10 @@ class Answerer:
             or (best.title >= 0.6 and best.title_words >= 2 and in_place)
             or (best.title >= 0.75 and best.title_words >= 3)
         )
+        if not strong and best.title >= 0.5 and best.title_words >= 1 and best.company < 0.99:
+            # "the biostatistician job": a title word only one posting has names it
+            runner_up = matches[1].score if len(matches) > 1 else 0.0
+            strong = best.score - runner_up >= 0.25
         if full_company and best.title < 0.34 and not strong:
             company = c.mentions.company_tokens[best.index]
             same = [m for m in matches if c.mentions.company_tokens[m.index] == company]
@@ -138,42 +181,121 @@ class Answerer:
         query = self.parse(question)
         named, company_only = self.named_postings(query)
         postings = self.catalog.postings
+        unknown = self._unknown_words(query)
+        if unknown and not (named and self._company_named(query, named[0])):
+            # "the Zephyrine Robotics SWE role": a name no posting has; never answer for a look-alike
+            if not (query.filters.any() and not self._names_a_company(query, unknown)):
+                words = ", ".join(f"“{w}”" for w in unknown[:3])
+                return compose.no_match_answer(
+                    query, f"No indexed posting mentions {words}, so I can't answer that.")
 
+        if named and not company_only and query.is_list and not self._company_named(query, named[0]):
+            named = []  # "any warehouse jobs?": a list of every posting so titled, not the one found first
         if named and not company_only:
-            intent = self._intent_without_mention(query, [postings[i] for i in named])
             chosen = [postings[i] for i in named]
+            intent = self._intent_without_mention(query, chosen)
             if intent == "general":
                 return self._passages(query, chosen, lead=f"From {compose.label(chosen[0])}:")
             return compose.fact_answer(query, intent, chosen)
 
-        if query.is_list or query.filters.any() and not context_posting_ids:
-            if query.filters.any() or company_only:
-                mask = self.catalog.filter_mask(query.filters)
-                if company_only:
-                    allowed = np.zeros(len(postings), dtype=bool)
-                    allowed[named] = True
-                    mask &= allowed
-                rows = np.flatnonzero(mask)
-                matched = self._order(query, rows)
-                company = postings[named[0]].company if company_only else None
-                if company_only and not query.filters.any() and query.intent != "general":
-                    return compose.fact_answer(query, query.intent, matched[: self.top_k * 4])
-                return compose.list_answer(query, matched, company=company)
-
-        if context_posting_ids:
+        if context_posting_ids and not query.is_list:
             context = [postings[self.catalog.by_id[p]] for p in context_posting_ids if p in self.catalog.by_id]
             if context:
                 if query.intent == "general":
                     return self._passages(query, context, lead=f"From {compose.label(context[0])}:")
                 return compose.fact_answer(query, query.intent, context)
 
+        if query.filters.any():
+            mask = self.catalog.filter_mask(query.filters)
+            company = None
+            if company_only:
+                allowed = np.zeros(len(postings), dtype=bool)
+                allowed[named] = True
+                mask &= allowed
+                company = postings[named[0]].company
+            rows, subject = self._titled(query, np.flatnonzero(mask))
+            return compose.list_answer(query, self._order(query, rows), company=company, subject=subject)
+
         if company_only:
             chosen = [postings[i] for i in named]
-            if query.intent == "general":
-                return self._passages(query, chosen[: self.top_k], lead=f"Postings at {chosen[0].company}:")
-            return compose.fact_answer(query, query.intent, chosen[: self.top_k * 4])
+            if query.is_list or query.intent == "general":
+                return compose.list_answer(query, chosen, company=chosen[0].company)
+            return compose.fact_answer(query, query.intent, chosen)
 
+        if query.is_list:
+            return self._word_list(query)
         return self._search(query)
+
+    def _content_words(self, query: Query) -> list[str]:
+        """The words of a question that name a subject (not question words, intent words or filters)."""
+        words = []
+        for raw in query.raw_tokens:
+            if raw in _QUESTION_WORDS or len(raw) < 2 or raw.isdigit():
+                continue
+            if any(p.fullmatch(raw) for p in _INTENT_WORD_PATTERNS):
+                continue
+            words.append(raw)
+        return words
+
+    def _unknown_words(self, query: Query) -> list[str]:
+        """Content words (4+ letters) that no posting contains, not even with a typo fixed."""
+        c = self.catalog
+        unknown = []
+        for word in self._content_words(query):
+            if len(word) < 4 or not word.isalpha() or c.known_word(word):
+                continue
+            if c.mentions.present_tokens([], [word]):
+                continue
+            unknown.append(word)
+        return unknown
+
+    def _company_named(self, query: Query, index: int) -> bool:
+        """True when the question names the posting's company (all its words, its acronym or first word)."""
+        mention = next((m for m in self.catalog.mentions.match(query.tokens, query.raw_tokens) if m.index == index), None)
+        return mention is not None and mention.company >= 0.99
+
+    @staticmethod
+    def _names_a_company(query: Query, unknown: list[str]) -> bool:
+        """True when an unknown word reads like part of a company name ('bluefinch capital', 'at Zephyrine')."""
+        text = query.text
+        for word in unknown:
+            if re.search(rf"\b(?:at|for|from|with|by)\s+{re.escape(word)}\b", text, re.I):
+                return True
+            if re.search(rf"\b{re.escape(word)}\s+(?:{_COMPANY_WORDS})\b", text, re.I):
+                return True
+            if re.search(rf"\b{re.escape(word)}'s\b", text, re.I) or re.search(rf"\b{word.capitalize()}\b", text):
+                return True
+        return False
+
+    def _subject_words(self, query: Query) -> list[str]:
+        """Content words of a list question that could name a kind of role ('backend', 'nurse')."""
+        words = [normalise_token(w) for w in self._content_words(query)]
+        return [w for w in words if w not in _LIST_NOISE and w not in self.catalog.place_words
+                and not canonical_language(w) and len(w) >= 3]
+
+    def _titled(self, query: Query, rows: np.ndarray) -> tuple[np.ndarray, str]:
+        """Narrow filtered postings to those whose title has the question's subject words, when some do."""
+        words = self._subject_words(query)
+        if not words:
+            return rows, ""
+        titles = self.catalog.mentions.title_tokens
+        narrowed = np.array([i for i in rows if all(w in titles[i] for w in words)], dtype=int)
+        return (narrowed, " ".join(words)) if len(narrowed) else (rows, "")
+
+    def _word_list(self, query: Query) -> Answer:
+        """A list question without structured filters: postings whose title, else text, has the subject words."""
+        c = self.catalog
+        words = self._subject_words(query)
+        if not words:
+            return compose.no_match_answer(
+                query, "Tell me what to look for: a role, a company, a language or a filter such as “remote”.")
+        titled = [i for i, tokens in enumerate(c.mentions.title_tokens) if all(w in tokens for w in words)]
+        if titled:
+            return compose.list_answer(query, [c.postings[i] for i in titled], subject=" ".join(words))
+        rows = np.flatnonzero(c.postings_with_words(words))
+        if len(rows):
+            return compose.list_answer(query, [c.postings[i] for i in rows], subject=" ".join(words), in_text=True)
+        return compose.no_match_answer(query, f"No posting mentions {' '.join(words)}.")
 
     def _intent_without_mention(self, query: Query, chosen: list[Posting]) -> str:
         """The intent of what is left once the posting's title and company words are taken out."""
@@ -194,7 +316,11 @@ class Answerer:
             # a name word is dropped only inside a run of name words (the mention), not on its own
             if not (in_name[i] and ((i > 0 and in_name[i - 1]) or (i + 1 < len(words) and in_name[i + 1])))
         ]
-        return parse_question(" ".join(kept)).intent
+        rest = " ".join(kept)
+        intent = parse_question(rest).intent
+        if intent == "general" and question_languages(rest):
+            intent = "languages"  # "does the Tallowbrook DevOps job need Go?"
+        return intent
 
     def _order(self, query: Query, rows: np.ndarray) -> list[Posting]:
         """Matching postings, by salary when pay was asked about, else in index order."""
@@ -266,9 +392,9 @@ class Answerer:
                 "“which roles want Python?”.")
         postings = [c.postings[i] for i in chosen]
         if query.intent != "general":
-            answer = compose.fact_answer(query, query.intent, postings)
-            answer.text = "No posting was named, so here are the closest matches.\n" + answer.text
-            return answer
+            # a fact about no particular posting: never guess which one; offer the closest by name
+            weak = [m.index for m in c.mentions.match(query.tokens, query.raw_tokens)[: self.top_k]]
+            return compose.which_posting_answer(query, [c.postings[i] for i in weak] or postings)
         return self._passages(query, postings, lead="The closest matching postings:")
 
 
@@ -297,7 +423,8 @@ class Engine:
             if manifest is None:
                 self._error = "The postings index has not been built yet (run `postings-index rebuild`)."
                 return False
-            if self._manifest is not None and manifest.generation == self._manifest.generation and self._answerer:
+            if self._answerer and self._manifest is not None and (manifest.generation, manifest.built_at) == (
+                    self._manifest.generation, self._manifest.built_at):  # a lost index rebuilt anew restarts at 1
                 self._error = None
                 return True
             started = time.perf_counter()

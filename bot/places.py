@@ -93,3 +93,33 @@ def states_in_question(question: str) -> list[str]:
         if code in STATES and code not in found:
             found.append(code)
     return found
+
+
+COUNTRIES = {
+    "united kingdom": "GB", "uk": "GB", "england": "GB", "scotland": "GB", "london": "GB", "germany": "DE",
+    "deutschland": "DE", "berlin": "DE", "munich": "DE", "france": "FR", "paris": "FR", "canada": "CA",
+    "toronto": "CA", "vancouver": "CA", "india": "IN", "bangalore": "IN", "bengaluru": "IN", "ireland": "IE",
+    "dublin": "IE", "netherlands": "NL", "amsterdam": "NL", "spain": "ES", "portugal": "PT", "poland": "PL",
+    "mexico": "MX", "brazil": "BR", "australia": "AU", "singapore": "SG", "japan": "JP", "philippines": "PH",
+    "united states": "US", "usa": "US", "us": "US", "u.s.": "US", "america": "US",
+}
+
+
+def country_of(location: str) -> str | None:
+    """ISO-like country code of a location: 'US' for a US state or 'United States', 'DE' for 'Berlin, Germany'."""
+    if not location:
+        return None
+    if state_of(location):
+        return "US"
+    lowered = location.lower()
+    for name in sorted(COUNTRIES, key=len, reverse=True):
+        if re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered):
+            return COUNTRIES[name]
+    return None
+
+
+PLACE_WORDS = {
+    word
+    for name in list(STATES.values()) + list(COUNTRIES) + list(CITY_ALIASES) + list(METROS)
+    for word in re.findall(r"[a-z]+", name.lower())
+}

@@ -21,14 +21,14 @@ _INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(years? (?:of|in|with|doing)|min(?:imum)? (?:of )?years|yrs?|experi\w*|expir?e?ance|exp|seniority|how senior|how many years|how long|background)\b", re.I),
     "degree": re.compile(
         r"\b(degree|diploma|bachelor'?s?|master'?s?|ph\.?d|doctorate|education|ged|college|university|"
-        r"bs|ba|ms|mba|graduate|educat\w*|schooling)\b", re.I),
+        r"bs|ba|ms|mba|bsn|msn|adn|bsc|msc|graduate|educat\w*|schooling|associate'?s degree)\b", re.I),
     "remote": re.compile(
         r"\b(remote|remotely|wfh|work from home|work-from-home|hybrid|on-?site|in[- ]office|in person|"
         r"in-person|telecommute|distributed|from home)\b", re.I),
     "employment_type": re.compile(
         r"\b(full[- ]?time|part[- ]?time|contract|contractor|temp|temporary|internship|permanent|"
         r"employment type|work type|job type|type of (?:job|role|position|employment)|w2|c2c|freelance|seasonal|"
-        r"volunteer|fte)\b", re.I),
+        r"volunteer|fte|ft|pt|perm|permanent role|salaried|gig type)\b", re.I),
     "location": re.compile(
         r"\b(where|located|location|based|city|which office|what office|relocat\w*)\b", re.I),
 }
@@ -78,13 +78,11 @@ ABBREVIATIONS = {
     "sr": "senior", "snr": "senior", "jr": "junior", "swe": "software engineer", "sde": "software engineer",
     "eng": "engineer", "engr": "engineer", "mgr": "manager", "dev": "developer", "devs": "developers",
     "asst": "assistant", "assoc": "associate", "admin": "administrative", "rn": "registered nurse",
-    "pm": "product manager", "vp": "vice president", "dir": "director", "acct": "accountant",
-    "coord": "coordinator", "rep": "representative", "reps": "representatives", "tech": "technician",
-    "spec": "specialist", "ops": "operations", "mktg": "marketing", "hr": "human resources",
-    "qa": "quality assurance", "ml": "machine learning", "ai": "artificial intelligence", "ds": "data scientist",
-    "de": "data engineer", "fe": "frontend", "be": "backend", "sw": "software", "mgmt": "management",
+    "pm": "product manager", "vp": "vice president", "acct": "accountant",
+    "coord": "coordinator", "rep": "representative", "reps": "representatives", "spec": "specialist", "ops": "operations", "mktg": "marketing", "hr": "human resources",
+    "qa": "quality assurance", "ml": "machine learning", "ai": "artificial intelligence", "sw": "software", "mgmt": "management",
     "exec": "executive", "cust": "customer", "svc": "service", "intl": "international", "natl": "national",
-    "univ": "university", "co": "company", "corp": "corporation", "llp": "llp",
+    "univ": "university", "corp": "corporation", "llp": "llp",
 }
 
 
@@ -103,6 +101,8 @@ class Filters:
     pay_period: str | None = None  # only postings whose pay is stated per this period
     has_salary: bool = False
     salary_range: bool = False  # only postings that state a range (low and high), not a single figure
+    no_salary: bool = False  # only postings that state no pay
+    outside_us: bool = False  # only postings located outside the United States
     max_years: int | None = None
     no_degree: bool = False
 
@@ -111,7 +111,8 @@ class Filters:
         return bool(
             self.remote or self.work_type or self.languages or self.states or self.cities
             or self.salary_over is not None or self.salary_floor is not None or self.salary_under is not None
-            or self.pay_period or self.has_salary or self.salary_range or self.max_years is not None or self.no_degree
+            or self.pay_period or self.has_salary or self.salary_range or self.no_salary or self.outside_us
+            or self.max_years is not None or self.no_degree
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -241,8 +242,14 @@ def parse_question(
             filters.salary_range = True
     elif _HOURLY_LIST.search(clean) and re.search(r"\b(pay|rate|paid|wage)", clean, re.I):
         filters.pay_period = "hourly"
-    elif re.search(r"\b(list|state|show|with|have|mention)s? (?:a |the )?(?:salary|pay)\b", clean, re.I):
+    elif re.search(r"\b(?:no|without|don'?t|doesn'?t|do not|does not|never|missing|lack\w*)\b[^.?!]{0,25}"
+                   r"\b(?:salary|salaries|pay|wage|compensation|comp)\b", clean, re.I):
+        filters.no_salary = True
+    elif re.search(r"\b(list|state|show|with|have|mention)s? (?:a |the |any )?(?:salary|pay)\b", clean, re.I):
         filters.has_salary = True
+    if re.search(r"\b(outside (?:the )?(?:us|usa|u\.s\.?|united states|america)|abroad|international(?:ly)?|"
+                 r"overseas|non-us|in europe)\b", clean, re.I):
+        filters.outside_us = True
     years = _YEARS_FILTER.search(clean)
     if years:
         filters.max_years = int(years.group(1) or years.group(2)) if (years.group(1) or years.group(2)) else 1
@@ -251,10 +258,9 @@ def parse_question(
 
     plural = bool(_JOB_NOUN_PLURAL.search(clean))
     starts_list = bool(_LIST_START.search(clean))
-    is_list = plural and (starts_list or filters.any()) or (starts_list and filters.any() and not hits[:1] == ["location"])
-    # "roles over $150k", "remote python jobs" with no question word still want a list
-    if not is_list and plural and filters.any():
-        is_list = True
+    # "which roles want Go?", "remote roles over $150k", "how many contract jobs", "who's hiring in Austin?"
+    is_list = (plural and (starts_list or filters.any())) or bool(_HOW_MANY.search(clean)) or bool(
+        re.search(r"\bwho(?:'s| is| are)? hiring\b", clean, re.I))
     intent = hits[0] if hits else "general"
     return Query(
         text=clean,

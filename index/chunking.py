@@ -175,7 +175,9 @@ def _clip(text: str, limit: int) -> str:
 def embedding_prefix(posting: Posting) -> str:
     """'{title} — {company}. ': what every embedded chunk of a posting starts with."""
     named = " — ".join(p for p in (_clip(posting.title, TITLE_CHARS), _clip(posting.company, COMPANY_CHARS)) if p)
-    return f"{named}. " if named else ""
+    if not named:
+        return ""
+    return f"{named} " if named.endswith((".", "!", "?")) else f"{named}. "  # "Crumbwell Bakery Co." takes no second dot
 
 
 def embedding_text(posting: Posting, chunk: Chunk) -> str:

@@ -43,13 +43,15 @@ _WORD_NUMBERS = {
 }
 
 
-# Start of a word, also inside glued scraped text ("therapyMaster's", "Finance0 - 2 years").
-_B = r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z])))"
+# Scraped descriptions often lose the line break between list items ("therapyMaster's or greater",
+# "FinanceBachelor's", "development1+ years"). Facts are matched in a copy with a space put back;
+# the evidence quoted is always the original sentence.
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[a-z])(?=\d)")
 
 
-def _glued_word_starts(pattern: str) -> str:
-    """Let each alternative that starts at a word boundary also start inside glued words."""
-    return re.sub(r"(^|\|)\\b", lambda m: m.group(1) + _B, pattern)
+def unglue(sentence: str) -> str:
+    """The sentence with a space where scraping glued two words or a word and a figure together."""
+    return _GLUED.sub(" ", sentence)
 
 
 def _number(text: str) -> float:
@@ -152,7 +154,8 @@ _MONEY = re.compile(
 )
 # "Salary Range: $", "pay rate of $", "salary is $": the figure is labelled as pay
 _PAY_LABEL = re.compile(
-    r"\b(?:salary|pay|compensation|wages?|rate|earnings)\b(?: range| rate| scale)?\s*(?:is|of)?\s*:?\s*$", re.I
+    r"\b(?:salary|pay|compensation|wages?|rate|earnings)\b(?: range| rate| scale)?\s*(?:is|of)?\s*:?\s*$",
+    re.I,
 )
 # words that make a nearby figure pay ("pays between $18-$25", "expect to earn $43,000")
 _PAY_NEAR = re.compile(
@@ -179,9 +182,9 @@ _NON_PAY = re.compile(
 )
 _PERIOD_AFTER = re.compile(
     r"^(?:\s*(?:USD|EUR|GBP|dollars|\+|plus|and up|or more|DOE|base|gross|range|salary|"
-    r"\(?[A-Z]{3}\)?))*\s*"
+    r"(?-i:\(?[A-Z]{3}\)?)))*\s*"
     r"(?:(?P<per>/\s?(?:one\s)?|per\s(?:one\s)?|an?\s|each\s)\s?(?P<unit>hours?|hrs?|h\b|days?|weeks?|wks?|months?|mos?\b|years?|yrs?|annum)"
-    r"|(?P<adverb>hourly|daily|weekly|bi-?weekly|monthly|annually|annual|yearly|p\.a\.))",
+    r"|(?:for\s+)?(?P<adverb>hourly|daily|weekly|bi-?weekly|monthly|annually|annual|yearly|p\.a\.))",
     re.I,
 )
 _PERIOD_BEFORE = re.compile(r"\b(?P<word>hourly|daily|weekly|monthly|annual|annually|yearly)\b", re.I)
@@ -224,13 +227,14 @@ def _period_from_magnitude(amount: float | None) -> str | None:
 def _salary_offers(sentence: str, assume_pay: bool = False) -> list[_Offer]:
     """Pay statements in one sentence, each with how sure we are it is the wage."""
     matches = list(_MONEY.finditer(sentence))
+    money = [m for m in matches if m.group("c1") or m.group("c2") or m.group("code")]
     offers: list[_Offer] = []
-    previous_end = 0
-    for index, match in enumerate(matches):
-        next_start = matches[index + 1].start() if index + 1 < len(matches) else len(sentence)
+    for match in matches:
+        # the context of a figure stops at the neighbouring sums of money
+        previous_end = max((m.end() for m in money if m.end() <= match.start()), default=0)
+        next_start = min((m.start() for m in money if m.start() >= match.end()), default=len(sentence))
         before = sentence[max(previous_end, match.start() - 90) : match.start()]
         after = sentence[match.end() : min(next_start, match.end() + 60)]
-        previous_end = match.end()
         offer = _offer(match, before, after, sentence, assume_pay)
         if offer is not None:
             offers.append(offer)
@@ -272,7 +276,8 @@ def _offer(match: re.Match[str], before: str, after: str, sentence: str, assume_
     head_words = before.split()[-5:]
     if _NON_PAY.search(" ".join(head_words)) and not _PAY_LABEL.search(before[-40:]):
         return None
-    tail_words = re.split(r"[+,;(]|\bplus\b|\bwith\b|\band\b|\balong\b", tail, maxsplit=1)[0].split()[:3]
+    tail = re.split(r"[+,;:(.]|\bplus\b|\bwith\b|\band\b|\balong\b|(?<=[a-z])(?=[A-Z])", tail, maxsplit=1)[0]
+    tail_words = tail.split()[:3]
     if _NON_PAY.search(" ".join(tail_words)):
         return None
     period_word = period is not None
@@ -281,7 +286,7 @@ def _offer(match: re.Match[str], before: str, after: str, sentence: str, assume_
         if before_period:
             period = normalize_period(before_period[-1])
             period_word = period is not None
-    if _PER_UNIT.search(" ".join(head_words[-2:])) or re.match(r"^\s*(?:per|a|an|each|for (?:each|every|1|one))\s+"
+    if _PER_UNIT.search(" ".join(re.findall(r"[A-Za-z]+", before)[-2:])) or re.match(r"^\s*(?:per|a|an|each|for (?:each|every|1|one))\s+"
                                                               + _PER_UNIT.pattern, tail, re.I):
         return None  # "$35 per session", "40 USD for 1 person": pay per piece, not per period
     near_pay = bool(_PAY_NEAR.search(before[-60:])) or labelled or assume_pay
@@ -334,7 +339,7 @@ def _same_salary(a: Salary, b: Salary) -> bool:
 def extract_salary(columns: dict[str, Any], sentences: list[str]) -> tuple[Fact | None, Fact | None]:
     """(salary, salary_text): the column salary else the text's; salary_text when the text differs."""
     column = _column_salary(columns)
-    offers = [(offer, sentence) for sentence in sentences for offer in _salary_offers(sentence)]
+    offers = [(offer, sentence) for sentence in sentences for offer in _salary_offers(unglue(sentence))]
     if column is None:
         if not offers:
             return None, None
@@ -352,65 +357,73 @@ def extract_salary(columns: dict[str, Any], sentences: list[str]) -> tuple[Fact 
 # --------------------------------------------------------------------------------------------
 # remote / hybrid / on-site
 
-_NOT_REMOTE = re.compile(r"\bnot (?:a |an )?(?:fully )?remote\b|\bno remote\b|\bremote work is not\b", re.I)
-_HYBRID = re.compile(
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_NOT_REMOTE = _rx(r"\bnot (?:a |an )?(?:fully )?remote\b|\bno remote\b|\bremote work is not\b|\bnot eligible for remote\b")
+_NEGATED_REMOTE = re.compile(r"\b(?:not|no|don't|do not|cannot|can't|never|without)\b[^.;]{0,50}\bremote", re.I)
+_HYBRID = _rx(
     r"\bhybrid\b(?![ -](?:heat|cloud|vehicles?|cars?|apps?|mobile|solutions?|approach|infrastructure|"
     r"systems?|integration|model of care|electric))"
+    r"(?!\s*(?:[/,&]|and|or)?\s*(?:remote|in-?person)?\s*(?:professionals|employees|teams?|workers|"
+    r"workforce|colleagues|members|events?|meetings?|sessions?|classes|courses|learning|trainings?)(?-i:(?![a-z])))"
     r"|\b(?:\d|one|two|three|four)\s+(?:days?|weeks?)\s+(?:a week\s+|per week\s+|each week\s+)?"
     r"(?:in|at|from)\s+(?:the\s+|our\s+)?(?:office|home|site)\b"
-    r"|\bpart(?:ly|ially)? remote\b|\bremote and in-?(?:office|person)\b|\bin-?(?:office|person) and remote\b",
-    re.I,
+    r"|\bpart(?:ly|ially)? remote\b|\bremote and in-?(?:office|person)\b|\bin-?(?:office|person) and remote\b"
 )
-_REMOTE_STRONG = re.compile(
+# "remote or hybrid", "Position is hybrid/remote": the job may be done remotely
+_REMOTE_OR_HYBRID = _rx(
+    r"\b(?:is|be|are|:|position|role|job|work|option|options)\s+(?:\w+\s+)?"
+    r"(?:remote\s*(?:or|/)\s*hybrid|hybrid\s*(?:or|/)\s*remote)\b"
+)
+_REMOTE_STRONG = _rx(
     r"\b(?:fully|100\s?%|completely|entirely|permanently|totally|all|full[- ]time)[ -]remote\b"
     r"|💯\s?%\s?remote"
-    r"|\bremote[ -](?:position|role|job|opportunity|contract|first|only|based|eligible|friendly|ok)\b"
-    r"|\b(?:position|role|job|work|this)\s+(?:is|will be|can be|may be)\s+(?:\w+\s+)?remote\b"
-    r"|\blocation\s*:\s*(?:\w+\s*)?\(?remote\b"
+    r"|\bremote[ -](?:position|role|job|opportunity|contract|first|only|based|eligible|friendly|ok|options?|"
+    r"internship|work is (?:allowed|available|possible))\b"
+    r"|\b(?:position|role|job|work|this|internship)\s+(?:is|will be|can be|could be|may be)\s+(?:\w+\s+)?remote\b"
+    r"|\blocation\s*:\s*(?:\w+\s*)?\(?(?:100\s?%\s*)?remote\b"
     r"|\bremote\s*\((?:us|u\.s\.|usa|united states|anywhere|[^)]{0,30}residents?)[^)]*\)"
-    r"|\(remote\)"
-    r"|\bwork(?:s|ing)?\s+(?:\w+\s+)?(?:from home|from anywhere|remotely)\b"
-    r"|\bwork[- ]from[- ](?:home|anywhere)\b|\bwfh\b|\btelecommut\w*",
-    re.I,
+    r"|\(remote\)|\bremote\s*\("
+    r"|\b(?:position|role|job|you|you'll|you will|candidate|this)\b[^.;]{0,30}\bwork(?:s|ing)?\s+(?:\w+\s+)?remotely\b"
+    r"|^\W*work remotely\b"
+    r"|\bwork(?:s|ing)?\s+(?:\w+\s+)?from (?:home|anywhere)\b"
+    r"|\bwork[- ]from[- ](?:home|anywhere)\b|\bwfh\b|\btelecommut\w*"
 )
-_REMOTE_TRAP = re.compile(
-    r"\bremote(?:ly)?[ -](?:monitor\w*|patients?|sites?|locations?|access|areas?|support|desktop|control|"
-    r"sensing|production|assistance|troubleshoot\w*|diagnos\w*|management of|villages?|communities|regions?|"
-    r"worksites?|teams? across|parts of|islands?)\b",
-    re.I,
-)
-_REMOTE_WEAK = re.compile(r"\bremote(?:ly)?\b", re.I)
-_ONSITE = re.compile(
-    r"\bon-?site (?:role|position|job|internship|work|only|opportunity)\b"
-    r"|\b(?:work|works|working|located|based)\s+(?:\w+\s+)?on-?site\b|\(on-?site\)|\bon-?site\s*\("
+_ONSITE = _rx(
+    r"\bon-?site (?:role|position|job|internship|only|opportunity)\b"
+    r"|\b(?:work|works|working|located|based)\s+(?:\w+\s+)?on-?site\b|\(on-?site\)"
     r"|\blocation\s*:\s*on-?site\b|\b(?:100\s?%|fully|full[- ]time|day one|must be|required to (?:work|be))\s+on-?site\b"
-    r"|\bwork location\s*:\s*in[- ]person\b|\bin-?person (?:role|position|job|internship)\b|\bfull(?:y)? in-?person\b"
-    r"|\bin[- ]office (?:role|position|job|full[- ]time)\b|\b(?:work|works|working) in[- ]office\b"
-    r"|\bin[- ]office\s*\d|\bthis is (?:an? )?in[- ]office\b|\bmust (?:work|be) in (?:the |our )?office\b",
-    re.I,
+    r"|\bwork location\s*:\s*in[- ]person\b|\bwork setting\s*:\s*in[- ]person\b|\bin-?person (?:role|position|job|internship)\b"
+    r"|\bfull(?:y)? in-?person\b|\bin[- ]office (?:role|position|job|full[- ]time|only)\b|\b(?:work|works|working) in[- ]office\b"
+    r"|\bthis is (?:an? )?in[- ]office\b|\bmust (?:work|be) in (?:the |our )?office\b|\bsetting\s*:\s*in[- ]office\b"
 )
 _TITLE_REMOTE = {"remote": re.compile(r"\bremote\b", re.I), "hybrid": re.compile(r"\bhybrid\b", re.I),
                  "on-site": re.compile(r"\bon-?site\b|\bin[- ]office\b", re.I)}
 
 
-def _remote_in_sentence(sentence: str) -> tuple[str, int] | None:
-    """('remote'|'hybrid'|'on-site', strength) stated by one sentence; strength 2 explicit, 1 a hint."""
+_WHERE_MAYBE = re.compile(r"remote|hybrid|site|office|person|home|telecommut|wfh|anywhere", re.I)
+
+
+def _remote_in_sentence(sentence: str) -> str | None:
+    """'remote', 'hybrid' or 'on-site' when one sentence says where this job is done."""
+    if not _WHERE_MAYBE.search(sentence):
+        return None
     if _NOT_REMOTE.search(sentence):
-        return "on-site", 2
-    alternatives = re.search(r"\bremote\s*(?:or|/)\s*hybrid\b|\bhybrid\s*(?:or|/)\s*remote\b", sentence, re.I)
-    if _HYBRID.search(sentence) and not alternatives:
-        return "hybrid", 2
-    remote = bool(_REMOTE_STRONG.search(sentence)) or bool(alternatives)
+        return "on-site"
+    negated = bool(_NEGATED_REMOTE.search(sentence))
+    either = bool(_REMOTE_OR_HYBRID.search(sentence))
+    if _HYBRID.search(sentence) and not either:
+        return "hybrid"
+    remote = not negated and (either or bool(_REMOTE_STRONG.search(sentence)))
     onsite = bool(_ONSITE.search(sentence))
     if remote and onsite:
-        return "hybrid", 2
+        return "hybrid"
     if remote:
-        return "remote", 2
+        return "remote"
     if onsite:
-        return "on-site", 2
-    cleaned = _REMOTE_TRAP.sub(" ", sentence)
-    if _REMOTE_WEAK.search(cleaned):
-        return "remote", 1
+        return "on-site"
     return None
 
 
@@ -430,26 +443,15 @@ def extract_remote(columns: dict[str, Any], title: str, sentences: list[str]) ->
     hint = _remote_hint(columns.get("remote_hint"))
     if hint:
         return Fact(hint, _column_text("Workplace", str(columns["remote_hint"]).strip()), COLUMN)
-    found = [(result, sentence) for sentence in sentences if (result := _remote_in_sentence(sentence))]
-    explicit = [(value, sentence) for (value, strength), sentence in found if strength == 2]
-    if explicit:
-        values = {value for value, _ in explicit}
-        if "hybrid" in values:
-            value = "hybrid"
-        elif len(values) > 1:
-            value = explicit[0][0]
-        else:
-            value = explicit[0][0]
-        sentence = next(s for v, s in explicit if v == value)
+    found = [(value, sentence) for sentence in sentences if (value := _remote_in_sentence(unglue(sentence)))]
+    if found:
+        values = {value for value, _ in found}
+        value = "hybrid" if "hybrid" in values else found[0][0]
+        sentence = next(s for v, s in found if v == value)
         return Fact(value, sentence, TEXT)
     in_title = re.search(r"[(\[|\-–]\s*(remote|hybrid|on-?site)\b|\b(remote|hybrid|on-?site)\s*[)\]]", title or "", re.I)
-    if in_title:
-        value = _remote_hint(in_title.group(0))
-        if value:
-            return Fact(value, _column_text("Title", title.strip()), COLUMN)
-    weak = [sentence for (value, strength), sentence in found if strength == 1]
-    if weak:
-        return Fact("remote", weak[0], TEXT)
+    if in_title and (value := _remote_hint(in_title.group(0))):
+        return Fact(value, _column_text("Title", title.strip()), COLUMN)
     return None
 
 
@@ -470,12 +472,18 @@ _TYPE_LABEL = re.compile(
     rf"\b(?:job|position|employment|work|role|contract)?\s*(?:types?|status)\s*:\s*{_TYPE}\b", re.I
 )
 _TYPE_STATEMENT = re.compile(
-    rf"\b(?:this|the|a|an|is|as)\s+(?:is\s+)?(?:an?\s+)?(?:\w+[, ]+){{0,2}}?{_TYPE}[, ]+"
+    rf"\b(?:this|the|a|an|is|as)\s+(?:is\s+)?(?:an?\s+)?(?:\w+[, ]+){{0,3}}?{_TYPE}[, ]+"
     r"(?:(?:\w+|on-site|in-person)[, ]+){0,2}?(?:role|position|job|opportunity|assignment|engagement|employment|"
     r"internship|program|hire)\b",
     re.I,
 )
+_INTERNSHIP = re.compile(r"\b(?:this|the|an?|our)\s+(?:[\w-]+\s+){0,3}?(internship)\b", re.I)
 _TYPE_TITLE = re.compile(rf"[(\[|\-–,]\s*{_TYPE}\s*[)\]]?|{_TYPE}\s*[)\]]", re.I)
+_NOT_THIS_JOB = re.compile(
+    r"\b(?:grow|growing|transition|transitions|convert|conversion|lead|leads|path|potential|possibility|become|"
+    r"move|moving|promoted|eventually|future|not|other|our|all|existing)\b[^.;]{0,30}$|\bcontract (?:for|of) employment\b",
+    re.I,
+)
 _CONTRACT_HINT = re.compile(r"\b(?:c2c|corp[- ]to[- ]corp|w2 contract|contract[- ]to[- ]hire|1099 contractor)\b", re.I)
 
 
@@ -492,18 +500,21 @@ def extract_employment_type(columns: dict[str, Any], title: str, sentences: list
         value = listed if listed in EMPLOYMENT_TYPES else _employment_value(listed.replace("_", " "))
         if value:
             return Fact(value, _column_text("Work type", listed), COLUMN)
-    for pattern in (_TYPE_LABEL, _TYPE_STATEMENT):
+    for pattern in (_TYPE_LABEL, _TYPE_STATEMENT, _INTERNSHIP):
         for sentence in sentences:
-            match = pattern.search(sentence)
-            if match and (value := _employment_value(match.group(1))):
-                return Fact(value, sentence, TEXT)
+            plain = unglue(sentence)
+            for match in pattern.finditer(plain):
+                if _NOT_THIS_JOB.search(plain[max(0, match.start() - 40) : match.start()] + match.group(0)):
+                    continue  # "grow into a full-time position", "not a contract for employment"
+                if value := _employment_value(match.group(1)):
+                    return Fact(value, sentence, TEXT)
     in_title = _TYPE_TITLE.search(title or "")
     if in_title:
         raw = next(g for g in in_title.groups() if g)
         if value := _employment_value(raw):
             return Fact(value, _column_text("Title", title.strip()), COLUMN)
     for sentence in sentences:
-        if _CONTRACT_HINT.search(sentence):
+        if _CONTRACT_HINT.search(unglue(sentence)):
             return Fact("Contract", sentence, TEXT)
     return None
 
@@ -526,7 +537,7 @@ def extract_languages(sentences: list[str]) -> list[Fact]:
 
 _WORDS = "|".join(_WORD_NUMBERS)
 # a figure: digits (also glued to a word: "development1+ years"), or a number word
-_FIGURE = rf"(?:(?<![\d$/\-])(?<!\d[.,])\d{{1,2}}|{_B}(?:{_WORDS})\b)"
+_FIGURE = rf"(?:(?<![\d$/\-])(?<!\d[.,])\d{{1,2}}|\b(?:{_WORDS})\b)"
 _YEARS = re.compile(
     rf"(?P<n1>{_FIGURE})(?:\s*\(\d{{1,2}}\))?\s*\+?"
     rf"(?:\s*(?:-|–|—|to|or)\s*(?P<n2>\d{{1,2}}|{_WORDS})(?:\s*\(\d{{1,2}}\))?)?"
@@ -633,7 +644,7 @@ def _years_score(before: str, after: str) -> int:
         score -= 2  # "Desired Skills and Experience: ... 7 years"
     if _REQUIRED_NEAR.search(before[-40:]) or re.match(r"^[^.;]{0,80}\b(?:required|needed)\b", after, re.I):
         score += 1
-    if _PREFERRED_AFTER.match(after) or re.search(r"\b(?:preferred|preferably|ideally)\W*$", before[-30:], re.I):
+    if _PREFERRED_AFTER.match(after) or re.search(r"\b(?:preferred|preferably|ideally)\s*:?\s*$", before[-30:], re.I):
         if not re.match(r"^[^.;:]{0,40}\bpreferably\b", after, re.I):
             score -= 2
     return score
@@ -647,14 +658,14 @@ def extract_min_years(sentences: list[str]) -> Fact | None:
     for sentence in sentences:
         if is_heading(sentence):
             section_preferred = bool(_PREFERRED_HEADING.search(sentence))
-        for value, score in _years_in_sentence(sentence, section_preferred):
+        for value, score in _years_in_sentence(unglue(sentence), section_preferred):
             candidates.append(_Years(value, score, order, sentence))
             order += 1
     if candidates:
         best = max(candidates, key=lambda c: (c.score, -c.order))
         return Fact(best.value, best.sentence, TEXT)
     for sentence in sentences:
-        if _NO_EXPERIENCE.search(sentence):
+        if _NO_EXPERIENCE.search(unglue(sentence)):
             return Fact(0, sentence, TEXT)
     return None
 
@@ -663,7 +674,7 @@ def extract_min_years(sentences: list[str]) -> Fact | None:
 # degree
 
 _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (level, re.compile(_glued_word_starts(pattern), flags))
+    (level, re.compile(pattern, flags))
     for level, pattern, flags in (
         ("PhD", r"\bph\.?\s?d\b\.?|\bdoctor(?:ate|al)\b(?! students?)|\bpsy\.?\s?d\b|\bed\.?\s?d\b(?=\W)|"
                 r"\bpharm\.?\s?d\b|\bd\.?v\.?m\b|\bd\.?d\.?s\b|\bd\.?p\.?t\b|\bjuris doctor\b|\bj\.d\.|"
@@ -673,7 +684,7 @@ _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                    r"|\bmasters\b(?=\s*(?:preferred|required|\(|/))|\bM\.?B\.?A\b|\bM\.[SA]\.(?=\s*(?:in\b|degree|or\b|/|,|\)|preferred|required))|\bMSc\b|\bMSW\b|\bMSN\b|\bMPH\b|"
                    r"\b(?-i:M\.?Ed)\b|"
                    r"\bMFA\b|\bMPA\b|\bgraduate(?:[- ]level)? degree\b|\bpost-?graduate degree\b", re.I),
-        ("Master", r"(?<![\w.])MS(?=\s*(?:/|or)\s*(?:PhD|Ph\.D)|\s+(?:degree|in)\b)|(?<=BS/)MS\b|(?<=B\.S\./)M\.?S\b|"
+        ("Master", r"(?<![\w.])MS(?=\s*(?:/|or)\s*Ph\.?\s?D|\s+(?:degree|in)\b)|(?<=BS/)MS\b|(?<=B\.S\./)M\.?S\b|"
                    r"(?<![\w.])MA(?=\s+(?:degree|in)\b)", 0),
         ("Bachelor", r"\bbachelor'?s?['’]?s?\b|\bbaccalaureate degree\b|\bB\.S\.(?=\W)|\bB\.A\.(?=\W)|\bBSc\b|\bBSN\b|"
                      r"\bB\.?S\.?E\.?E\b|\bBBA\b|\bundergraduate degree\b|\b(?:4|four)[- ]year (?:college |university )?"
@@ -704,10 +715,20 @@ _DEGREE_PREFERRED = re.compile(
 class _Degree:
     level: str
     preferred: bool
-    sentence: str
+
+
+# A quick test that a sentence may name a degree at all; the patterns are slower.
+_DEGREE_MAYBE = re.compile(
+    r"bachelor|master|degree|diploma|ged|ph\.?\s?d|doctor|associate|baccalaureate|high[- ]school|secondary|"
+    r"psy\.?d|pharm|juris|[BM]\.?[SA]|MBA|MS[WN]|MPH|M\.?Ed|MFA|MPA|BSc|BSN|BBA|AAS|A\.A|HS|J\.?D|M\.?D|DNP|"
+    r"D\.?V\.?M|DDS|DPT|Ed\.?D",
+    re.I,
+)
 
 
 def _degrees_in_sentence(sentence: str, preferred_section: bool) -> list[_Degree]:
+    if not _DEGREE_MAYBE.search(sentence):
+        return []
     found: list[tuple[int, int, str]] = []
     for level, pattern in _DEGREE_PATTERNS:
         for match in pattern.finditer(sentence):
@@ -730,24 +751,25 @@ def _degrees_in_sentence(sentence: str, preferred_section: bool) -> list[_Degree
         )
         if re.search(r"\brequired\b", tail_to_clause[:60], re.I) and not re.search(r"not required", tail_to_clause[:60], re.I):
             preferred = False if not _DEGREE_PREFERRED.search(tail[:40]) else preferred
-        out.append(_Degree(level, preferred, sentence))
+        out.append(_Degree(level, preferred))
     return out
 
 
 def extract_degree(sentences: list[str]) -> Fact | None:
     """The lowest degree the posting accepts (a required one if any is required)."""
-    candidates: list[_Degree] = []
+    candidates: list[tuple[_Degree, str]] = []
     section_preferred = False
     for sentence in sentences:
         if is_heading(sentence):
             section_preferred = bool(_PREFERRED_HEADING.search(sentence))
-        candidates.extend(_degrees_in_sentence(sentence, section_preferred))
+        candidates.extend(
+            (degree, sentence) for degree in _degrees_in_sentence(unglue(sentence), section_preferred)
+        )
     if not candidates:
         return None
-    required = [c for c in candidates if not c.preferred]
-    pool = required or candidates
-    best = min(pool, key=lambda c: DEGREES.index(c.level))
-    return Fact(best.level, best.sentence, TEXT)
+    required = [c for c in candidates if not c[0].preferred]
+    best, sentence = min(required or candidates, key=lambda c: DEGREES.index(c[0].level))
+    return Fact(best.level, sentence, TEXT)
 
 
 # --------------------------------------------------------------------------------------------

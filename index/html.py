@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import logging
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PreformattedString
 
 log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- HTML -> text
 
-_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "select", "option", "input", "textarea"}
+_SKIP_TAGS = {
+    "script", "style", "noscript", "template", "head", "svg", "iframe", "select", "option", "input", "textarea",
+}
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul", "ol", "dl", "dt", "dd",
     "table", "thead", "tbody", "tfoot", "tr", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
@@ -30,6 +33,23 @@ _HTML_HINT = re.compile(
 _CELL = "\t"
 
 
+def _soup(html: str) -> BeautifulSoup:
+    """Parse with lxml, quietly: XHTML and markup that looks like a URL are fine here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(html, "lxml")
+
+
+def _tags(node: Tag) -> list[Tag]:
+    """Every element under node in document order (one pass; bs4's find_all is slow on big pages)."""
+    return [d for d in node.descendants if isinstance(d, Tag)]
+
+
+def _first(tags: list[Tag], *names: str) -> Tag | None:
+    return next((t for t in tags if t.name in names), None)
+
+
 def looks_like_html(text: str) -> bool:
     """True when a string contains HTML markup (tags such as <p>, <li>, <br>), not just a stray '<'."""
     return bool(text) and bool(_HTML_HINT.search(text))
@@ -37,10 +57,10 @@ def looks_like_html(text: str) -> bool:
 
 def html_to_text(html: str) -> str:
     """Visible text of an HTML fragment or page: one line per paragraph or block, list items as "- item"."""
-    soup = BeautifulSoup(html, "lxml")
+    soup = _soup(html)
     text = _render(soup.body or soup)
     if looks_like_html(text):  # the markup was escaped once more (&lt;p&gt;...)
-        text = _render(BeautifulSoup(text, "lxml"))
+        text = _render(_soup(text))
     return text
 
 
@@ -107,11 +127,14 @@ def _tidy_lines(text: str) -> str:
 
 def find_job_posting(html: str) -> dict[str, Any] | None:
     """The first schema.org JobPosting in the page's JSON-LD scripts (also inside @graph or lists), or None."""
-    return _find_job_posting(BeautifulSoup(html, "lxml"))
+    soup = _soup(html)
+    return _find_job_posting(_tags(soup))
 
 
-def _find_job_posting(soup: BeautifulSoup) -> dict[str, Any] | None:
-    for script in soup.find_all("script", attrs={"type": re.compile(r"^\s*application/ld\+json\s*$", re.I)}):
+def _find_job_posting(tags: list[Tag]) -> dict[str, Any] | None:
+    for script in tags:
+        if script.name != "script" or str(script.attrs.get("type", "")).strip().lower() != "application/ld+json":
+            continue
         raw = script.string if script.string is not None else script.get_text()
         raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|//\s*\]\]>\s*$|^\s*<!--|-->\s*$", "", raw or "").strip()
         if not raw:
@@ -265,6 +288,17 @@ _AGO = re.compile(
 _APPLICANTS = re.compile(r"\bapplicants?\b|\bapplications?\b|\bclicked apply\b", re.I)
 _BYLINE_EXTRA = re.compile(r"^(?:promoted|actively (?:recruiting|hiring)|easy apply|new|be an early applicant)$", re.I)
 _BYLINE_SPLIT = re.compile(r"\s*[·•]\s*|\s+\|\s+")
+_MODE_LEAD = re.compile(rf"^({_MODES})\b", re.I)
+_PAY = re.compile(
+    r"[$€£¥₹]\s?\d"
+    r"|\d\s?[kK]?\s*(?:/\s*(?:yr|year|hr|hour|mo|month|wk|week)\b|(?:a|an|per)\s+(?:year|hour|month|week|day)\b)",
+    re.I,
+)
+_WORK_TYPE_PART = re.compile(
+    r"^(?:full[- ]?time|part[- ]?time|contract(?:or)?|temporary|temp|internship|volunteer|permanent|freelance|"
+    r"seasonal)$",
+    re.I,
+)
 
 # Lines that are chrome wherever they stand.
 _NAV_LINES = {
@@ -279,7 +313,8 @@ _NAV_LINES = {
     "clear search", "upload your resume", "get the app", "set alert", "create job alert", "turn on job alerts",
     "job alert", "see who you know", "email or phone", "forgot password?", "forgot password",
     "continue with google", "agree & join", "sign in with email", "new to linkedin? join now", "open menu",
-    "close menu",
+    "close menu", "reject non-essential", "only necessary", "necessary only", "accept necessary",
+    "view all jobs", "see all jobs", "all jobs", "apply for this job", "apply for this position",
 }
 # Single words that are chrome only outside the posting's prose or next to other chrome ("Learning" may be a heading).
 _NAV_WORDS = {
@@ -288,13 +323,16 @@ _NAV_WORDS = {
     "share", "apply", "back", "close", "dismiss", "accept", "reject", "decline", "ok", "clear", "password", "show",
     "x", "×", "…", "more", "main content",
 }
+_NAV_SPLIT = re.compile(r"\s*(?:/|·|•|\|)\s*")
 _NAV_PREFIXES = (
     "sign in to ", "join to ", "join or sign in", "get notified about new", "referrals increase your chances",
     "by clicking continue", "by clicking agree", "new to linkedin", "already on linkedin", "skip to ",
     "this button displays the currently selected search type", "sign in to create job alert", "get email updates",
     "you've viewed all jobs", "you’ve viewed all jobs",
 )
-_RECENT_HEADERS = {"recent searches", "your recent searches", "recent job searches", "recently viewed", "recently viewed jobs"}
+_RECENT_HEADERS = {
+    "recent searches", "your recent searches", "recent job searches", "recently viewed", "recently viewed jobs",
+}
 _SIMILAR_HEADERS = {
     "similar jobs", "people also viewed", "more jobs like this", "jobs you may be interested in", "recommended jobs",
     "recommended for you", "similar searches", "others also viewed", "you may also like", "related jobs",
@@ -303,13 +341,15 @@ _SIMILAR_HEADERS = {
     "explore more jobs", "more jobs from this company", "other jobs you might like", "related searches",
 }
 _FOOTER_WORDS = {
-    "about", "about us", "accessibility", "user agreement", "privacy policy", "privacy", "your california privacy choices",
+    "about", "about us", "accessibility", "user agreement", "privacy policy", "privacy",
+    "your california privacy choices",
     "cookie policy", "copyright policy", "brand policy", "guest controls", "community guidelines", "language",
     "terms", "terms of service", "terms of use", "terms & conditions", "terms and conditions", "help", "help center",
     "careers", "contact", "contact us", "sitemap", "site map", "advertising", "press", "blog", "security", "legal",
     "do not sell my personal information", "ad choices", "cookie preferences", "cookies", "imprint", "investors",
 }
-_COPYRIGHT = re.compile(r"^(?:copyright\s*)?(?:©|\(c\))\s*\S|^copyright\s+\d{4}\b|\ball rights reserved\b", re.I)
+_COPYRIGHT_LINE = re.compile(r"^(?:copyright\s*)?(?:©|\(c\))\s*\S|^copyright\s+\d{4}\b", re.I)
+_RIGHTS_RESERVED = re.compile(r"\ball rights reserved\b", re.I)
 _COOKIE = re.compile(r"\bcookies?\b", re.I)
 _COOKIE_BANNER = re.compile(
     r"\bwe (?:and our partners )?use cookies\b|\b(?:this|our) (?:web)?site uses cookies\b|\buse of cookies\b"
@@ -326,13 +366,21 @@ def _key(line: str) -> str:
     return re.sub(r"\s+", " ", line).lower()
 
 
+def _is_copyright(line: str) -> bool:
+    words = len(line.split())
+    return (bool(_COPYRIGHT_LINE.search(line)) and words <= 30) or (bool(_RIGHTS_RESERVED.search(line)) and words <= 12)
+
+
 def _is_nav(key: str) -> bool:
-    return key in _NAV_LINES or key.startswith(_NAV_PREFIXES)
+    if key in _NAV_LINES or key.startswith(_NAV_PREFIXES):
+        return True
+    parts = [p for p in _NAV_SPLIT.split(key) if p]  # "Sign in / Join now", "Home · Jobs"
+    return len(parts) > 1 and all(p in _NAV_LINES or p in _NAV_WORDS for p in parts)
 
 
 def _is_chrome_line(line: str) -> bool:
     key = _key(line)
-    return (_is_nav(key) or key in _NAV_WORDS or key in _FOOTER_WORDS or bool(_COPYRIGHT.search(line))
+    return (_is_nav(key) or key in _NAV_WORDS or key in _FOOTER_WORDS or _is_copyright(line)
             or _is_footer_list(line) or _is_cookie_banner(line))
 
 
@@ -344,7 +392,7 @@ def _is_footer_list(line: str) -> bool:
     parts = [_key(p) for p in _BYLINE_SPLIT.split(line) if p.strip()]
     if len(parts) < 2:
         return False
-    known = sum(1 for p in parts if p in _FOOTER_WORDS or _COPYRIGHT.search(p))
+    known = sum(1 for p in parts if p in _FOOTER_WORDS or _is_copyright(p))
     return known >= max(2, (2 * len(parts) + 2) // 3)
 
 
@@ -359,6 +407,22 @@ class Byline:
     company: str
     location: str = ""
     remote_hint: str = ""  # "Remote", "Hybrid" or "On-site" as the page wrote it
+    details: str = ""  # the byline's other parts about the job ("Full-time · $140,000 a year"), kept as text
+
+
+def _byline_part(part: str) -> str:
+    """What a byline part is: "volatile" (age, applicants), "mode", "place_mode", "mode_lead", "detail" or ""."""
+    if _AGO.search(part) or _APPLICANTS.search(part) or _BYLINE_EXTRA.match(part):
+        return "volatile"
+    if _MODE_ALONE.match(part):
+        return "mode"
+    if _MODE_PAREN.search(part):
+        return "place_mode"
+    if _MODE_LEAD.match(part) and len(part.split()) <= 5:
+        return "mode_lead"
+    if _PAY.search(part) or _WORK_TYPE_PART.match(part):
+        return "detail"
+    return ""
 
 
 def parse_byline(line: str, strict: bool = True) -> Byline | None:
@@ -367,28 +431,32 @@ def parse_byline(line: str, strict: bool = True) -> Byline | None:
     strict=False also accepts a bare "Company · Location" (used right under a page's known <h1> title).
     """
     line = line.strip()
-    if not line or len(line) > 200 or _is_footer_list(line):
+    if not line or len(line) > 200 or _is_footer_list(line) or _is_nav(_key(line)):
         return None
     parts = [p.strip() for p in _BYLINE_SPLIT.split(line) if p.strip()]
-    if len(parts) < 2:
+    if len(parts) < 2 or len(parts) > 8:
         return None
-    signals = [bool(_AGO.search(p) or _APPLICANTS.search(p) or _MODE_ALONE.match(p) or _BYLINE_EXTRA.match(p)
-                    or _MODE_PAREN.search(p)) for p in parts]
-    if not any(signals) and (strict or len(parts) > 3 or any(len(p.split()) > 8 for p in parts)):
+    kinds = [_byline_part(p) for p in parts]
+    signal = any(k in ("volatile", "mode", "place_mode", "mode_lead") for k in kinds)
+    if not signal and (strict or len(parts) > 5 or any(len(p.split()) > 8 for p in parts)):
         return None
     remote_hint = ""
     named: list[str] = []
-    for part, signal in zip(parts, signals):
-        mode = _MODE_PAREN.search(part) or _MODE_ALONE.match(part)
-        if mode and not remote_hint:
-            remote_hint = mode.group(1)
-        if _MODE_PAREN.search(part):
+    details: list[str] = []
+    for part, kind in zip(parts, kinds):
+        if kind in ("mode", "place_mode", "mode_lead") and not remote_hint:
+            mode = _MODE_ALONE.match(part) or _MODE_PAREN.search(part) or _MODE_LEAD.match(part)
+            remote_hint = mode.group(1) if mode else ""
+        if kind == "place_mode":
             named.append(_MODE_PAREN.sub("", part).strip())
-        elif not signal:
+        elif kind == "mode_lead" or (kind == "" and len(named) < 2):
             named.append(part)
-    if not named or len(named[0]) > 100 or named[0].endswith((".", "!", "?")):
+        elif kind in ("", "detail"):
+            details.append(part)
+    if not named or kinds[0] not in ("", "place_mode") or len(named[0]) > 100 or named[0].endswith((".", "!", "?")):
         return None
-    return Byline(company=named[0], location=named[1] if len(named) > 1 else "", remote_hint=remote_hint)
+    return Byline(company=named[0], location=named[1] if len(named) > 1 else "", remote_hint=remote_hint,
+                  details=" · ".join(details))
 
 
 def _title_like(line: str) -> bool:
@@ -405,7 +473,7 @@ def _find_head(lines: list[str]) -> tuple[int, int] | None:
             continue
         if parse_byline(line) is not None and previous is not None and _title_like(lines[previous]):
             return previous, i
-        if _is_prose(line):
+        if _is_prose(line) and not _is_chrome_line(line):
             return None
         previous = i
     return None
@@ -432,7 +500,7 @@ def strip_page_chrome(text: str) -> str:
             continue
         if key in _SIMILAR_HEADERS:
             break  # other jobs follow; nothing after them belongs to this posting
-        if _COPYRIGHT.search(line) and len(line.split()) <= 30:
+        if _is_copyright(line):
             if i >= len(lines) // 2 or i > last_prose:
                 break  # the footer
             continue
@@ -474,14 +542,15 @@ class PageHead:
 
 
 def split_page_head(text: str) -> tuple[PageHead | None, str]:
-    """The title + byline layout at the top of chrome-free text, and the text without those two lines."""
+    """The title + byline layout at the top of chrome-free text, and the text below them (byline details kept)."""
     lines = text.split("\n")
     head = _find_head(lines)
     if head is None:
         return None, text
     title_at, byline_at = head
     byline = parse_byline(lines[byline_at])
-    rest = lines[:title_at] + lines[title_at + 1:byline_at] + lines[byline_at + 1:]
+    kept = [byline.details] if byline is not None and byline.details else []
+    rest = lines[title_at + 1:byline_at] + kept + lines[byline_at + 1:]  # what stood above the title is chrome
     return PageHead(title=lines[title_at].strip(), byline=byline), _squeeze_blank_lines(rest)
 
 
@@ -492,51 +561,90 @@ _JOB_BOARDS = re.compile(
     r"workable|jobvite|icims|bamboohr|ashby|wellfound|angellist|simplyhired|careerbuilder|stepstone",
     re.I,
 )
-_JUNK_ATTRS = re.compile(r"cookie|consent|gdpr|onetrust|newsletter|modal|popup|similar|related-jobs|recommend", re.I)
+_JUNK_ATTRS = re.compile(
+    r"cookie|consent|gdpr|onetrust|newsletter|modal|popup|similar|related-jobs|recommend|breadcrumb", re.I)
+_PRUNED_TAGS = {"nav", "aside", "script", "style", "noscript", "form", "template", "svg", "iframe"}
 _JUNK_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
 _TITLE_SPLIT = re.compile(r"\s+(?:\||–|—|·|::)\s+")
 
 
 def parse_html_page(html: str) -> dict[str, Any]:
     """A job page's fields, named as the loader reads them: JSON-LD JobPosting first, else the main content."""
-    soup = BeautifulSoup(html, "lxml")
-    meta = _page_meta(soup)
-    posting = _find_job_posting(soup)
+    soup = _soup(html)
+    tags = _tags(soup)
+    meta = _page_meta(soup, tags)
+    posting = _find_job_posting(tags)
+    head, text = _main_text(html, soup, tags, meta)  # prunes the soup
     if posting is not None:
         record = job_posting_fields(posting)
-        if not record.get("description"):
-            record["description"] = _main_text(html, soup, meta.get("title", ""))[1]
-        for key in ("url", "title", "company"):
-            record.setdefault(key, meta.get(key, ""))
+        described = record.get("description", "")
+        if not described or _fuller(text, described):  # boards often put a summary in JSON-LD
+            record["description"] = text
+        for key in ("url", "title", "company", "location"):
+            record.setdefault(key, getattr(meta, key))
         return {k: v for k, v in record.items() if v not in (None, "")}
-    head, text = _main_text(html, soup, meta.get("title", ""))
-    record: dict[str, Any] = dict(meta)
+    record: dict[str, Any] = {"title": meta.title, "company": meta.company, "location": meta.location,
+                              "url": meta.url}
     if head is not None:
-        record["title"] = head.title or record.get("title", "")
+        record["title"] = head.title or meta.title
         if head.byline is not None:
-            record["company"] = head.byline.company or record.get("company", "")
-            record["location"] = head.byline.location
+            record["company"] = head.byline.company or meta.company
+            record["location"] = head.byline.location or meta.location
             record["remote_hint"] = head.byline.remote_hint
     record["description"] = text
     return {k: v for k, v in record.items() if v not in (None, "")}
 
 
+def _fuller(visible: str, described: str) -> bool:
+    """True when the page's visible text is much longer than the JSON-LD description and about the same job."""
+    if len(visible) < 1.3 * len(described):
+        return False
+    words = set(re.findall(r"[a-z]{4,}", described.lower()))
+    seen = set(re.findall(r"[a-z]{4,}", visible.lower()))
+    return bool(words) and len(words & seen) >= 0.6 * len(words)
+
+
+@dataclass
+class _PageMeta:
+    title: str = ""
+    company: str = ""
+    location: str = ""
+    url: str = ""
+    labels: tuple[str, ...] = ()  # texts of company/location elements, dropped when they sit under the title
+
+
 def _meta_content(soup: BeautifulSoup, *names: str) -> str:
+    scope = soup.head or soup
     for name in names:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        tag = scope.find("meta", attrs={"property": name}) or scope.find("meta", attrs={"name": name})
         if tag is not None and tag.get("content", "").strip():
             return re.sub(r"\s+", " ", tag["content"]).strip()
     return ""
 
 
-def _page_meta(soup: BeautifulSoup) -> dict[str, str]:
-    """Title, company and URL from <h1>, <title>, meta tags and microdata (before the soup is pruned)."""
-    meta: dict[str, str] = {}
+def _labelled(tags: list[Tag], *words: str) -> str:
+    """Short text of the first element whose class, id or itemprop names one of the words (class="company-name")."""
+    pattern = re.compile("|".join(words), re.I)
+    for tag in tags:
+        attrs = tag.attrs
+        if not attrs or tag.name in ("script", "style", "link"):
+            continue
+        names = " ".join([str(attrs.get("id", "")), str(attrs.get("itemprop", ""))] + list(attrs.get("class", []) or []))
+        if not pattern.search(names) or tag.find_parent(["nav", "aside", "footer"]) is not None:
+            continue
+        text = re.sub(r"\s+", " ", attrs.get("content") or tag.get_text(" ")).strip()
+        if 0 < len(text) <= 80 and len(text.split()) <= 10:
+            return text
+    return ""
+
+
+def _page_meta(soup: BeautifulSoup, tags: list[Tag]) -> _PageMeta:
+    """Title, company, location and URL from <h1>, <title>, meta tags and labelled elements."""
     page_title = _meta_content(soup, "og:title", "twitter:title")
     if not page_title and soup.title is not None:
         page_title = re.sub(r"\s+", " ", soup.title.get_text()).strip()
     site = _meta_content(soup, "og:site_name", "application-name")
-    h1 = soup.find("h1")
+    h1 = _first(tags, "h1")
     title = re.sub(r"\s+", " ", h1.get_text(" ")).strip() if h1 is not None else ""
     at_company = ""
     if page_title:
@@ -547,60 +655,81 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, str]:
         if at:
             first, at_company = at.group(1), at.group(2)
         title = title or first.strip()
-    meta["title"] = title
-    org = soup.find(attrs={"itemprop": "hiringOrganization"})
-    company = ""
-    if isinstance(org, Tag):
-        name = org.find(attrs={"itemprop": "name"})
-        company = (name.get("content") or name.get_text(" ")) if isinstance(name, Tag) else org.get_text(" ")
-    company = company or _meta_content(soup, "company", "og:company") or at_company
+    company_label = _labelled(tags, "company", "employer", "hiringorganization")
+    location_label = _labelled(tags, "location")
+    company = re.sub(r"^at\s+", "", company_label, flags=re.I) or _meta_content(soup, "company") or at_company
     if not company and site and not _JOB_BOARDS.search(site):
         company = re.sub(r"\s+(?:careers|jobs|job board|hiring)$", "", site, flags=re.I)
-    meta["company"] = re.sub(r"\s+", " ", company).strip()
-    link = soup.find("link", attrs={"rel": "canonical"})
-    meta["url"] = (link.get("href", "") if isinstance(link, Tag) else "") or _meta_content(soup, "og:url")
-    return {k: v for k, v in meta.items() if v}
+    link = (soup.head or soup).find("link", attrs={"rel": "canonical"})
+    url = (link.get("href", "") if isinstance(link, Tag) else "") or _meta_content(soup, "og:url")
+    return _PageMeta(title=title, company=company, location=location_label, url=url,
+                     labels=tuple(label for label in (company_label, location_label) if label))
 
 
-def _main_text(html: str, soup: BeautifulSoup, title: str) -> tuple[PageHead | None, str]:
-    """The page's own text (trafilatura, else pruned BeautifulSoup), chrome stripped, and its title + byline."""
-    pruned = strip_page_chrome(_pruned_soup_text(soup))
+def _main_text(html: str, soup: BeautifulSoup, tags: list[Tag], meta: _PageMeta) -> tuple[PageHead | None, str]:
+    """The page's own text (pruned BeautifulSoup or trafilatura), chrome stripped, and its title + byline."""
+    pruned, has_root = _pruned_soup_text(soup, tags)
+    pruned = strip_page_chrome(pruned)
     head, pruned_rest = split_page_head(pruned)
-    if head is None and title:
-        head, pruned_rest = _head_under_title(pruned, title)
-    extracted = _trafilatura_text(html)
-    if len(extracted) < 200 and len(extracted) < len(pruned_rest) // 2:
+    if head is None and meta.title:
+        head, pruned_rest = _head_under_title(pruned, meta.title, meta.labels)
+    if (has_root and pruned_rest) or len(pruned_rest) < 200:  # marked main content, or too little to choose from
         return head, pruned_rest
-    extracted_head, extracted_rest = split_page_head(strip_page_chrome(extracted))
-    head = head or extracted_head
-    if head is not None:  # trafilatura may keep the title and byline lines that were parsed already
-        lines = extracted_rest.split("\n")
-        while lines and (lines[0].strip().lower() == head.title.lower()
-                         or (head.byline is not None and parse_byline(lines[0], strict=False) == head.byline)):
-            lines.pop(0)
-        extracted_rest = "\n".join(lines).strip()
-    return head, extracted_rest
+    extracted = strip_page_chrome(_trafilatura_text(html))
+    if not extracted or (len(extracted) < 200 and len(extracted) < len(pruned_rest) // 2):
+        return head, pruned_rest
+    extracted_head, extracted_rest = split_page_head(extracted)
+    if head is None and extracted_head is not None:
+        return extracted_head, extracted_rest
+    return head, _drop_head_lines(extracted, head, meta.labels)
 
 
-def _head_under_title(text: str, title: str) -> tuple[PageHead | None, str]:
-    """The known <h1> title as the first line, and a bare "Company · City" byline right under it."""
+def _head_under_title(text: str, title: str, labels: tuple[str, ...]) -> tuple[PageHead | None, str]:
+    """The known <h1> title as the first line, with a bare "Company · City" byline or labelled lines under it."""
     lines = text.split("\n")
     if not lines or lines[0].strip().lower() != title.lower():
         return None, text
     byline = parse_byline(lines[1], strict=False) if len(lines) > 1 else None
     rest = lines[2:] if byline is not None else lines[1:]
-    return PageHead(title=lines[0].strip(), byline=byline), _squeeze_blank_lines(rest)
+    head = PageHead(title=lines[0].strip(), byline=byline)
+    return head, _drop_head_lines("\n".join(rest), head, labels)
+
+
+def _drop_head_lines(text: str, head: PageHead | None, labels: tuple[str, ...]) -> str:
+    """Text without the title, byline and company/location lines it starts with (byline details kept)."""
+    lines = text.split("\n")
+    known = {label.lower() for label in labels}
+    if head is not None:
+        known.add(head.title.lower())
+    dropped_byline = False
+    while lines and len(lines) > 1:
+        first = lines[0].strip()
+        byline = parse_byline(first, strict=False) if head is not None and head.byline is not None else None
+        if first.lower() in known:
+            lines.pop(0)
+        elif byline is not None and (byline.company, byline.location) == (head.byline.company, head.byline.location):
+            lines.pop(0)
+            dropped_byline = True
+        else:
+            break
+    details = head.byline.details if head is not None and head.byline is not None else ""
+    if details and (dropped_byline or details not in text):
+        lines.insert(0, details)
+    return _squeeze_blank_lines(lines)
 
 
 def _trafilatura_text(html: str) -> str:
+    """Main content by trafilatura, given a tree lxml already parsed (so odd markup is not logged as an error)."""
     try:
+        import lxml.html
         import trafilatura
         from trafilatura.settings import use_config
 
+        tree = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html))
         config = use_config()
         config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no signal-based timeout (threads, tests)
         text = trafilatura.extract(
-            html, output_format="txt", include_formatting=False, include_tables=True, include_links=False,
+            tree, output_format="txt", include_formatting=False, include_tables=True, include_links=False,
             include_images=False, include_comments=False, favor_recall=True, deduplicate=False, config=config,
         )
     except Exception as err:  # trafilatura is a helper here: fall back to BeautifulSoup on any failure
@@ -609,24 +738,33 @@ def _trafilatura_text(html: str) -> str:
     return text or ""
 
 
-def _pruned_soup_text(soup: BeautifulSoup) -> str:
-    soup = BeautifulSoup(str(soup), "lxml")  # prune a copy: the caller's soup stays whole
-    for tag in soup.find_all(["nav", "aside", "script", "style", "noscript", "form", "template", "svg", "iframe"]):
-        tag.decompose()
-    for tag in soup.find_all(["header", "footer"]):
-        if tag.find_parent(["main", "article"]) is None:
+def _pruned_soup_text(soup: BeautifulSoup, tags: list[Tag]) -> tuple[str, bool]:
+    """Text of the page without nav, header, footer, aside, forms and banners; and whether it had a <main>.
+
+    Prunes the soup in place: read everything else from it first.
+    """
+    junk: list[Tag] = []
+    for tag in tags:
+        if tag.name in _PRUNED_TAGS:
+            junk.append(tag)
+        elif tag.name in ("header", "footer"):
+            if tag.find_parent(["main", "article"]) is None:
+                junk.append(tag)
+        elif tag.name not in ("body", "html", "main") and tag.attrs:
+            attrs = tag.attrs
+            role = str(attrs.get("role", "")).lower()
+            names = " ".join([str(attrs.get("id", ""))] + list(attrs.get("class", []) or []))
+            if role in _JUNK_ROLES or "hidden" in attrs or (names.strip() and _JUNK_ATTRS.search(names)):
+                junk.append(tag)
+    for tag in junk:
+        if not tag.decomposed:
             tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed or tag.attrs is None:
-            continue
-        role = str(tag.get("role", "")).lower()
-        attrs = " ".join([str(tag.get("id", ""))] + list(tag.get("class", []) or []))
-        if role in _JUNK_ROLES or tag.has_attr("hidden") or (attrs.strip() and _JUNK_ATTRS.search(attrs)):
-            if tag.name not in ("body", "html", "main"):
-                tag.decompose()
-    root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article")
+    live = [t for t in tags if not t.decomposed]
+    root = (_first(live, "main") or next((t for t in live if str(t.attrs.get("role", "")).lower() == "main"), None)
+            or _first(live, "article"))
     body = soup.body or soup
-    text = _render(root) if isinstance(root, Tag) else ""
-    if len(text) < 200:
-        text = _render(body)
-    return text
+    text = _render(root) if root is not None else ""
+    whole = _render(body)
+    if text and (len(text) >= 200 or len(text) >= 0.4 * len(whole)):
+        return text, True
+    return whole, False

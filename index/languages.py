@@ -154,8 +154,20 @@ def _matches(sentence: str) -> list[tuple[int, int, _Pattern]]:
     return kept
 
 
+# A quick test that a sentence may name a language at all (most do not); the patterns are slower.
+_MAYBE = re.compile(
+    r"java|script|python|c\+\+|#|sharp|golang|go|sql|shell|bash|basic|vb|kotlin|swift|rust|scala|ruby|php|perl|"
+    r"matlab|sas|dart|elixir|erlang|haskell|clojure|lua|julia|groovy|cobol|fortran|assembly|solidity|apex|abap|"
+    r"obj|js",
+    re.I,
+)
+_LETTER = re.compile(r"(?<![\w])[CR](?![\w])")
+
+
 def languages_in_sentence(sentence: str) -> list[str]:
     """Canonical languages named in one sentence, in order of mention, each once."""
+    if not (_MAYBE.search(sentence) or _LETTER.search(sentence)):
+        return []
     matches = _matches(sentence)
     always = {p.language for _, _, p in matches if p.needs == ALWAYS}
     code_context = bool(_CODE_WORDS.search(sentence)) or bool(always)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
+
+from bs4.dammit import EncodingDetector
 
 from index.html import (
     html_to_text,
@@ -27,7 +30,10 @@ from index.text import is_heading
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LoadResult", "RecordError", "load_postings", "posting_from_record", "strip_markdown", "strip_page_chrome"]
+__all__ = [
+    "LoadResult", "RecordError", "load_postings", "posting_from_record", "strip_markdown", "strip_page_chrome",
+    "text_record",
+]
 
 SUPPORTED_SUFFIXES = (".csv", ".json", ".jsonl", ".txt", ".md", ".html", ".htm")
 UNTITLED = "Untitled posting"
@@ -70,16 +76,24 @@ def load_postings(sources: Sequence[Path], max_file_bytes: int = 10_000_000) -> 
     seen_files: set[Path] = set()
     for source in sources:
         source = Path(source)
-        for path, root in _source_files(source, result.problems):
-            try:
-                key = path.resolve()
-            except (OSError, RuntimeError):
-                key = path.absolute()
-            if key in seen_files:
-                log.debug("already loaded: %s", path)
-                continue
-            seen_files.add(key)
-            _load_file(path, root, max_file_bytes, result, seen_ids)
+        try:
+            for path, root in _source_files(source, result.problems):
+                try:
+                    key = path.resolve()
+                except (OSError, RuntimeError):
+                    key = path.absolute()
+                if key in seen_files:
+                    log.debug("already loaded: %s", path)
+                    continue
+                seen_files.add(key)
+                try:
+                    _load_file(path, root, max_file_bytes, result, seen_ids)
+                except Exception as err:  # the last guard: one file never stops the load
+                    log.debug("failed to load %s", path, exc_info=True)
+                    result.problems.append(Problem(str(path), f"could not be loaded: {type(err).__name__}: {err}"))
+        except Exception as err:
+            log.debug("failed to walk %s", source, exc_info=True)
+            result.problems.append(Problem(str(source), f"could not be read: {type(err).__name__}: {err}"))
     return result
 
 
@@ -193,9 +207,6 @@ def _decode(data: bytes, html: bool = False) -> str:
 
 
 def _declared_html_charset(data: bytes) -> str | None:
-    from bs4.dammit import EncodingDetector
-    import codecs
-
     declared = EncodingDetector.find_declared_encoding(data[:4096], is_html=True)
     try:
         return codecs.lookup(declared).name if declared else None
@@ -214,9 +225,18 @@ def _parse(path: Path, text: str) -> Iterator[tuple[int | None, Mapping[str, Any
     elif suffix == ".json":
         yield from _json_rows(text)
     elif suffix in (".html", ".htm"):
-        yield None, parse_html_page(text)
+        yield None, _html_record(text)
     else:
         yield None, text_record(text, markdown=suffix == ".md")
+
+
+def _html_record(html: str) -> dict[str, Any]:
+    """A page's fields, plus a "Company: ... / Location: ..." header at the top of its text."""
+    record = parse_html_page(html)
+    header, text = _split_header(str(record.get("description", "")), want_title=not _has_field(record, "title"))
+    _merge(record, header)
+    record["description"] = text
+    return record
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, Mapping[str, Any] | _Bad]]:
@@ -312,7 +332,7 @@ def text_record(text: str, markdown: bool = False) -> dict[str, Any]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     front = _FRONT_MATTER.match(text)
     if front:
-        record.update(_key_values(front.group(1).split("\n")))
+        _merge(record, _key_values(front.group(1).split("\n")))
         text = text[front.end():]
     lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -321,7 +341,7 @@ def text_record(text: str, markdown: bool = False) -> dict[str, Any]:
         underlined = first + 1 < len(lines) and re.fullmatch(r"=+\s*", lines[first + 1]) is not None
         if heading or underlined:
             title = heading.group(1) if heading else lines[first].strip()
-            record.setdefault("title", strip_markdown(title) if markdown else title)
+            _merge(record, {"title": strip_markdown(title) if markdown else title})
             del lines[first:first + (1 if heading else 2)]
     text = "\n".join(lines)
     if markdown:
@@ -329,16 +349,13 @@ def text_record(text: str, markdown: bool = False) -> dict[str, Any]:
     text = strip_page_chrome(text)
     head, text = split_page_head(text)
     if head is not None:
-        record.setdefault("title", head.title)
+        _merge(record, {"title": head.title})
         if head.byline is not None:
-            for key, value in (("company", head.byline.company), ("location", head.byline.location),
-                               ("remote_hint", head.byline.remote_hint)):
-                if value:
-                    record.setdefault(key, value)
-    header, text = _split_header(text, want_title="title" not in record)
-    for key, value in header.items():
-        record.setdefault(key, value)
-    if "title" not in record:
+            _merge(record, {"company": head.byline.company, "location": head.byline.location,
+                            "remote_hint": head.byline.remote_hint})
+    header, text = _split_header(text, want_title=not _has_field(record, "title"))
+    _merge(record, header)
+    if not _has_field(record, "title"):
         text_lines = text.split("\n")
         candidate = text_lines[0].strip() if text_lines else ""
         if _title_line(candidate) and any(line.strip() for line in text_lines[1:]):
@@ -346,6 +363,25 @@ def text_record(text: str, markdown: bool = False) -> dict[str, Any]:
             text = "\n".join(text_lines[1:])
     record["description"] = text.strip()
     return record
+
+
+def _field_of(key: str) -> str | None:
+    norm = _norm_key(key)
+    return next((name for name, keys in _ALIASES.items() if norm in keys), None)
+
+
+def _has_field(record: Mapping[str, Any], name: str) -> bool:
+    """True when the record has a non-blank value under any key meaning `name` ("Job Title" for title)."""
+    return any(_field_of(k) == name and not _blank(v) for k, v in record.items() if isinstance(k, str))
+
+
+def _merge(record: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """Add values whose field the record does not have yet (the first source of a field wins)."""
+    for key, value in values.items():
+        name = _field_of(key)
+        if _blank(value) or (name is not None and _has_field(record, name)) or key in record:
+            continue
+        record[key] = value
 
 
 def _key_values(lines: Sequence[str]) -> dict[str, str]:
@@ -473,8 +509,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "state": ("state", "region", "job_state"),
     "country": ("country", "job_country"),
 }
-_HEADER_KEYS = {key for field_name, keys in _ALIASES.items() if field_name != "description" for key in keys} - {
-    "role", "type", "date", "state", "region", "body", "content", "text"} | {"type", "job_type"}
+# Keys read from a "Key: value" header at the top of a text posting. Skills stay in the text, and words that
+# often start a sentence of the description ("Role: ...", "Date: ...") are not header keys.
+_HEADER_KEYS = {key for name, keys in _ALIASES.items() if name not in ("description", "skills") for key in keys} - {
+    "role", "date", "state", "region"}
 _BLANK = {"", "nan", "none", "null", "n/a", "na", "-", "[]", "{}"}
 _SCHEMA_KEYS = {"hiringOrganization", "baseSalary", "jobLocation", "jobLocationType", "employmentType"}
 
@@ -568,7 +606,10 @@ def _columns(pick: Any) -> dict[str, Any]:
     if level:
         columns["experience_level"] = level
     skills = pick("skills")
-    skills = ", ".join(_one_line(s) for s in skills if _one_line(s)) if isinstance(skills, list) else _description(skills)
+    if isinstance(skills, list):
+        skills = ", ".join(_one_line(s) for s in skills if _one_line(s))
+    else:
+        skills = _description(skills)
     if skills:
         columns["skills"] = skills
     return columns
@@ -680,22 +721,23 @@ def _flag(value: Any) -> bool | None:
     return True if text in _TRUE else False if text in _FALSE else None
 
 
-_WORK_TYPES = {
-    "fulltime": "Full-time", "parttime": "Part-time", "contract": "Contract", "contractor": "Contract",
-    "contracttohire": "Contract", "freelance": "Contract", "temporary": "Temporary", "temp": "Temporary",
-    "seasonal": "Temporary", "internship": "Internship", "intern": "Internship", "volunteer": "Volunteer",
-    "other": "Other",
-}
+_WORK_TYPES = [  # searched in the value; the earliest match wins ("Permanent, full-time" -> Full-time)
+    ("Full-time", re.compile(r"full[\s_-]*time", re.I)),
+    ("Part-time", re.compile(r"part[\s_-]*time", re.I)),
+    ("Contract", re.compile(r"contract|freelance", re.I)),
+    ("Temporary", re.compile(r"\btemp(?:orary)?\b|seasonal", re.I)),
+    ("Internship", re.compile(r"\bintern(?:ship)?s?\b", re.I)),
+    ("Volunteer", re.compile(r"volunteer", re.I)),
+]
 
 
 def _work_type(value: Any) -> str:
-    """The first recognised employment type, in EMPLOYMENT_TYPES spelling; "Other" when none is recognised."""
-    parts = value if isinstance(value, list) else re.split(r"[,/;|]", _one_line(value))
-    parts = [re.sub(r"[^a-z]", "", _one_line(p).lower()) for p in parts]
-    parts = [p for p in parts if p]
-    if not parts:
+    """The employment type in EMPLOYMENT_TYPES spelling ("FULL_TIME" -> "Full-time"); "Other" when unrecognised."""
+    text = _one_line(value)
+    if not text:
         return ""
-    return next((_WORK_TYPES[p] for p in parts if p in _WORK_TYPES), "Other")
+    found = [(m.start(), name) for name, pattern in _WORK_TYPES if (m := pattern.search(text))]
+    return min(found)[1] if found else "Other"
 
 
 def _listed(value: Any) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import json
 import logging
 import time
@@ -18,13 +20,14 @@ from index.chunking import CHUNKING_VERSION, chunk_for_embedding, embedding_text
 from index.embedder import Embedder
 from index.extract import extract_facts
 from index.loaders import load_postings
-from index.models import Chunk, Posting, Problem, posting_to_dict
+from index.models import Chunk, Posting, Problem
 from index.store import IndexStore, Manifest, PostingRecord, StoreUnavailable, make_tag, now_iso, tag_hash
 
 log = logging.getLogger(__name__)
 
 MODEL_MAX_TOKENS = 256  # all-MiniLM-L6-v2 cuts text beyond this many word pieces, [CLS] and [SEP] included
 SPECIAL_TOKENS = 2
+EXTRACTION_MODULES = ("index.extract", "index.languages", "index.text", "index.models")
 GROUP_CHUNKS = 4096  # chunks embedded and written together (whole postings; bounds memory)
 SLICES_PER_BATCH = 4  # model batches per embed call: how often progress is reported
 
@@ -145,9 +148,28 @@ def progress_for(stream: TextIO) -> Progress:
     return BarProgress(stream) if isatty is not None and isatty() else LogProgress()
 
 
+@functools.cache
+def extraction_fingerprint() -> str:
+    """A hash of the fact-extraction code: when it changes, every posting's facts are extracted again."""
+    digest = hashlib.sha256()
+    for name in EXTRACTION_MODULES:
+        digest.update(Path(importlib.import_module(name).__file__ or name).read_bytes())
+    return digest.hexdigest()
+
+
+def text_hash(posting: Posting, max_tokens: int) -> str:
+    """A hash of what is embedded for a posting: its title, company and text, and how they are chunked."""
+    payload = json.dumps([posting.title, posting.company, posting.text, max_tokens, CHUNKING_VERSION])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def record_hash(posting: Posting, max_tokens: int) -> str:
-    """A hash of everything stored for a posting (text, columns, facts, source) and of how it is chunked."""
-    payload = json.dumps([posting_to_dict(posting), max_tokens, CHUNKING_VERSION], sort_keys=True, default=str)
+    """A hash of everything stored for a posting: content, source, chunking and the fact-extraction code.
+
+    It is computed before facts are extracted, so unchanged postings are neither extracted nor embedded.
+    """
+    payload = json.dumps([posting.content_hash, posting.id, posting.source, text_hash(posting, max_tokens),
+                          extraction_fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -191,28 +213,27 @@ def _rebuild_lock(settings: Settings) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _with_facts(postings: Sequence[Posting]) -> tuple[list[Posting], list[Problem]]:
-    kept, problems = [], []
-    for posting in postings:
-        try:
-            posting.facts = extract_facts(posting)
-        except Exception as err:  # a bug on one posting must not stop the rebuild; report it
-            log.exception("fact extraction failed for %s", posting.id)
-            problems.append(Problem(posting.source, f"fact extraction failed ({type(err).__name__})"))
-            continue
-        kept.append(posting)
-    return kept, problems
+@dataclass
+class _Work:
+    """A new or changed posting: its new tag, and either its old version's vectors to keep or chunks to embed."""
+
+    posting: Posting
+    tag: str
+    text_hash: str
+    old_tag: str | None = None  # set when the embedded text is unchanged: the old vectors are kept
+    chunks: list[Chunk] = field(default_factory=list)
 
 
-def _groups(items: list[tuple[Posting, str, list[Chunk]]]) -> Iterator[list[tuple[Posting, str, list[Chunk]]]]:
-    group: list[tuple[Posting, str, list[Chunk]]] = []
+def _groups(work: list[_Work], size_of: Callable[[_Work], int]) -> Iterator[list[_Work]]:
+    """Whole postings, about GROUP_CHUNKS chunks at a time."""
+    group: list[_Work] = []
     size = 0
-    for item in items:
-        if group and size + len(item[2]) > GROUP_CHUNKS:
+    for item in work:
+        if group and size + size_of(item) > GROUP_CHUNKS:
             yield group
             group, size = [], 0
         group.append(item)
-        size += len(item[2])
+        size += size_of(item)
     if group:
         yield group
 
@@ -247,12 +268,8 @@ def _rebuild(settings: Settings, embedder: Embedder, store: IndexStore, full: bo
         summary.problems = [str(Problem(d, "source folder does not exist")) for d in missing]
         summary.error = "source folder does not exist: " + ", ".join(missing) + "; the previous index is kept"
         return
-    loaded = load_postings(settings.source_dirs, int(settings.max_file_mb * 1e6))
-    postings, failed = _with_facts(loaded.postings)  # the loader already drops duplicate ids
-    problems = list(loaded.problems) + failed
-
-    limit = chunk_limit(settings, embedder)
-    hashes = {p.id: record_hash(p, limit) for p in postings}
+    loaded = load_postings(settings.source_dirs, int(settings.max_file_mb * 1e6))  # drops duplicate ids itself
+    problems = list(loaded.problems)
     previous = store.read_manifest()
     if previous is not None and previous.dim != embedder.dim:
         summary.problems = [str(p) for p in problems]
@@ -261,55 +278,102 @@ def _rebuild(settings: Settings, embedder: Embedder, store: IndexStore, full: bo
         return
     generation = previous.generation + 1 if previous else 1
     reusable = dict(previous.postings) if previous and not full and previous.model == embedder.name else {}
-    if previous and previous.model != embedder.name and not full:
+    if previous and previous.model != embedder.name:
         log.info("the index was built with %s; re-embedding everything with %s", previous.model, embedder.name)
 
+    limit = chunk_limit(settings, embedder)
     live: dict[str, str] = {}
-    to_embed: list[tuple[Posting, str, list[Chunk]]] = []
-    for posting in postings:
+    work: list[_Work] = []
+    for posting in loaded.postings:
+        digest = record_hash(posting, limit)
         old_tag = reusable.get(posting.id)
-        if old_tag is not None and tag_hash(old_tag) == hashes[posting.id][:12]:
+        if old_tag is not None and tag_hash(old_tag) == digest[:12]:
             live[posting.id] = old_tag
-            summary.unchanged += 1
-            continue
-        chunks = chunk_for_embedding(posting, embedder.count_tokens, limit)
-        if not chunks:
-            problems.append(Problem(posting.source, f"posting {posting.id!r} has no text to index"))
-            continue
-        to_embed.append((posting, make_tag(hashes[posting.id], generation), chunks))
-        if previous is not None and posting.id in previous.postings:
-            summary.updated += 1
         else:
-            summary.added += 1
+            work.append(_Work(posting, make_tag(digest, generation), text_hash(posting, limit)))
+    heads = store.posting_heads({pid: reusable[pid] for pid in live.keys() | {w.posting.id for w in work}
+                                 if pid in reusable})
+    work = _prepare(work, heads, reusable, embedder, limit, problems)
 
+    summary.unchanged = len(live)
+    summary.updated = sum(1 for w in work if previous is not None and w.posting.id in previous.postings)
+    summary.added = len(work) - summary.updated
     summary.problems = [str(p) for p in problems]
     summary.skipped = len(problems)
-    if not live and not to_embed:
+    if not live and not work:
         summary.error = "no usable postings found; the previous index is kept"
         return
-    summary.chunks_total = sum(store.chunk_counts(live).values())
+    summary.chunks_total = sum(int(heads[pid]["chunks"]) for pid in live)
 
-    total = sum(len(chunks) for _, _, chunks in to_embed)
-    log.info("embedding %d chunks of %d postings (%d unchanged)", total, len(to_embed), len(live))
+    kept = [w for w in work if w.old_tag is not None]
+    to_embed = [w for w in work if w.old_tag is None]
+    total = sum(len(w.chunks) for w in to_embed)
+    log.info("embedding %d chunks of %d postings (%d unchanged, %d changed with the same text)",
+             total, len(to_embed), len(live), len(kept))
+    for group in _groups(kept, lambda w: int(heads[w.posting.id]["chunks"])):
+        summary.chunks_total += _write_kept(store, group, previous.dim if previous else embedder.dim)
+        live.update((w.posting.id, w.tag) for w in group)
     progress.start(total)
     try:
-        for group in _groups(to_embed):
-            texts = [embedding_text(p, c) for p, _, chunks in group for c in chunks]
+        for group in _groups(to_embed, lambda w: len(w.chunks)):
+            texts = [embedding_text(w.posting, c) for w in group for c in w.chunks]
             vectors = embed_in_order(embedder, texts, settings.embed_batch_size, progress)
             records, row = [], 0
-            for posting, tag, chunks in group:
-                records.append(PostingRecord(posting, tag, chunks, vectors[row : row + len(chunks)]))
-                row += len(chunks)
+            for w in group:
+                records.append(PostingRecord(w.posting, w.tag, w.chunks, vectors[row : row + len(w.chunks)], w.text_hash))
+                row += len(w.chunks)
             store.write_postings(records)
             summary.chunks_embedded += len(texts)
             summary.chunks_total += len(texts)
-            live.update((p.id, tag) for p, tag, _ in group)
+            live.update((w.posting.id, w.tag) for w in group)
     finally:
         progress.finish()
+    _switch(store, previous, Manifest(generation, now_iso(), embedder.name, embedder.dim, live), summary)
 
-    manifest = Manifest(generation, now_iso(), embedder.name, embedder.dim, live)
-    summary.removed = len(set(previous.postings) - set(live)) if previous else 0
-    if previous is not None and previous.postings == live and previous.model == embedder.name:
+
+def _prepare(work: list[_Work], heads: dict[str, dict], reusable: dict[str, str], embedder: Embedder, limit: int,
+             problems: list[Problem]) -> list[_Work]:
+    """Extract facts of new and changed postings; keep old vectors where the text is unchanged, else chunk."""
+    ready = []
+    for item in work:
+        posting = item.posting
+        try:
+            posting.facts = extract_facts(posting)
+        except Exception as err:  # a bug on one posting must not stop the rebuild; report it
+            log.exception("fact extraction failed for %s", posting.id)
+            problems.append(Problem(posting.source, f"fact extraction failed ({type(err).__name__})"))
+            continue
+        head = heads.get(posting.id)
+        if head is not None and head.get("text_hash") == item.text_hash:
+            item.old_tag = reusable[posting.id]
+        else:
+            item.chunks = chunk_for_embedding(posting, embedder.count_tokens, limit)
+            if not item.chunks:
+                problems.append(Problem(posting.source, f"posting {posting.id!r} has no text to index"))
+                continue
+        ready.append(item)
+    return ready
+
+
+def _write_kept(store: IndexStore, group: list[_Work], dim: int) -> int:
+    """Write postings whose text is unchanged under their new tags, with their old chunks and vectors."""
+    stored, vectors = store.read_chunk_records({w.posting.id: w.old_tag for w in group if w.old_tag}, dim)
+    rows: dict[str, list[int]] = {}
+    for row, chunk in enumerate(stored):
+        rows.setdefault(chunk.posting_id, []).append(row)
+    records = []
+    for w in group:
+        mine = rows.get(w.posting.id, [])
+        chunks = [Chunk(w.posting.id, stored[r].index, stored[r].text, stored[r].section) for r in mine]
+        records.append(PostingRecord(w.posting, w.tag, chunks, vectors[mine], w.text_hash))
+    store.write_postings(records)
+    return len(stored)
+
+
+def _switch(store: IndexStore, previous: Manifest | None, manifest: Manifest, summary: RebuildSummary) -> None:
+    """Make the manifest live (unless nothing changed), then remove every record it does not list."""
+    summary.removed = len(set(previous.postings) - set(manifest.postings)) if previous else 0
+    if previous is not None and previous.postings == manifest.postings and previous.model == manifest.model:
         manifest = previous  # nothing changed: keep the generation, so readers need not reload
     else:
         current = store.read_manifest()
@@ -318,10 +382,9 @@ def _rebuild(settings: Settings, embedder: Embedder, store: IndexStore, full: bo
             return
         store.write_manifest(manifest)
     summary.generation = manifest.generation
-    summary.postings_total = len(live)
+    summary.postings_total = len(manifest.postings)
     summary.ok = True
     try:
-        deleted = store.collect_garbage(manifest)
-        log.info("removed %d old records", deleted)
+        log.info("removed %d old records", store.collect_garbage(manifest))
     except StoreUnavailable as err:
         summary.problems.append(f"old records were not removed ({err}); the next rebuild removes them")

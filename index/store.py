@@ -43,6 +43,7 @@ WRITE_BATCH = 2000  # records per add/upsert/delete call
 READ_BATCH = 5000  # records per get call
 EF_SEARCH = 100
 MANIFEST_ID = "manifest"
+REBUILD_REPORT_ID = "last_rebuild"  # the last rebuild's summary (for /metrics and alerts), beside the manifest
 
 
 class StoreUnavailable(Exception):
@@ -95,6 +96,7 @@ class PostingRecord:
     tag: str
     chunks: list[Chunk]
     vectors: np.ndarray  # (len(chunks), dim), L2-normalised
+    text_hash: str = ""  # hash of what was embedded: a later version with the same one reuses the vectors
 
 
 def now_iso() -> str:
@@ -198,29 +200,41 @@ def open_client(settings: Settings) -> Any:
 class IndexStore:
     """Reads and writes the three collections of one prefix through a Chroma client."""
 
-    def __init__(self, client: Any, prefix: str, reconnect: Callable[[], Any] | None = None):
-        """Wrap a client; `reconnect` makes a fresh one (local folders: see the module notes)."""
+    def __init__(self, client: Any, prefix: str, reconnect: Callable[[], Any] | None = None,
+                 connect: Callable[[], Any] | None = None):
+        """Wrap a client; `reconnect` makes a fresh one (local folders: see the module notes); `connect`
+        makes one on first use when `client` is None (a Chroma server that was not reachable yet)."""
         self.client = client
         self.prefix = prefix
         self._reconnect = reconnect
+        self._connect = connect
         self._collections: dict[str, Any] = {}
         self._seen_generation: int | None = None  # generation of the last manifest read or written
 
     @classmethod
     def open(cls, settings: Settings) -> "IndexStore":
         """The store the settings point at (a server, or a local folder that reopens on a new manifest)."""
-        reconnect = None if settings.chroma_url else (lambda: open_client(settings))
-        return cls(open_client(settings), settings.collection_prefix, reconnect=reconnect)
+        if settings.chroma_url:  # the server may be down or not up yet: connect on first use, and keep trying
+            try:
+                client = open_client(settings)
+            except StoreUnavailable as err:
+                log.warning("%s; connecting again on the next read", err)
+                client = None
+            return cls(client, settings.collection_prefix, connect=lambda: open_client(settings))
+        return cls(open_client(settings), settings.collection_prefix, reconnect=lambda: open_client(settings))
 
     # --- connection
 
     def reopen(self) -> None:
-        """Close and reopen the client, so `query` sees vectors another process wrote (local folders)."""
+        """Close and reopen the client, so reads see vectors another process wrote (local folders)."""
         if self._reconnect is None:
             return
-        self.close()
-        with _guard("reopen the index"):
-            self.client = self._reconnect()
+        try:
+            self.close()
+        except StoreUnavailable:
+            log.warning("closing the old index client failed; opening a new one anyway")
+        self.client = None  # if reconnecting fails now, the next call tries again
+        self._connected()
 
     def close(self) -> None:
         """Release the client (a local folder's files and threads)."""
@@ -230,10 +244,19 @@ class IndexStore:
             with _guard("close the index"):
                 close()
 
+    def _connected(self) -> Any:
+        if self.client is None:
+            factory = self._reconnect or self._connect
+            if factory is None:
+                raise StoreUnavailable("the index store is closed")
+            with _guard("reopen the index"):
+                self.client = factory()
+        return self.client
+
     def heartbeat(self) -> None:
         """Raise StoreUnavailable unless the store answers."""
         with _guard("reach the index"):
-            self.client.heartbeat()
+            self._connected().heartbeat()
 
     def _collection(self, kind: str, create: bool = False) -> Any | None:
         """The {prefix}_{kind} collection; None when it does not exist and create is False."""
@@ -242,12 +265,12 @@ class IndexStore:
         name = f"{self.prefix}_{kind}"
         if create:
             config = {"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}}
-            collection = self.client.get_or_create_collection(name, configuration=config, embedding_function=None)
+            collection = self._connected().get_or_create_collection(name, configuration=config, embedding_function=None)
         else:
             from chromadb.errors import NotFoundError
 
             try:
-                collection = self.client.get_collection(name, embedding_function=None)
+                collection = self._connected().get_collection(name, embedding_function=None)
             except NotFoundError:
                 return None
         self._collections[kind] = collection
@@ -257,10 +280,14 @@ class IndexStore:
 
     def read_manifest(self) -> Manifest | None:
         """The live manifest, or None when nothing was ever built (reopens a local client on a new one)."""
-        with _guard("read the manifest"):
-            meta = self._collection("meta")
-            got = meta.get(ids=[MANIFEST_ID], include=["documents"]) if meta is not None else {"ids": []}
-            manifest = Manifest.from_json(got["documents"][0]) if got["ids"] else None
+        try:
+            with _guard("read the manifest"):
+                meta = self._collection("meta")
+                got = meta.get(ids=[MANIFEST_ID], include=["documents"]) if meta is not None else {"ids": []}
+                manifest = Manifest.from_json(got["documents"][0]) if got["ids"] else None
+        except StoreUnavailable:
+            self._collections.clear()  # a server restarted on another folder has new collection ids: look again
+            raise
         generation = manifest.generation if manifest else 0
         if self._reconnect is not None and self._seen_generation not in (None, generation):
             log.info("index generation %s appeared; reopening the local index", generation)
@@ -293,18 +320,23 @@ class IndexStore:
 
     def read_chunks(self, manifest: Manifest) -> tuple[list[StoredChunk], np.ndarray]:
         """The chunks the manifest lists and their vectors: float32 (n, dim), L2-normalised, row-aligned."""
-        counts = self.chunk_counts(manifest.postings)
-        ids = [chunk_record_id(pid, tag, i) for pid, tag in sorted(manifest.postings.items()) for i in range(counts[pid])]
+        return self.read_chunk_records(manifest.postings, manifest.dim)
+
+    def read_chunk_records(self, postings: dict[str, str], dim: int) -> tuple[list[StoredChunk], np.ndarray]:
+        """The chunks of these posting versions (id -> tag), in posting-id then chunk order, with their vectors."""
+        heads = self.posting_heads(postings)
+        ids = [
+            chunk_record_id(pid, tag, i) for pid, tag in sorted(postings.items()) for i in range(int(heads[pid]["chunks"]))
+        ]
         with _guard("read chunks"):
             found = self._get_by_ids("chunks", ids, ["embeddings", "documents", "metadatas"])
             chunks = []
-            vectors = np.zeros((len(ids), manifest.dim), dtype=np.float32)
+            vectors = np.zeros((len(ids), dim), dtype=np.float32)
             for row, record_id in enumerate(ids):
                 record = found[record_id]
                 meta = record["metadatas"]
-                chunks.append(
-                    StoredChunk(record_id, meta["posting_id"], int(meta["chunk_index"]), meta.get("section", ""), record["documents"])
-                )
+                chunks.append(StoredChunk(record_id, meta["posting_id"], int(meta["chunk_index"]),
+                                          meta.get("section", ""), record["documents"]))
                 vectors[row] = record["embeddings"]
         return chunks, _normalise(vectors)
 
@@ -333,7 +365,9 @@ class IndexStore:
             p_ids.append(posting_record_id(posting.id, tag))
             p_vectors.append(_normalise(np.mean(record.vectors, axis=0)))
             p_documents.append(json.dumps(posting_to_dict(record.posting), default=str))
-            p_metadatas.append({"posting_id": posting.id, "tag": tag, "chunks": len(record.chunks)})
+            p_metadatas.append(
+                {"posting_id": posting.id, "tag": tag, "chunks": len(record.chunks), "text_hash": record.text_hash}
+            )
         with _guard("write to the index"):
             self._upsert("chunks", ids, vectors, documents, metadatas)
             self._upsert("postings", p_ids, p_vectors, p_documents, p_metadatas)
@@ -355,6 +389,20 @@ class IndexStore:
             meta = self._collection("meta", create=True)
             meta.upsert(ids=[MANIFEST_ID], embeddings=[[1.0]], documents=[manifest.to_json()])
         self._seen_generation = manifest.generation
+
+    def write_rebuild_report(self, report: dict[str, Any]) -> None:
+        """Record the last rebuild's summary (ok, error, seconds, ...), stamped with recorded_at, for every reader."""
+        document = json.dumps({**report, "recorded_at": now_iso()}, default=str, sort_keys=True)
+        with _guard("write the rebuild report"):
+            meta = self._collection("meta", create=True)
+            meta.upsert(ids=[REBUILD_REPORT_ID], embeddings=[[1.0]], documents=[document])
+
+    def read_rebuild_report(self) -> dict[str, Any] | None:
+        """The last rebuild's summary as written by write_rebuild_report, or None when none was recorded."""
+        with _guard("read the rebuild report"):
+            meta = self._collection("meta")
+            got = meta.get(ids=[REBUILD_REPORT_ID], include=["documents"]) if meta is not None else {"ids": []}
+        return json.loads(got["documents"][0]) if got["ids"] else None
 
     def collect_garbage(self, manifest: Manifest) -> int:
         """Delete every chunk and posting record the manifest does not list; returns how many."""
@@ -383,12 +431,12 @@ class IndexStore:
             if len(got["ids"]) < READ_BATCH:
                 return ids
 
-    def chunk_counts(self, postings: dict[str, str]) -> dict[str, int]:
-        """How many chunks each listed posting version has (posting id -> count)."""
+    def posting_heads(self, postings: dict[str, str]) -> dict[str, dict[str, Any]]:
+        """Metadata of these posting versions (id -> tag): posting_id, tag, chunks, text_hash."""
         ids = {posting_record_id(pid, tag): pid for pid, tag in postings.items()}
         with _guard("read postings"):
             heads = self._get_by_ids("postings", list(ids), ["metadatas"])
-        return {ids[rid]: int(head["metadatas"]["chunks"]) for rid, head in heads.items()}
+        return {ids[rid]: head["metadatas"] for rid, head in heads.items()}
 
     def stats(self) -> dict[str, Any]:
         """Postings, chunks, generation and build time of the live index."""
@@ -397,7 +445,7 @@ class IndexStore:
             return {"postings": 0, "chunks": 0, "generation": 0, "built_at": None, "model": None}
         return {
             "postings": len(manifest.postings),
-            "chunks": sum(self.chunk_counts(manifest.postings).values()),
+            "chunks": sum(int(head["chunks"]) for head in self.posting_heads(manifest.postings).values()),
             "generation": manifest.generation,
             "built_at": manifest.built_at,
             "model": manifest.model,

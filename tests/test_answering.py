@@ -146,3 +146,32 @@ def test_json_form_has_the_documented_fields(answerer):
     assert set(posting) >= {"id", "title", "company", "location", "salary", "remote", "languages", "source"}
     assert posting["salary"] == {"min": 160000, "max": 240000, "currency": "USD", "period": "yearly"}
     assert data["evidence"][0]["posting_id"] == "p1" and data["evidence"][0]["text"]
+
+
+def test_a_company_no_posting_has_gets_no_answer_for_a_look_alike(answerer):
+    answer = answerer.ask("what does the zephyrine robotics backend engineer role pay?")
+    assert answer.status == NO_MATCH and "zephyrine" in answer.text
+    assert "$" not in answer.text
+
+
+def test_a_fact_about_no_particular_posting_is_not_guessed(answerer):
+    answer = answerer.ask("what does the engineer job pay?")
+    assert answer.status == NO_MATCH and "$" not in answer.text
+    assert "which posting" in answer.text
+
+
+def test_list_of_titles_without_structured_filters(answerer):
+    answer = answerer.ask("any warehouse jobs?")
+    assert answer.is_list and [p.id for p in answer.postings] == ["p3"]
+    assert answerer.ask("any dental hygienist openings?").status == NO_MATCH
+
+
+def test_postings_without_pay_and_outside_the_us(answerer):
+    assert {p.id for p in answerer.ask("which postings don't list pay?").postings} == {"p2"}
+    assert {p.id for p in answerer.ask("any jobs outside the US?").postings} == {"p5"}
+
+
+def test_language_names_that_are_english_words_need_a_language_context():
+    assert question_languages("rust jobs?") == ["Rust"]
+    assert question_languages("is the paint job rust proof?") == []
+    assert question_languages("kotlin or java?") == ["Kotlin", "Java"]

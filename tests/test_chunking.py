@@ -181,3 +181,11 @@ def test_embedding_texts_stay_within_the_model_limit(count, max_tokens):
     chunks = chunk_for_embedding(p, count, max_tokens)
     assert all(count(embedding_text(p, c)) <= max_tokens for c in chunks)
     assert content_without_repeated_headings(chunks) == squash("\n".join(split_sentences(TEXT)))
+
+
+def test_the_prefix_adds_no_second_full_stop():
+    from index.chunking import embedding_prefix
+
+    baker = Posting(id="b", title="Bookkeeper", company="Crumbwell Bakery Co.", text="Count things.")
+    assert embedding_prefix(baker) == "Bookkeeper — Crumbwell Bakery Co. "
+    assert embedding_prefix(Posting(id="c", title="Cook", company="", text="")) == "Cook. "

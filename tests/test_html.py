@@ -143,6 +143,23 @@ def test_parse_html_page_prefers_json_ld():
     assert record["description"].startswith("Build pipelines in Python.")
 
 
+def test_visible_text_replaces_a_short_json_ld_summary_of_the_same_job():
+    summary = {**JOB_POSTING, "description": "<p>Build pipelines in Python for our reporting.</p>"}
+    body = ("<main><h1>Senior Data Engineer</h1><h2>The role</h2><p>Build pipelines in Python for our reporting, "
+            "with Spark and Airflow, for a data platform team of six.</p><h2>Benefits</h2>"
+            "<ul><li>$140,000 - $170,000 a year.</li><li>Four weeks of paid time off.</li></ul></main>")
+    record = parse_html_page(_page(summary, body=body))
+    assert "- $140,000 - $170,000 a year." in record["description"].split("\n")
+    assert record["company"] == "Acme Analytics"  # fields still come from JSON-LD
+
+
+def test_json_ld_description_is_kept_when_the_visible_text_is_about_something_else():
+    summary = {**JOB_POSTING, "description": "<p>Build pipelines in Python for our reporting.</p>"}
+    body = "<main>" + "<p>Welcome to our career portal where thousands of other openings wait for you.</p>" * 5
+    assert parse_html_page(_page(summary, body=body + "</main>"))["description"] == (
+        "Build pipelines in Python for our reporting.")
+
+
 # ---------------------------------------------------------------- the fallback path
 
 FALLBACK_PAGE = """<!doctype html><html><head>
@@ -204,6 +221,20 @@ def test_fallback_company_is_not_taken_from_a_job_board_site_name():
     assert "company" not in record
 
 
+def test_ats_page_with_labelled_company_and_location_elements():
+    html = ('<html><head><title>Full Stack Engineer - Sparrowgate</title></head><body>'
+            '<div class="ats-header"><a href="/jobs">View all jobs</a></div><div id="content">'
+            '<h1 class="app-title">Full Stack Engineer</h1><div class="company-name">at Sparrowgate Learning</div>'
+            '<div class="location">Remote (US)</div><div id="job-body">'
+            + "<p>Build reading software for schools with TypeScript, React and Ruby on Rails, every day.</p>" * 4
+            + "</div></div></body></html>")
+    record = parse_html_page(html)
+    assert (record["title"], record["company"], record["location"]) == (
+        "Full Stack Engineer", "Sparrowgate Learning", "Remote (US)")
+    assert record["description"].startswith("Build reading software")
+    assert "View all jobs" not in record["description"]
+
+
 # ---------------------------------------------------------------- scraped text
 
 SCRAPED = """Skip to main content
@@ -224,7 +255,7 @@ Senior Backend Engineer
 Acme Robotics · Austin, TX (Hybrid) · 3 days ago · 57 applicants
 
 About the job
-Acme Robotics is hiring a Senior Backend Engineer to build the APIs behind our warehouse robots and the tools our operators use.
+Acme Robotics is hiring a Senior Backend Engineer to build the APIs behind our robots and the tools operators use.
 Learning
 We pay for one conference a year and give every engineer a learning budget of two thousand dollars to spend.
 Requirements:
@@ -269,6 +300,22 @@ def test_strip_page_chrome_without_a_byline_still_drops_recent_searches_and_bann
                     "twelve months.")
 
 
+def test_a_long_cookie_banner_above_the_title_does_not_hide_the_byline():
+    page = ("Sign in / Join now\nAcmeJobs\n"
+            "We use cookies to improve your experience, personalize content and ads, and analyze our traffic. "
+            "By clicking Accept all you agree to our use of cookies.\nReject non-essential\n\n"
+            "Welder\nAcme Pipes · Tulsa, OK (On-site) · 1 day ago\nFull-time · $30/hr\n\nWeld pipes.")
+    head, rest = split_page_head(strip_page_chrome(page))
+    assert head.title == "Welder" and head.byline.company == "Acme Pipes"
+    assert rest == "Full-time · $30/hr\n\nWeld pipes."
+
+
+def test_byline_details_stay_in_the_text():
+    head, rest = split_page_head("Nurse\nSt Mary · Leeds (On-site) · Part-time · £18 an hour · 2 days ago\nCare.")
+    assert head.byline == Byline("St Mary", "Leeds", "On-site", "Part-time · £18 an hour")
+    assert rest == "Part-time · £18 an hour\nCare."
+
+
 def test_strip_page_chrome_leaves_plain_postings_alone():
     plain = "Senior Nurse\n\nAbout us\nWe are a hospital.\nRequirements:\n- RN licence\n- 2 years"
     assert strip_page_chrome(plain) == plain
@@ -285,9 +332,16 @@ def test_split_page_head_returns_title_and_byline_and_the_rest():
     ("line", "expected"),
     [
         ("Acme · Austin, TX (Hybrid) · 3 days ago · 57 applicants", Byline("Acme", "Austin, TX", "Hybrid")),
-        ("Globex Corp · United States (Remote) · Reposted 1 week ago", Byline("Globex Corp", "United States", "Remote")),
+        ("Globex Corp · United States (Remote) · Reposted 1 week ago",
+         Byline("Globex Corp", "United States", "Remote")),
         ("Initech • Dallas, TX • 2 weeks ago • Over 200 applicants", Byline("Initech", "Dallas, TX", "")),
         ("Umbrella | Berlin | On-site", Byline("Umbrella", "Berlin", "On-site")),
+        ("Mistelhof · Berlin, Germany (Hybrid) · Engineering · Full-time",
+         Byline("Mistelhof", "Berlin, Germany", "Hybrid", "Engineering · Full-time")),
+        ("Quillspring Health · Remote (US) · Full-time · $140,000 - $170,000 a year",
+         Byline("Quillspring Health", "Remote (US)", "Remote", "Full-time · $140,000 - $170,000 a year")),
+        ("Full-time · Mid-Senior level", None),
+        ("Quarrystone · 3 days ago", Byline("Quarrystone", "", "")),
         ("About · Accessibility · Privacy Policy · Terms", None),
         ("Home · Jobs · Sign in", None),
         ("Acme · Austin, TX", None),  # no date, applicants or work mode: not sure enough

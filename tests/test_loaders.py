@@ -162,7 +162,9 @@ def test_an_unknown_pay_period_is_left_out_rather_than_guessed():
     ("raw", "work_type"),
     [("FULL_TIME", "Full-time"), ("fulltime", "Full-time"), ("Full time", "Full-time"), ("CONTRACT", "Contract"),
      ("PART_TIME", "Part-time"), ("INTERNSHIP", "Internship"), ("TEMPORARY", "Temporary"),
-     ("VOLUNTEER", "Volunteer"), ("PER_DIEM", "Other"), (["PART_TIME", "FULL_TIME"], "Part-time")],
+     ("VOLUNTEER", "Volunteer"), ("PER_DIEM", "Other"), (["PART_TIME", "FULL_TIME"], "Part-time"),
+     ("Part-time (20–25 hours per week)", "Part-time"), ("Contract (6 months, possible extension)", "Contract"),
+     ("Permanent, full-time", "Full-time"), ("Seasonal", "Temporary"), ("intern", "Internship")],
 )
 def test_work_types_are_canonical(raw, work_type):
     posting = posting_from_record({"description": "x", "employment_type": raw}, fallback_id="x", source="s")
@@ -402,9 +404,24 @@ def test_html_file_without_json_ld_uses_main_content(tmp_path):
                             "friendly team.\n- 2 years experience")
 
 
+def test_html_file_with_a_company_and_location_header_in_its_text(tmp_path):
+    html = ("<html><head><title>Platform Engineer - Wrenfield</title></head><body><h1>Platform Engineer</h1>"
+            "<p><strong>Company:</strong> Wrenfield Payments</p><p><strong>Location:</strong> London, UK</p>"
+            "<p><strong>Salary:</strong> £55,000 - £70,000</p><p><strong>Contract:</strong> Permanent, full-time</p>"
+            "<h2>The role</h2><p>Run the Kubernetes clusters and internal tools that every product team uses.</p>"
+            "</body></html>")
+    write(tmp_path, "wrenfield.html", html)
+    [posting] = load_postings([tmp_path]).postings
+    assert (posting.title, posting.company, posting.location) == ("Platform Engineer", "Wrenfield Payments",
+                                                                  "London, UK")
+    assert posting.columns == {"salary_string": "£55,000 - £70,000"}
+    assert posting.text.startswith("Contract: Permanent, full-time\nThe role\n")
+
+
 def test_html_in_a_declared_legacy_charset_is_decoded(tmp_path):
     html = ('<html><head><meta charset="windows-1252"><title>Caf\xe9 Manager</title></head><body><main>'
-            "<h1>Caf\xe9 Manager</h1><p>" + "Run the caf\xe9 floor and the team of twelve. " * 6 + "</p></main></body></html>")
+            "<h1>Caf\xe9 Manager</h1><p>" + "Run the caf\xe9 floor and the team of twelve. " * 6
+            + "</p></main></body></html>")
     write(tmp_path, "cafe.html", html.encode("cp1252"))
     [posting] = load_postings([tmp_path]).postings
     assert posting.title == "Café Manager"
@@ -562,3 +579,10 @@ def test_repo_samples_load_cleanly():
         assert posting.title and posting.title != "Untitled posting", posting.source
         assert posting.company, posting.source
         assert posting.text, posting.source
+
+
+def test_front_matter_keys_in_any_case_win_over_the_text(tmp_path):
+    write(tmp_path, "x.md", "---\nJob Title: Welder\nEmployer: Acme\n---\nBarista Needed\n\nTitle: Cook\n\nWeld.\n")
+    [posting] = load_postings([tmp_path]).postings
+    assert (posting.title, posting.company) == ("Welder", "Acme")
+    assert posting.text.startswith("Barista Needed")

@@ -164,6 +164,45 @@ def test_a_changed_posting_is_re_embedded_and_its_old_version_removed(settings, 
     assert all_record_ids(store, "chunks") == {c.id for c in chunks}
 
 
+def test_a_posting_whose_text_is_unchanged_keeps_its_vectors(settings, store, source):
+    rebuild(settings, CountingEmbedder(), store)
+    _, _, chunks_before, vectors_before = snapshot(store)
+    (source / "pine-nurse.txt").write_text(POSTINGS["pine-nurse.txt"].replace("Boise, ID", "Nampa, ID"))
+    embedder = CountingEmbedder()
+    summary = rebuild(settings, embedder, store)
+    assert summary.ok and (summary.updated, summary.unchanged, summary.chunks_embedded) == (1, 2, 0)
+    assert embedder.texts == []
+    manifest, postings, chunks, vectors = snapshot(store)
+    assert manifest.generation == 2
+    assert next(p for p in postings if p.title.startswith("Registered Nurse")).location == "Nampa, ID"
+    assert [(c.posting_id, c.text) for c in chunks] == [(c.posting_id, c.text) for c in chunks_before]
+    assert vectors == vectors_before
+    assert all_record_ids(store, "chunks") == {c.id for c in chunks}
+
+
+def test_new_extraction_code_refreshes_facts_without_re_embedding(settings, store, monkeypatch):
+    import index.rebuild as rebuild_module
+    from index.models import Fact
+
+    rebuild(settings, CountingEmbedder(), store)
+    real_extract = rebuild_module.extract_facts
+
+    def better_extract(posting):
+        facts = real_extract(posting)
+        facts.degree = Fact("PhD", "a better extractor found this")
+        return facts
+
+    monkeypatch.setattr(rebuild_module, "extract_facts", better_extract)
+    monkeypatch.setattr(rebuild_module, "extraction_fingerprint", lambda: "new extraction code")
+    embedder = CountingEmbedder()
+    summary = rebuild(settings, embedder, store)
+    assert summary.ok and (summary.updated, summary.chunks_embedded) == (3, 0)
+    assert embedder.texts == []
+    manifest, postings, chunks, _ = snapshot(store)
+    assert {p.facts.degree.value for p in postings} == {"PhD"}
+    assert summary.chunks_total == len(chunks)
+
+
 def test_a_removed_posting_disappears(settings, store, source):
     rebuild(settings, CountingEmbedder(), store)
     (source / "tin-accountant.txt").unlink()
@@ -190,6 +229,14 @@ def test_a_full_rebuild_re_embeds_everything_under_new_tags(settings, store):
     assert all(tag.endswith("-g2") for tag in manifest.postings.values())
     assert not old_tags & set(manifest.postings.values())
     assert all_record_ids(store, "chunks") == {c.id for c in store.read_chunks(manifest)[0]}
+
+
+def test_postings_without_text_are_reported_and_skipped(settings, store, source):
+    (source / "blank.json").write_text(json.dumps({"id": "blank-1", "title": "Cook", "company": "Diner",
+                                                   "description": "   "}))
+    summary = rebuild(settings, CountingEmbedder(), store)
+    assert summary.ok and summary.added == 3
+    assert summary.skipped == 1 and "blank" in summary.problems[0]
 
 
 @pytest.mark.parametrize("error", [RuntimeError("model crashed"), KeyboardInterrupt()], ids=["crash", "ctrl-c"])

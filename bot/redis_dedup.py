@@ -1,0 +1,74 @@
+"""A Deduplicator shared by every replica: Redis `SET key 1 NX EX ttl` (atomic set-if-absent with expiry).
+
+Two replicas behind one Slack app both receive retries and duplicate deliveries; whichever sets the
+key first answers, the other drops the delivery. When Redis cannot be reached, the replica falls back
+to its own in-process memory (each delivery is still answered, at worst once per replica) rather than
+dropping questions, logs a warning at most once a minute, and counts a `dedup_backend` error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable
+
+from bot.logs import redact
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "postings-bot:dedup:"
+WARN_EVERY_SECONDS = 60.0
+
+
+class RedisDeduplicator:
+    """Deduplicator on a Redis client (anything with redis-py's `set(name, value, nx=, ex=)`)."""
+
+    def __init__(
+        self,
+        client: Any,
+        ttl_seconds: int,
+        fallback: Any | None = None,
+        prefix: str = KEY_PREFIX,
+        on_error: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        """client: a redis.Redis; fallback: the in-process Deduplicator used while Redis fails."""
+        from bot.slack.dedup import InMemoryDeduplicator
+
+        self.client = client
+        self.ttl = max(1, int(ttl_seconds))
+        self.fallback = fallback or InMemoryDeduplicator(self.ttl)
+        self.prefix = prefix
+        self.on_error = on_error
+        self._clock = clock
+        self._warned_at: float | None = None
+
+    def first_time(self, key: str) -> bool:
+        """True exactly once per key within the TTL across every replica sharing the Redis."""
+        try:
+            return bool(self.client.set(self.prefix + key, 1, nx=True, ex=self.ttl))
+        except Exception as err:  # redis.RedisError, OSError: never lose the question over it
+            self._failed(err)
+            return self.fallback.first_time(key)
+
+    def _failed(self, err: Exception) -> None:
+        if self.on_error is not None:
+            self.on_error("dedup_backend")
+        now = self._clock()
+        if self._warned_at is None or now - self._warned_at >= WARN_EVERY_SECONDS:
+            self._warned_at = now
+            log.warning("Redis de-duplication failed (%s: %s); de-duplicating in this process only until it is back",
+                        type(err).__name__, redact(str(err))[:200])
+
+
+def connect_redis(url: str, timeout_seconds: float = 2.0) -> Any:
+    """A redis.Redis for a URL (redis://, rediss://, unix://), with short timeouts; connects lazily."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
+                                health_check_interval=30)
+
+
+def redis_deduplicator(url: str, ttl_seconds: int, on_error: Callable[[str], None] | None = None) -> RedisDeduplicator:
+    """The shared Deduplicator for POSTINGS_REDIS_URL."""
+    return RedisDeduplicator(connect_redis(url), ttl_seconds, on_error=on_error)

@@ -1,0 +1,130 @@
+"""Programming languages: canonical names, aliases, and the traps that are not languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.languages import LANGUAGES, canonical_language, find_languages, languages_in_sentence
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("golang", "Go"),
+        ("Go", "Go"),
+        ("go lang", "Go"),
+        ("c sharp", "C#"),
+        ("C#", "C#"),
+        ("js", "JavaScript"),
+        ("Java Script", "JavaScript"),
+        ("ts", "TypeScript"),
+        ("c++", "C++"),
+        ("T-SQL", "SQL"),
+        ("pl/sql", "SQL"),
+        ("objective c", "Objective-C"),
+        ("vb.net", "Visual Basic"),
+        ("  PYTHON ", "Python"),
+        ("r", "R"),
+    ],
+)
+def test_canonical_language_maps_aliases_case_insensitively(token, expected):
+    assert canonical_language(token) == expected
+
+
+@pytest.mark.parametrize("token", ["py", "react", "node.js", ".net", "html", "css", "excel", "terraform", "mysql", ""])
+def test_canonical_language_is_none_for_non_languages_and_unknown_spellings(token):
+    assert canonical_language(token) is None
+
+
+def test_every_canonical_name_maps_to_itself():
+    assert all(canonical_language(name) == name for name in LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Strong C/C++ skills for firmware work.", ["C", "C++"]),
+        ("You will write C# and F# services.", ["C#", "F#"]),
+        ("Experience with C Sharp is a plus.", ["C#"]),
+        ("Backend services in Go (Golang) and Python.", ["Go", "Python"]),
+        ("We build our APIs with Golang.", ["Go"]),
+        ("Our stack: Go, Rust and TypeScript.", ["Go", "Rust", "TypeScript"]),
+        ("Comfortable with Go lang for microservices.", ["Go"]),
+        ("Statistics in R or Python.", ["R", "Python"]),
+        ("Knowledge of SAS/R for reporting.", ["SAS", "R"]),
+        ("Build forms with JavaScript and HTML.", ["JavaScript"]),
+        ("Write widgets in Java Script for the portal.", ["JavaScript"]),
+        ("Full stack development with JS and Node.js.", ["JavaScript"]),
+        ("Scripts in ECMAScript 6.", ["JavaScript"]),
+        ("Java developer with Spring Boot.", ["Java"]),
+        ("Queries in T-SQL and PL/SQL.", ["SQL"]),
+        ("Reports on SQL Server.", ["SQL"]),
+        ("Automate with shell scripting and PowerShell.", ["Shell", "PowerShell"]),
+        ("Deploy with Bash scripts.", ["Bash"]),
+        ("iOS apps in Swift and Objective-C.", ["Swift", "Objective-C"]),
+        ("Android apps in Kotlin.", ["Kotlin"]),
+        ("Models in MATLAB and VBA macros.", ["MATLAB", "VBA"]),
+        ("Legacy COBOL and Fortran code.", ["COBOL", "Fortran"]),
+        ("Smart contracts in Solidity.", ["Solidity"]),
+        ("Salesforce development in Apex and Visualforce.", ["Apex"]),
+        ("SAP development in ABAP.", ["ABAP"]),
+        ("Maintain Visual Basic tools.", ["Visual Basic"]),
+        ("Ruby on Rails, PHP and Perl.", ["Ruby", "PHP", "Perl"]),
+        ("Functional code in Haskell, Elixir, Erlang or Clojure.", ["Haskell", "Elixir", "Erlang", "Clojure"]),
+        ("Game scripting in Lua; data work in Julia and Python.", ["Lua", "Julia", "Python"]),
+        ("Build pipelines in Groovy code.", ["Groovy"]),
+        ("x86 assembly language for drivers.", ["Assembly"]),
+        ("Scala and Dart developers welcome.", ["Scala", "Dart"]),
+        ("Engineering skillsPython and SQL", ["Python", "SQL"]),
+    ],
+)
+def test_languages_in_sentence_finds_each_language_once_in_order(sentence, expected):
+    assert languages_in_sentence(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Go the extra mile for every customer.",
+        "Be our go-to person for questions.",
+        "Plan the go-live for the new site.",
+        "Snacks on the go in our kitchen.",
+        "GO TEAM!",
+        "Partner with our R&D team.",
+        "Licensed R.N. with two years on the ward.",
+        "Manage A/R and A/P for the branch.",
+        "Report to the C-suite.",
+        "Vitamin C supplements are provided.",
+        "Hold a Class C driver license.",
+        "Review assembly drawings for the line.",
+        "Proficient in Microsoft Office and Apex software.",
+        "The Town of Apex is hiring.",
+        "Bash the competition with great service.",
+        "Rust prevention on steel parts.",
+        "A swift response to customers is expected.",
+        "Experience with React, Node.js, .NET, Spring and Django.",
+        "HTML, CSS, XML and JSON.",
+        "Terraform, Ansible, Power BI and Excel.",
+        "Familiar with MySQL, PostgreSQL and NoSQL stores.",
+        "Shell Oil is a client of ours.",
+        "",
+    ],
+)
+def test_languages_in_sentence_ignores_words_that_only_look_like_languages(sentence):
+    assert languages_in_sentence(sentence) == []
+
+
+def test_javascript_does_not_also_count_as_java():
+    assert languages_in_sentence("Expert JavaScript developer.") == ["JavaScript"]
+
+
+def test_find_languages_quotes_the_first_sentence_naming_each_language():
+    text = "About us\nWe build robots.\nYou write Python daily.\nPython and C++ are used for control."
+    assert find_languages(text) == [
+        ("Python", "You write Python daily."),
+        ("C++", "Python and C++ are used for control."),
+    ]
+
+
+def test_find_languages_is_empty_when_no_language_is_named():
+    assert find_languages("We sell shoes.\nYou will greet customers and keep the store tidy.") == []
