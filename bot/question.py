@@ -40,7 +40,9 @@ _LIST_START = re.compile(
 _JOB_NOUN_PLURAL = re.compile(
     r"\b(roles|jobs|postings|positions|openings|opportunities|listings|vacancies|internships|gigs|ones|"
     r"companies|employers)\b", re.I)
-_HOW_MANY = re.compile(r"\b(how many|count|number of)\b", re.I)
+_HOW_MANY = re.compile(
+    r"\b(?:how many|count|number of)\s+(?:[\w$+-]+\s+){0,4}?(?:roles|jobs|postings|positions|openings|"
+    r"opportunities|listings|vacancies|internships|gigs|ones|companies|employers)\b", re.I)
 
 _WORK_TYPES = [
     ("Full-time", re.compile(r"\bfull[- ]?time\b|\bfte\b", re.I)),

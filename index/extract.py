@@ -536,12 +536,13 @@ def extract_languages(sentences: list[str]) -> list[Fact]:
 # years of experience
 
 _WORDS = "|".join(_WORD_NUMBERS)
-# a figure: digits (also glued to a word: "development1+ years"), or a number word
-_FIGURE = rf"(?:(?<![\d$/\-])(?<!\d[.,])\d{{1,2}}|\b(?:{_WORDS})\b)"
+# a figure: digits ("5", "(1)" and, once unglued, "development 1+"), a number word, or "a" after "at least"
+_FIGURE = rf"(?:(?<![\d$/])(?<!\w-)(?<!\d[.,])\(?\d{{1,2}}\)?|\b(?:{_WORDS})\b|(?<=at least )a\b|(?<=minimum of )a\b)"
+_PAREN = r"(?:\s*\(\d{1,2}(?:\s*[-–]\s*\d{1,2})?\+?\))?"  # "seven (7)", "two to five (2-5)"
 _YEARS = re.compile(
-    rf"(?P<n1>{_FIGURE})(?:\s*\(\d{{1,2}}\))?\s*\+?"
-    rf"(?:\s*(?:-|–|—|to|or)\s*(?P<n2>\d{{1,2}}|{_WORDS})(?:\s*\(\d{{1,2}}\))?)?"
-    r"\s*(?:\+|plus\b|or more\b|or greater\b)?\s*(?:full[- ]time\s+)?(?:years?|yrs?)\b\.?(?:\s*\(s\))?(?!-)",
+    rf"(?P<n1>{_FIGURE}){_PAREN}\s*\+?"
+    rf"(?:\s*(?:-|–|—|to|or)\s*(?P<n2>\d{{1,2}}|{_WORDS}){_PAREN})?"
+    r"\s*(?:\+|plus\b|or more\b|or greater\b)?\s*(?:full[- ]time\s+)?(?:years?|yrs?)\b\.?(?:\s*\(s\))?\s*\+?(?!-)",
     re.I,
 )
 # "Min 10 to12+ strong development experience": a figure with no "years" right after a minimum word.
@@ -554,17 +555,21 @@ _NO_EXPERIENCE = re.compile(
     r"\bno (?:prior |previous |professional |work |formal )?experience (?:is |is not )?(?:required|necessary|needed)\b",
     re.I,
 )
+# after the figure: "of relevant .NET/C# development experience", "in sales", "(Required)"
 _EXPERIENCE_AFTER = re.compile(
-    r"^[\s'’]*(?:of\s+|in\s+|with\s+|as\s+|working\s+|related\s+|relevant\s+|professional\s+|recent\s+|"
-    r"progressive(?:ly)?\s+|hands-on\s+|direct\s+|practical\s+|prior\s+|previous\s+|proven\s+|post\w*\s+|"
-    r"industry\s+|[\w\-/&'’,]+\s+){0,8}?(?:experience|exp\b|experienced|background|work\w*|employment|history in)",
+    r"^[\s'’]*(?:[^\s;:]+\s+){0,12}?(?:experience|exp\b|experienced|background|work\w*|employment|history in|"
+    r"on the job)",
     re.I,
 )
+_FIELD_AFTER = re.compile(r"^[\s'’]*(?:of\s+)?(?:in|as an?|as|doing|selling|managing|leading|teaching|practicing)\s+\w", re.I)
+_REQUIRED_AFTER = re.compile(r"^[\s'’]*(?:of\s+)?(?:[^\s;:.]+\s+){0,6}?(?:required|needed|minimum)\b", re.I)
 _EXPERIENCE_BEFORE = re.compile(r"\bexperience\b[^.]{0,60}$|\bexp\s*:\s*$|:\s*$", re.I)
 _REQUIRED_NEAR = re.compile(r"\b(?:minimum|min\.?|at least|required|requires?|must|need(?:ed|s)?|demonstrated)\b", re.I)
+_MINIMUM_BEFORE = re.compile(r"\b(?:minimum(?: of)?|min\.?|at least|must have|requires?|required)\s*:?\s*$", re.I)
 _PREFERRED_AFTER = re.compile(
     r"^[^.;:]{0,80}?\b(?:preferred|a plus|desired|desirable|nice to have|is a bonus|an advantage|ideal(?:ly)?)\b", re.I
 )
+# "with over 44 years of experience, we ...", "serving Omaha for 30 years": the company's history
 _HISTORY_BEFORE = re.compile(
     r"\b(?:over|more than|for|nearly|almost|since|past|last|after|within|every|each|first|in the|than|"
     r"celebrat\w*|established|founded|anniversary)\s+(?:the\s+)?(?:past\s+|last\s+)?$",
@@ -572,18 +577,19 @@ _HISTORY_BEFORE = re.compile(
 )
 _HISTORY_AFTER = re.compile(
     r"^\s*(?:old|of age|ago|in business|of service|of operation|in operation|history|in a row|consecutive|"
-    r"warranty|contract|term|lease|anniversary|later|from now|or older|of (?:our|their) (?:history|existence)|"
-    r"(?:of|in) (?:college|school|university|high school)|college|degree|program)\b",
+    r"anniversary|later|from now|or older|of (?:our|their) (?:history|existence)|"
+    r"(?:of|in) (?:college|school|university|high school)|college|degree|program|of (?:college|school))\b",
     re.I,
 )
+_TERM_AFTER = re.compile(r"^\s*(?:contract|term|lease|warranty|commitment|agreement|assignment)\b", re.I)
 _COMPANY_SUBJECT = re.compile(
-    r"\b(?:we|we've|we're|our|company|firm|agency|organization|business|has been|have been|founded|serving|"
-    r"established|history|legacy|track record of)\b",
+    r"\b(?:we|we've|we're|our|us|company|firm|agency|organization|has been|have been|founded|serving|served|"
+    r"established|history|legacy)\b",
     re.I,
 )
 _CANDIDATE_WORDS = re.compile(
-    r"\b(?:you|your|candidates?|applicants?|required|requires?|requirements?|must|minimum|preferred|qualifications?|"
-    r"ideal)\b",
+    r"\b(?:you|your|candidates?|applicants?|individuals?|someone|person|required|requires?|requirements?|must|"
+    r"minimum|preferred|qualifications?|ideal|seek\w*|looking for|need for|hire|hiring)\b",
     re.I,
 )
 _PREFERRED_HEADING = re.compile(r"prefer|desired|nice to have|bonus|plus|ideal", re.I)
@@ -598,7 +604,9 @@ class _Years:
 
 
 def _to_int(raw: str) -> int:
-    raw = raw.strip().lower()
+    raw = raw.strip().strip("()").lower()
+    if raw == "a":
+        return 1
     return int(raw) if raw.isdigit() else _WORD_NUMBERS[raw]
 
 
@@ -610,14 +618,20 @@ def _years_in_sentence(sentence: str, preferred_section: bool) -> list[tuple[int
         after = re.sub(r"^\s*\([^)]{0,60}\)", " ", raw_after)  # "3 years (5+ preferred) experience"
         if _HISTORY_AFTER.match(after):
             continue
-        if _HISTORY_BEFORE.search(before[-25:]) and not _CANDIDATE_WORDS.search(sentence):
+        experience_after = bool(_EXPERIENCE_AFTER.match(after[:160]))
+        if _TERM_AFTER.match(after) and not _EXPERIENCE_AFTER.match(after[:40]):
+            continue  # "a 2 year contract"
+        if _HISTORY_BEFORE.search(before[-25:]) and (
+            _COMPANY_SUBJECT.search(sentence) or not _CANDIDATE_WORDS.search(sentence)
+        ):
             continue
-        if _COMPANY_SUBJECT.search(before[-80:]) and not _CANDIDATE_WORDS.search(sentence):
-            continue
-        experience_after = bool(_EXPERIENCE_AFTER.match(after[:120]))
+        if re.search(r"\b(?:we|we've|we're|our|us)\b[^.;]{0,40}$", before, re.I) and not _CANDIDATE_WORDS.search(before):
+            continue  # "we have 20 years of experience in roofing"
         labelled = bool(_EXPERIENCE_BEFORE.search(before[-70:])) and bool(re.search(r"experience|exp\b", before, re.I))
         marked = bool(re.match(r"^\s*\((?:required|preferred)\)", raw_after, re.I))
-        if not (experience_after or labelled or marked):
+        minimum = bool(_MINIMUM_BEFORE.search(before[-25:]))
+        stated = bool(_FIELD_AFTER.match(after) or _REQUIRED_AFTER.match(after))
+        if not (experience_after or labelled or marked or minimum or stated):
             continue
         low = _to_int(match.group("n1"))
         high = _to_int(match.group("n2")) if match.group("n2") else None

@@ -563,6 +563,7 @@ _JOB_BOARDS = re.compile(
 )
 _JUNK_ATTRS = re.compile(
     r"cookie|consent|gdpr|onetrust|newsletter|modal|popup|similar|related-jobs|recommend|breadcrumb", re.I)
+_TRAFILATURA_MAX_CHARS = 2_000_000
 _PRUNED_TAGS = {"nav", "aside", "script", "style", "noscript", "form", "template", "svg", "iframe"}
 _JUNK_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
 _TITLE_SPLIT = re.compile(r"\s+(?:\||–|—|·|::)\s+")
@@ -572,7 +573,7 @@ def parse_html_page(html: str) -> dict[str, Any]:
     """A job page's fields, named as the loader reads them: JSON-LD JobPosting first, else the main content."""
     soup = _soup(html)
     tags = _tags(soup)
-    meta = _page_meta(soup, tags)
+    meta = _page_meta(tags)
     posting = _find_job_posting(tags)
     head, text = _main_text(html, soup, tags, meta)  # prunes the soup
     if posting is not None:
@@ -613,13 +614,15 @@ class _PageMeta:
     labels: tuple[str, ...] = ()  # texts of company/location elements, dropped when they sit under the title
 
 
-def _meta_content(soup: BeautifulSoup, *names: str) -> str:
-    scope = soup.head or soup
-    for name in names:
-        tag = scope.find("meta", attrs={"property": name}) or scope.find("meta", attrs={"name": name})
-        if tag is not None and tag.get("content", "").strip():
-            return re.sub(r"\s+", " ", tag["content"]).strip()
-    return ""
+def _meta_tags(tags: list[Tag]) -> dict[str, str]:
+    """<meta property|name=... content=...> as a dict (first of each name wins)."""
+    metas: dict[str, str] = {}
+    for tag in tags:
+        if tag.name == "meta" and tag.attrs.get("content"):
+            name = str(tag.attrs.get("property") or tag.attrs.get("name") or "").strip().lower()
+            if name:
+                metas.setdefault(name, re.sub(r"\s+", " ", str(tag.attrs["content"])).strip())
+    return metas
 
 
 def _labelled(tags: list[Tag], *words: str) -> str:
@@ -638,12 +641,14 @@ def _labelled(tags: list[Tag], *words: str) -> str:
     return ""
 
 
-def _page_meta(soup: BeautifulSoup, tags: list[Tag]) -> _PageMeta:
+def _page_meta(tags: list[Tag]) -> _PageMeta:
     """Title, company, location and URL from <h1>, <title>, meta tags and labelled elements."""
-    page_title = _meta_content(soup, "og:title", "twitter:title")
-    if not page_title and soup.title is not None:
-        page_title = re.sub(r"\s+", " ", soup.title.get_text()).strip()
-    site = _meta_content(soup, "og:site_name", "application-name")
+    metas = _meta_tags(tags)
+    page_title = metas.get("og:title") or metas.get("twitter:title") or ""
+    title_tag = _first(tags, "title")
+    if not page_title and title_tag is not None:
+        page_title = re.sub(r"\s+", " ", title_tag.get_text()).strip()
+    site = metas.get("og:site_name") or metas.get("application-name") or ""
     h1 = _first(tags, "h1")
     title = re.sub(r"\s+", " ", h1.get_text(" ")).strip() if h1 is not None else ""
     at_company = ""
@@ -657,11 +662,11 @@ def _page_meta(soup: BeautifulSoup, tags: list[Tag]) -> _PageMeta:
         title = title or first.strip()
     company_label = _labelled(tags, "company", "employer", "hiringorganization")
     location_label = _labelled(tags, "location")
-    company = re.sub(r"^at\s+", "", company_label, flags=re.I) or _meta_content(soup, "company") or at_company
+    company = re.sub(r"^at\s+", "", company_label, flags=re.I) or metas.get("company", "") or at_company
     if not company and site and not _JOB_BOARDS.search(site):
         company = re.sub(r"\s+(?:careers|jobs|job board|hiring)$", "", site, flags=re.I)
-    link = (soup.head or soup).find("link", attrs={"rel": "canonical"})
-    url = (link.get("href", "") if isinstance(link, Tag) else "") or _meta_content(soup, "og:url")
+    link = next((t for t in tags if t.name == "link" and "canonical" in (t.attrs.get("rel") or [])), None)
+    url = (str(link.attrs.get("href", "")) if link is not None else "") or metas.get("og:url", "")
     return _PageMeta(title=title, company=company, location=location_label, url=url,
                      labels=tuple(label for label in (company_label, location_label) if label))
 
@@ -674,6 +679,8 @@ def _main_text(html: str, soup: BeautifulSoup, tags: list[Tag], meta: _PageMeta)
     if head is None and meta.title:
         head, pruned_rest = _head_under_title(pruned, meta.title, meta.labels)
     if (has_root and pruned_rest) or len(pruned_rest) < 200:  # marked main content, or too little to choose from
+        return head, pruned_rest
+    if len(html) > _TRAFILATURA_MAX_CHARS:  # too slow on huge pages; the pruned text will do
         return head, pruned_rest
     extracted = strip_page_chrome(_trafilatura_text(html))
     if not extracted or (len(extracted) < 200 and len(extracted) < len(pruned_rest) // 2):
@@ -756,15 +763,22 @@ def _pruned_soup_text(soup: BeautifulSoup, tags: list[Tag]) -> tuple[str, bool]:
             names = " ".join([str(attrs.get("id", ""))] + list(attrs.get("class", []) or []))
             if role in _JUNK_ROLES or "hidden" in attrs or (names.strip() and _JUNK_ATTRS.search(names)):
                 junk.append(tag)
+    junk_ids = {id(tag) for tag in junk}
+
+    def kept(tag: Tag) -> bool:
+        return id(tag) not in junk_ids and not any(id(parent) in junk_ids for parent in tag.parents)
+
+    candidates = ([t for t in tags if t.name == "main"] + [t for t in tags if str(t.attrs.get("role", "")) == "main"]
+                  + [t for t in tags if t.name == "article"])
+    root = next((t for t in candidates if kept(t)), None)
+    body = _first(tags, "body") or soup
     for tag in junk:
-        if not tag.decomposed:
+        if not any(id(parent) in junk_ids for parent in tag.parents):  # the outermost junk only
             tag.decompose()
-    live = [t for t in tags if not t.decomposed]
-    root = (_first(live, "main") or next((t for t in live if str(t.attrs.get("role", "")).lower() == "main"), None)
-            or _first(live, "article"))
-    body = soup.body or soup
     text = _render(root) if root is not None else ""
+    if len(text) >= 200:
+        return text, True
     whole = _render(body)
-    if text and (len(text) >= 200 or len(text) >= 0.4 * len(whole)):
+    if text and len(text) >= 0.4 * len(whole):
         return text, True
     return whole, False
