@@ -47,6 +47,7 @@ from index.store import IndexStore  # noqa: E402
 SETS = {
     "dev": (SHARED / "data/questions/dev.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
     "labeled": (SHARED / "data/questions/dev-labeled.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
+    "heldout": (ROOT / "benchmarks/questions/heldout.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
     "samples": (ROOT / "samples/questions.jsonl", ROOT / "samples/postings"),
 }
 FACT_INTENT = {"salary": "salary", "salary_text": "salary", "location": "location", "remote": "remote",
@@ -175,7 +176,7 @@ def markdown(all_results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", choices=["model", "hashing"], default="model")
-    parser.add_argument("--sets", default="dev,labeled,samples")
+    parser.add_argument("--sets", default="dev,labeled,heldout,samples")
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/eval.json"))
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args(argv)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import bm25s
 import numpy as np
@@ -72,8 +74,9 @@ class MentionIndex:
         self.idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
         self.doc_freq = dict(doc_freq)
         self._rare = max(3, n // 500)
+        self._sorted = sorted(self.idf)
         self._by_len: dict[int, list[str]] = defaultdict(list)
-        for token in sorted(self.idf):
+        for token in self._sorted:
             if token.isalpha() and len(token) >= 4:
                 self._by_len[len(token)].append(token)
 
@@ -94,20 +97,35 @@ class MentionIndex:
                         found.add(candidate)
         return found
 
-    def present_tokens(self, tokens: Sequence[str], raw_tokens: Sequence[str] = ()) -> set[str]:
-        """The vocabulary words a question contains, with typos corrected and split names joined."""
+    def present_tokens(self, tokens: Sequence[str], raw_tokens: Sequence[str] = (),
+                       is_word: Callable[[str], bool] = lambda _w: False) -> set[str]:
+        """The vocabulary words a question contains, typos corrected, prefixes completed, split names joined."""
         present = {t for t in tokens if t in self.idf}
         for raw in raw_tokens or tokens:
-            if raw not in _STOP and normalise_token(raw) not in self.idf and raw not in self.idf:
-                present |= self._corrections(raw)
+            if raw in _STOP or normalise_token(raw) in self.idf or raw in self.idf:
+                continue
+            if is_word(raw):
+                continue  # a real word of the postings' text, not a misspelt name
+            present |= self._corrections(raw)
+            if len(raw) >= 4 and raw.isalpha():  # "pharma" names "Pharmaceuticals"
+                start = bisect.bisect_left(self._sorted, raw)
+                found = list(itertools.takewhile(lambda w: w.startswith(raw), self._sorted[start:start + 4]))
+                if 0 < len(found) <= 3:
+                    present.update(found)
         for a, b in zip(tokens, tokens[1:]):  # "sales force" -> "salesforce"
             if a + b in self.idf:
                 present.add(a + b)
         return present
 
-    def match(self, tokens: Sequence[str], raw_tokens: Sequence[str] = ()) -> list[Mention]:
-        """Postings the question names, best first."""
-        present = self.present_tokens(tokens, raw_tokens)
+    def match(self, tokens: Sequence[str], raw_tokens: Sequence[str] = (),
+              is_common: Callable[[str], bool] = lambda _w: False,
+              is_word: Callable[[str], bool] = lambda _w: False) -> list[Mention]:
+        """Postings the question names, best first; `is_common` marks words too common to name a company alone."""
+        present = self.present_tokens(tokens, raw_tokens, is_word)
+        distinctive = {
+            t for t in present
+            if len(t) >= 4 and t not in _STOP and self.doc_freq.get(t, 0) <= self._rare and not is_common(t)
+        }
         candidates: set[int] = set()
         for token in present:
             if token in _STOP:
@@ -123,8 +141,7 @@ class MentionIndex:
             if self.acronyms[i] and self.acronyms[i] in present:
                 c_share = 1.0
             # "Northwind" names "Northwind Analytics": a distinctive first word counts as the company
-            if (0 < c_share < 0.99 and company and company[0] in present and len(company[0]) >= 4
-                    and company[0] not in _STOP and self.doc_freq.get(company[0], 0) <= self._rare):
+            if (0 < c_share < 0.99 and company and company[0] in present and company[0] in distinctive):
                 c_share = 0.99
             if c_share == 0 and t_share == 0:
                 continue
@@ -172,6 +189,7 @@ class Catalog:
         self.state = np.empty(n, dtype=object)
         self.city = np.empty(n, dtype=object)
         self.country = np.empty(n, dtype=object)
+        self.location_lower = np.array([p.location.lower() for p in self.postings] or [""], dtype=str)[:n]
         self.languages: dict[str, np.ndarray] = {}
         for i, p in enumerate(self.postings):
             f = p.facts
@@ -226,6 +244,20 @@ class Catalog:
         return (word in self.mentions.idf or token in self.place_words
                 or (self._bm25 is not None and word in self._bm25_vocab))
 
+    def text_word(self, word: str) -> bool:
+        """True when the word occurs in some posting's text (a real word, not a misspelling)."""
+        return self._bm25 is not None and (word in self._bm25_vocab or normalise_token(word) in self._bm25_vocab)
+
+    def is_common_word(self, word: str) -> bool:
+        """True for a place name or a word found in the text of many postings (not a name on its own)."""
+        if word in self.place_words:
+            return True
+        if self._bm25 is None or word not in self._bm25_vocab:
+            return False
+        rows = np.flatnonzero(self.keyword_scores([word]) > 0)
+        postings = len(np.unique(self.chunk_posting[rows]))
+        return postings > max(3, len(self.postings) // 50)
+
     def postings_with_words(self, words: Sequence[str]) -> np.ndarray:
         """A mask of postings whose title, company or text contains every one of the words."""
         mask = np.ones(len(self.postings), dtype=bool)
@@ -264,7 +296,7 @@ class Catalog:
             if filters.states:
                 place |= np.isin(self.state.astype(str), filters.states)
             for city in filters.cities:
-                place |= self.city == city
+                place |= (self.city == city) | (np.char.find(self.location_lower, city) >= 0)
             mask &= place
         if filters.pay_period:
             mask &= self.period == _PERIOD_CODE[filters.pay_period]
@@ -275,6 +307,8 @@ class Catalog:
                 mask &= self.salary_min_y >= filters.salary_floor
             if filters.salary_under is not None:
                 mask &= self.salary_min_y < filters.salary_under
+            if filters.salary_top_under is not None:
+                mask &= self.salary_max_y < filters.salary_top_under
         if filters.has_salary:
             mask &= ~np.isnan(self.salary_max_y)
         if filters.salary_range:

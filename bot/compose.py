@@ -134,6 +134,16 @@ def fact_answer(query: Query, intent: str, postings: Sequence[Posting]) -> Answe
     )
 
 
+def _per(value: float, period: str | None) -> str:
+    """A yearly filter figure in the period the question used: '$30 an hour', '$150,000 a year'."""
+    from index.models import PERIOD_TO_YEAR
+    from bot.answer import PERIOD_WORDS
+
+    if period and period != "yearly" and period in PERIOD_TO_YEAR:
+        return f"{format_money(round(value / PERIOD_TO_YEAR[period], 2), 'USD')} {PERIOD_WORDS[period]}"
+    return f"{format_money(value)} a year"
+
+
 def describe_filters(filters: Filters) -> str:
     """'remote, Contract, in TX, salary topping out above $150,000 a year' for a list answer."""
     parts: list[str] = []
@@ -147,11 +157,13 @@ def describe_filters(filters: Filters) -> str:
     if places:
         parts.append("in " + " or ".join(places))
     if filters.salary_over is not None:
-        parts.append(f"pay topping out above {format_money(filters.salary_over)} a year")
+        parts.append(f"pay topping out above {_per(filters.salary_over, filters.pay_period)}")
     if filters.salary_floor is not None:
-        parts.append(f"pay starting at {format_money(filters.salary_floor)} a year or more")
+        parts.append(f"pay starting at {_per(filters.salary_floor, filters.pay_period)} or more")
     if filters.salary_under is not None:
-        parts.append(f"pay starting below {format_money(filters.salary_under)} a year")
+        parts.append(f"pay starting below {_per(filters.salary_under, filters.pay_period)}")
+    if filters.salary_top_under is not None:
+        parts.append(f"pay topping out below {_per(filters.salary_top_under, filters.pay_period)}")
     if filters.pay_period:
         parts.append(f"{filters.pay_period} pay stated")
     if filters.has_salary:
@@ -199,7 +211,8 @@ def list_answer(query: Query, postings: Sequence[Posting], company: str | None =
 
 def _list_detail_intent(query: Query) -> str | None:
     f = query.filters
-    if f.salary_over is not None or f.salary_floor is not None or f.salary_under is not None or f.pay_period or f.has_salary:
+    if (f.salary_over is not None or f.salary_floor is not None or f.salary_under is not None
+            or f.salary_top_under is not None or f.pay_period or f.has_salary):
         return "salary"
     if f.languages:
         return "languages"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import threading
@@ -134,19 +135,30 @@ class Answerer:
             query.is_list = True
         return query
 
+    def _mentions(self, query: Query) -> list:
+        """Postings the question's words name (computed once per query)."""
+        if getattr(query, "_mentions", None) is None:
+            c = self.catalog
+            query._mentions = c.mentions.match(  # type: ignore[attr-defined]
+                query.tokens, query.raw_tokens, is_common=c.is_common_word, is_word=c.text_word)
+        return query._mentions  # type: ignore[attr-defined]
+
     def named_postings(self, query: Query) -> tuple[list[int], bool]:
         """Postings the question names; the flag is True when only the company was named."""
         c = self.catalog
-        matches = c.mentions.match(query.tokens, query.raw_tokens)
+        matches = [copy.copy(m) for m in self._mentions(query)]
         if not matches:
             return [], False
         place = None
-        if query.filters.states or query.filters.cities or query.place_hints:
-            place = c.filter_mask(
-                Filters(states=query.filters.states, cities=query.filters.cities + query.place_hints))
+        if query.filters.any() or query.place_hints:
+            # "the veterinarian job in Farmington MN", "the remote data engineer job": filters help name it
+            f = query.filters
+            place = c.filter_mask(Filters(
+                states=f.states, cities=f.cities + query.place_hints, remote=f.remote, work_type=f.work_type,
+                pay_period=f.pay_period, languages=f.languages))
             for m in matches:
                 if place[m.index]:
-                    m.score += 0.75  # "the veterinarian job in Farmington MN": the place helps name it
+                    m.score += 0.75
             matches.sort(key=lambda m: (-m.score, m.index))
         best = matches[0]
         title_len = len(c.mentions.title_tokens[best.index])
@@ -251,7 +263,8 @@ class Answerer:
 
     def _company_named(self, query: Query, index: int) -> bool:
         """True when the question names the posting's company (all its words, its acronym or first word)."""
-        mention = next((m for m in self.catalog.mentions.match(query.tokens, query.raw_tokens) if m.index == index), None)
+        c = self.catalog
+        mention = next((m for m in self._mentions(query) if m.index == index), None)
         return mention is not None and mention.company >= 0.99
 
     @staticmethod
@@ -320,6 +333,8 @@ class Answerer:
         intent = parse_question(rest).intent
         if intent == "general" and question_languages(rest):
             intent = "languages"  # "does the Tallowbrook DevOps job need Go?"
+        if intent == "general" and query.intents:
+            intent = query.intent  # the intent word was also a title word: "…Engineer – Remote, remote ok?"
         return intent
 
     def _order(self, query: Query, rows: np.ndarray) -> list[Posting]:
@@ -393,7 +408,7 @@ class Answerer:
         postings = [c.postings[i] for i in chosen]
         if query.intent != "general":
             # a fact about no particular posting: never guess which one; offer the closest by name
-            weak = [m.index for m in c.mentions.match(query.tokens, query.raw_tokens)[: self.top_k]]
+            weak = [m.index for m in self._mentions(query)[: self.top_k]]
             return compose.which_posting_answer(query, [c.postings[i] for i in weak] or postings)
         return self._passages(query, postings, lead="The closest matching postings:")
 

@@ -28,9 +28,11 @@ _INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     "employment_type": re.compile(
         r"\b(full[- ]?time|part[- ]?time|contract|contractor|temp|temporary|internship|permanent|"
         r"employment type|work type|job type|type of (?:job|role|position|employment)|w2|c2c|freelance|seasonal|"
-        r"volunteer|fte|ft|pt|perm|permanent role|salaried|gig type)\b", re.I),
+        r"volunteer|fte|ft|pt|perm|permanent role|salaried|gig type|engagement|"
+        r"(?:kind|type|sort) of (?:employment|engagement|position|role|job|gig|work|contract))\b", re.I),
     "location": re.compile(
-        r"\b(where|located|location|based|city|which office|what office|relocat\w*)\b", re.I),
+        r"\b(where|located|location|based|city|town|area|region|metro|which state|what state|which office|"
+        r"what office|relocat\w*)\b", re.I),
 }
 # When several intents are named, the most specific wins.
 _ORDER = ("languages", "degree", "experience", "salary", "remote", "employment_type", "location")
@@ -69,7 +71,17 @@ _PER_HOUR = re.compile(r"^\s*(?:/\s*h(?:ou)?r|an hour|per hour|/hour|hourly|ph)\
 _FLOOR_WORDS = re.compile(
     r"\b(bottom|minimum|low(?:er)? end|start(?:ing)?|floor|base|even at|entry point|lowest)\b", re.I)
 _YEARLY_WORDS = re.compile(r"\b(a year|per year|yearly|annual|annually|/yr|per annum|salar(?:y|ies) range)\b", re.I)
-_HOURLY_LIST = re.compile(r"\b(hourly|per hour|an hour|by the hour)\b", re.I)
+_PERIOD_LIST = [
+    ("hourly", re.compile(r"\b(hourly|per hour|an hour|by the hour|/\s?h(?:ou)?r)\b", re.I)),
+    ("monthly", re.compile(r"\b(monthly|per month|a month|/\s?mo(?:nth)?)\b", re.I)),
+    ("weekly", re.compile(r"\b(weekly|per week|a week|/\s?wk)\b", re.I)),
+    ("daily", re.compile(r"\b(daily rate|per day|a day|day rate)\b", re.I)),
+    ("yearly", re.compile(r"\b(yearly|annual|annually|per year|a year|per annum|/\s?yr)\b", re.I)),
+]
+_WORK_TYPE_QUESTION = re.compile(
+    r"\b((?:full|part)[- ]?time or|or (?:full|part)[- ]?time|paid or volunteer|volunteer or paid|unpaid|"
+    r"permanent or|or permanent|temp or|or temp|contract or|or contract|ft or pt|"
+    r"(?:kind|type|sort) of (?:employment|position|engagement|contract|role|job|gig|work))\b", re.I)
 
 _YEARS_FILTER = re.compile(
     r"(?:less than|under|fewer than|at most|no more than|up to|<)\s*(\d+)\s*(?:years?|yrs?)|"
@@ -100,6 +112,7 @@ class Filters:
     salary_over: float | None = None  # the range's top (or single figure) exceeds this, yearly
     salary_floor: float | None = None  # the range's bottom is at least this, yearly
     salary_under: float | None = None  # the range's bottom is below this, yearly
+    salary_top_under: float | None = None  # the range's top is below this, yearly
     pay_period: str | None = None  # only postings whose pay is stated per this period
     has_salary: bool = False
     salary_range: bool = False  # only postings that state a range (low and high), not a single figure
@@ -113,7 +126,7 @@ class Filters:
         return bool(
             self.remote or self.work_type or self.languages or self.states or self.cities
             or self.salary_over is not None or self.salary_floor is not None or self.salary_under is not None
-            or self.pay_period or self.has_salary or self.salary_range or self.no_salary or self.outside_us
+            or self.salary_top_under is not None or self.pay_period or self.has_salary or self.salary_range or self.no_salary or self.outside_us
             or self.max_years is not None or self.no_degree
         )
 
@@ -158,6 +171,8 @@ def question_tokens(text: str) -> list[str]:
     out: list[str] = []
     for token in tokenize(text):
         expanded = ABBREVIATIONS.get(token)
+        if expanded:
+            out.append(token)  # "RN" may be in the title as written, or spelled out
         for part in (expanded.split() if expanded else [token]):
             out.append(normalise_token(part))
     return out
@@ -206,7 +221,10 @@ def parse_salary_filter(text: str, filters: Filters) -> None:
     for match in _UNDER.finditer(text):
         value = _yearly(_amount(match.group(1), match.group(2)), text[match.end():match.end() + 12])
         if value >= 1000 and not re.search(r"years?|yrs?", text[match.end():match.end() + 8]):
-            filters.salary_under = value
+            if re.search(r"\b(top|max(?:imum)?|high(?:est)? end|tops? out|ceiling|even the top)\b", text, re.I):
+                filters.salary_top_under = value
+            else:
+                filters.salary_under = value
             return
 
 
@@ -218,6 +236,9 @@ def parse_question(
     clean = re.sub(r"<@[A-Z0-9]+>", " ", text or "")
     clean = re.sub(r"\s+", " ", clean).strip()
     hits = [name for name in _ORDER if _INTENT_PATTERNS[name].search(clean)]
+    if _WORK_TYPE_QUESTION.search(clean) and "employment_type" in hits:
+        hits.remove("employment_type")
+        hits.insert(0, "employment_type")
     filters = Filters()
 
     for value, pattern in _WORK_TYPES:
@@ -231,19 +252,21 @@ def parse_question(
     filters.languages = find_languages(clean)
     filters.states = states_in_question(clean)
     for alias, city in CITY_ALIASES.items():
-        if re.search(rf"\b{alias}\b", clean, re.I) and alias not in ("la", "dc") or re.search(
-            rf"\bin {alias}\b", clean, re.I
-        ):
-            if re.search(rf"\b{alias}\b", clean, re.I):
-                filters.cities.append(city.lower())
+        # "la" and "dc" are words too: only "LA" / "DC" as written count
+        flags = 0 if alias in ("la", "dc") else re.I
+        pattern = alias.upper() if alias in ("la", "dc") else alias
+        if re.search(rf"\b{pattern}\b", clean, flags):
+            filters.cities.append(city.lower())
     parse_salary_filter(clean, filters)
-    if filters.salary_over is not None or filters.salary_floor is not None or filters.salary_under is not None:
-        if _YEARLY_WORDS.search(clean):
-            filters.pay_period = "yearly"
+    period = next((name for name, pattern in _PERIOD_LIST if pattern.search(clean)), None)
+    if filters.salary_over is not None or filters.salary_floor is not None or filters.salary_under is not None \
+            or filters.salary_top_under is not None:
+        if period:
+            filters.pay_period = period
         if re.search(r"\b(range|tops? out|bottom of|low end|high end|top of)\b", clean, re.I):
             filters.salary_range = True
-    elif _HOURLY_LIST.search(clean) and re.search(r"\b(pay|rate|paid|wage)", clean, re.I):
-        filters.pay_period = "hourly"
+    elif period and re.search(r"\b(pay|pays|rate|rates|paid|wages?|salar\w*|figure|comp)\b", clean, re.I):
+        filters.pay_period = period
     elif re.search(r"\b(?:no|without|don'?t|doesn'?t|do not|does not|never|missing|lack\w*)\b[^.?!]{0,25}"
                    r"\b(?:salary|salaries|pay|wage|compensation|comp)\b", clean, re.I):
         filters.no_salary = True

@@ -1,4 +1,11 @@
-"""Split a posting into model-sized chunks that follow its sections and sentences."""
+"""Split a posting into model-sized chunks that follow its sections and sentences.
+
+A chunk's text is its section heading as "Name:" on the first line, then one sentence per line
+(bullets dropped, white space folded, as index.text.split_sentences gives them). A long section
+continues in further chunks that repeat its heading; a sentence longer than a chunk is cut at word
+boundaries; a section under a quarter of the limit joins the next one when both fit. Nothing else
+is dropped or repeated.
+"""
 
 from __future__ import annotations
 

@@ -43,7 +43,10 @@ def real_embedder(settings: Settings) -> Embedder:
     """all-MiniLM-L6-v2 from the installed package, on the CPU."""
     from index.embedder import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.embed_threads)
+    embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.embed_threads)
+    # Chunking counts the word pieces of long sentences on purpose; the tokenizer's "longer than 256" warning is noise.
+    logging.getLogger("transformers.tokenization_utils_base").setLevel(logging.ERROR)
+    return embedder
 
 
 def main(argv: list[str] | None = None, embedder_factory: EmbedderFactory | None = None) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.languages import languages_in_sentence
-from index.models import DEGREES, EMPLOYMENT_TYPES, PERIOD_TO_YEAR, Fact, Facts, Posting, Salary
+from index.models import DEGREES, EMPLOYMENT_TYPES, Fact, Facts, Posting, Salary
 from index.text import is_heading, split_sentences
 
 COLUMN, TEXT = "column", "text"
@@ -44,14 +44,15 @@ _WORD_NUMBERS = {
 
 
 # Scraped descriptions often lose the line break between list items ("therapyMaster's or greater",
-# "FinanceBachelor's", "development1+ years"). Facts are matched in a copy with a space put back;
-# the evidence quoted is always the original sentence.
-_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[a-z])(?=\d)")
+# "EXPERIENCEBachelor's", "development1+ years"). Facts are matched in a copy where such a seam becomes
+# "; " (a word and a figure get a space); the evidence quoted is always the original sentence.
+_SEAM = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z])")
+_FIGURE_SEAM = re.compile(r"(?<=[a-z])(?=\d)|(?<=[a-z])(?=[A-Z]{2})|(?<=[a-z])(?=[A-Z]\.[A-Z])")
 
 
 def unglue(sentence: str) -> str:
-    """The sentence with a space where scraping glued two words or a word and a figure together."""
-    return _GLUED.sub(" ", sentence)
+    """The sentence with the seams of glued list items marked ("fieldMaster's" -> "field; Master's")."""
+    return _FIGURE_SEAM.sub(" ", _SEAM.sub("; ", sentence))
 
 
 def _number(text: str) -> float:
@@ -170,21 +171,23 @@ _PER_UNIT = re.compile(
     r"calls?|cases?|patients?|words?|articles?|posts?|jobs?|clients?|customers?|persons?|person|groups?)\b",
     re.I,
 )
+_PER_UNIT_AFTER = re.compile(r"^\s*(?:per|a|an|each|for (?:each|every|1|one))\s+" + _PER_UNIT.pattern, re.I)
+# money near these words is a bonus, a benefit, the company's business or a deal size, not the wage
 _NON_PAY = re.compile(
     r"\b(?:bonus\w*|sign[- ]?on|signing|referrals?|relocation|reimburse\w*|401\(?k\)?|403\(?b\)?|tuition|"
     r"stipends?|allowances?|insurance|coverage|premiums?|match\w*|sales|revenues?|arr|funding|raised|"
     r"invest\w*|budgets?|fees?|transactions?|assets|capital|loans?|costs?|purchases?|differentials?|"
     r"tips|commissions?|deductibles?|valued|worth|fund|gift|gifts|donations?|grants?|scholarships?|"
-    r"life|policy|enrollments?|per transaction|per sale|per referral|every|start ?up|deposit|"
+    r"life insurance|policy|enrollments?|per transaction|per sale|per referral|every|start ?up|deposit|"
     r"mile|miles|savings|discounts?|credit|spend\w*|value|contracts? (?:worth|valued)|portfolio|"
     r"award|prize|equity|stock|raise|cash)\b",
     re.I,
 )
 _PERIOD_AFTER = re.compile(
-    r"^(?:\s*(?:USD|EUR|GBP|dollars|\+|plus|and up|or more|DOE|base|gross|range|salary|"
+    r"^(?:\s*(?:USD|EUR|GBP|dollars|\+|plus|and up|or more|DOE|base|gross|range|"
     r"(?-i:\(?[A-Z]{3}\)?)))*\s*"
     r"(?:(?P<per>/\s?(?:one\s)?|per\s(?:one\s)?|an?\s|each\s)\s?(?P<unit>hours?|hrs?|h\b|days?|weeks?|wks?|months?|mos?\b|years?|yrs?|annum)"
-    r"|(?:for\s+)?(?P<adverb>hourly|daily|weekly|bi-?weekly|monthly|annually|annual|yearly|p\.a\.))",
+    r"|(?:for\s+)?(?P<adverb>hourly|daily|weekly|bi-?weekly|monthly|annually|annual|yearly|p\.a\.|salary\b))",
     re.I,
 )
 _PERIOD_BEFORE = re.compile(r"\b(?P<word>hourly|daily|weekly|monthly|annual|annually|yearly)\b", re.I)
@@ -271,7 +274,7 @@ def _offer(match: re.Match[str], before: str, after: str, sentence: str, assume_
             unit = period_match.group("unit").lower().rstrip("s")
             period = normalize_period({"h": "hour", "annum": "year"}.get(unit, unit))
         if period is None and period_match.group("adverb"):
-            period = "yearly" if period_match.group("adverb").lower().startswith(("annual", "p.a")) else None
+            period = "yearly" if period_match.group("adverb").lower().startswith(("annual", "p.a", "salary")) else None
     tail = after[period_match.end() :] if period_match else after
     head_words = before.split()[-5:]
     if _NON_PAY.search(" ".join(head_words)) and not _PAY_LABEL.search(before[-40:]):
@@ -286,9 +289,8 @@ def _offer(match: re.Match[str], before: str, after: str, sentence: str, assume_
         if before_period:
             period = normalize_period(before_period[-1])
             period_word = period is not None
-    if _PER_UNIT.search(" ".join(re.findall(r"[A-Za-z]+", before)[-2:])) or re.match(r"^\s*(?:per|a|an|each|for (?:each|every|1|one))\s+"
-                                                              + _PER_UNIT.pattern, tail, re.I):
-        return None  # "$35 per session", "40 USD for 1 person": pay per piece, not per period
+    if _PER_UNIT.search(" ".join(re.findall(r"[A-Za-z]+", before)[-2:])) or _PER_UNIT_AFTER.match(tail):
+        return None  # "session compensation ($35 and up)", "40 USD for 1 person": pay per piece, not per period
     near_pay = bool(_PAY_NEAR.search(before[-60:])) or labelled or assume_pay
     pay_sentence = near_pay or bool(_PAY_WORDS.search(sentence)) or bool(_PAY_NEAR.search(sentence))
     if period is None:
@@ -399,8 +401,9 @@ _ONSITE = _rx(
     r"|\bfull(?:y)? in-?person\b|\bin[- ]office (?:role|position|job|full[- ]time|only)\b|\b(?:work|works|working) in[- ]office\b"
     r"|\bthis is (?:an? )?in[- ]office\b|\bmust (?:work|be) in (?:the |our )?office\b|\bsetting\s*:\s*in[- ]office\b"
 )
-_TITLE_REMOTE = {"remote": re.compile(r"\bremote\b", re.I), "hybrid": re.compile(r"\bhybrid\b", re.I),
-                 "on-site": re.compile(r"\bon-?site\b|\bin[- ]office\b", re.I)}
+# a listed "(Hybrid)" / "Remote" hint or a title marker: hybrid first, as "Hybrid remote" is hybrid
+_WHERE_WORDS = (("hybrid", _rx(r"\bhybrid\b")), ("on-site", _rx(r"\bon-?site\b|\bin[- ]office\b|\bin[- ]person\b")),
+                ("remote", _rx(r"\bremote\b")))
 
 
 _WHERE_MAYBE = re.compile(r"remote|hybrid|site|office|person|home|telecommut|wfh|anywhere", re.I)
@@ -429,15 +432,11 @@ def _remote_in_sentence(sentence: str) -> str | None:
 
 def _remote_hint(raw: Any) -> str | None:
     text = str(raw or "")
-    for value, pattern in (("hybrid", _TITLE_REMOTE["hybrid"]), ("on-site", _TITLE_REMOTE["on-site"]),
-                           ("remote", _TITLE_REMOTE["remote"])):
-        if pattern.search(text):
-            return value
-    return None
+    return next((value for value, pattern in _WHERE_WORDS if pattern.search(text)), None)
 
 
 def extract_remote(columns: dict[str, Any], title: str, sentences: list[str]) -> Fact | None:
-    """Remote, hybrid or on-site: the listed field, else an explicit statement, else the title, else a hint."""
+    """Remote, hybrid or on-site: the listed field, else a statement in the text, else a title marker."""
     if columns.get("remote") is True:
         return Fact("remote", _column_text("Remote", "yes"), COLUMN)
     hint = _remote_hint(columns.get("remote_hint"))
@@ -467,7 +466,8 @@ _TYPE_WORDS = {
     "internship": "Internship", "intern": "Internship",
     "volunteer": "Volunteer",
 }
-_TYPE = r"(full[- ]?time|part[- ]?time|contract(?:-to-hire|or)?|c2c|w2 contract|temporary|seasonal|internship|volunteer|freelance)"
+_TYPE = (r"(full[- ]?time|part[- ]?time|contract(?:-to-hire|or)?|c2c|w2 contract|temporary|seasonal|internship|intern|"
+         r"volunteer|freelance)")
 _TYPE_LABEL = re.compile(
     rf"\b(?:job|position|employment|work|role|contract)?\s*(?:types?|status)\s*:\s*{_TYPE}\b", re.I
 )
@@ -484,7 +484,11 @@ _NOT_THIS_JOB = re.compile(
     r"move|moving|promoted|eventually|future|not|other|our|all|existing)\b[^.;]{0,30}$|\bcontract (?:for|of) employment\b",
     re.I,
 )
-_CONTRACT_HINT = re.compile(r"\b(?:c2c|corp[- ]to[- ]corp|w2 contract|contract[- ]to[- ]hire|1099 contractor)\b", re.I)
+_CONTRACT_HINT = re.compile(
+    r"\b(?:c2c|corp[- ]to[- ]corp|w2 contract|contract[- ]to[- ]hire|1099 (?:contractor|position|role)|"
+    r"independent contractor|contract (?:role|position|job|assignment|engagement))\b",
+    re.I,
+)
 
 
 def _employment_value(raw: str) -> str | None:
@@ -627,6 +631,8 @@ def _years_in_sentence(sentence: str, preferred_section: bool) -> list[tuple[int
             continue
         if re.search(r"\b(?:we|we've|we're|our|us)\b[^.;]{0,40}$", before, re.I) and not _CANDIDATE_WORDS.search(before):
             continue  # "we have 20 years of experience in roofing"
+        if re.search(r"\b(?:enrolled|pursuing|student)\b[^.;]{0,80}$", before, re.I):
+            continue  # "enrolled in an undergraduate program for at least 2 years"
         labelled = bool(_EXPERIENCE_BEFORE.search(before[-70:])) and bool(re.search(r"experience|exp\b", before, re.I))
         marked = bool(re.match(r"^\s*\((?:required|preferred)\)", raw_after, re.I))
         minimum = bool(_MINIMUM_BEFORE.search(before[-25:]))
@@ -690,7 +696,9 @@ def extract_min_years(sentences: list[str]) -> Fact | None:
 _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (level, re.compile(pattern, flags))
     for level, pattern, flags in (
-        ("PhD", r"\bph\.?\s?d\b\.?|\bdoctor(?:ate|al)\b(?! students?)|\bpsy\.?\s?d\b|\bed\.?\s?d\b(?=\W)|"
+        ("PhD", r"\bph\.?\s?d\b\.?|\bdoctor(?:ate|al)\b(?! students?)|\bmedical degree\b|"
+                r"\bdoctor of (?:medicine|veterinary|pharmacy|osteopath\w*|physical therapy|psychology|philosophy|"
+                r"education|nursing|jurisprudence|dental|chiropractic|optometry|audiology)\b|\bpsy\.?\s?d\b|\bed\.?\s?d\b(?=\W)|"
                 r"\bpharm\.?\s?d\b|\bd\.?v\.?m\b|\bd\.?d\.?s\b|\bd\.?p\.?t\b|\bjuris doctor\b|\bj\.d\.|"
                 r"\bJD\b(?= degree|\s*\(|\s+from)|\bM\.D\.|\bMD(?=/DO|\s+or\s+DO|\s+degree)|\bDNP\b", re.I),
         ("Master", r"\bmaster['’]s\b|\bmasters?['’]?\s+(?:degree|in\b|or\b|of (?:science|arts|business|social|"
@@ -701,8 +709,9 @@ _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Master", r"(?<![\w.])MS(?=\s*(?:/|or)\s*Ph\.?\s?D|\s+(?:degree|in)\b)|(?<=BS/)MS\b|(?<=B\.S\./)M\.?S\b|"
                    r"(?<![\w.])MA(?=\s+(?:degree|in)\b)", 0),
         ("Bachelor", r"\bbachelor'?s?['’]?s?\b|\bbaccalaureate degree\b|\bB\.S\.(?=\W)|\bB\.A\.(?=\W)|\bBSc\b|\bBSN\b|"
-                     r"\bB\.?S\.?E\.?E\b|\bBBA\b|\bundergraduate degree\b|\b(?:4|four)[- ]year (?:college |university )?"
-                     r"degree\b|\bcollege degree\b|\buniversity degree\b", re.I),
+                     r"\bB\.?S\.?E\.?E\b|\bBBA\b|\bundergraduate degree\b|\b(?:4|four)[- ]year [^.;]{0,60}?degree\b|"
+                     r"\bcollege degree\b|\buniversity degree\b|"
+                     r"\b(?:graduat\w+|degree) from (?:an? )?(?:accredited )?(?:4|four)[- ]year (?:college|university)", re.I),
         ("Bachelor", r"(?<!\w)(?:BS|BA)(?=\s*(?:/|or)\s*(?:BS|BA|MS|MA|M\.S)|\s+(?:degree|in)\b)|(?<=BA/)BS\b|"
                      r"(?<=BS/)BA\b", 0),
         ("Associate", r"\bassociate'?s?['’]?s?\s+(?:degree|of (?:arts|science|applied))|\bassociate'?s?['’]?s? or (?:a )?"
@@ -718,13 +727,6 @@ _DEGREE_NOT_HELD = re.compile(
     r"rising (?:junior|senior)|working towards?)\b",
     re.I,
 )
-_DEGREE_PREFERRED = re.compile(
-    r"\b(?:preferred|preferably|a plus|is a bonus|desired|desirable|nice to have|valued|advantage|advantageous|ideal|"
-    r"not required|big plus)\b",
-    re.I,
-)
-
-
 @dataclass
 class _Degree:
     level: str
@@ -741,32 +743,44 @@ _DEGREE_MAYBE = re.compile(
 
 
 def _degrees_in_sentence(sentence: str, preferred_section: bool) -> list[_Degree]:
+    """Each degree a sentence names, and whether the sentence only prefers it."""
     if not _DEGREE_MAYBE.search(sentence):
         return []
-    found: list[tuple[int, int, str]] = []
-    for level, pattern in _DEGREE_PATTERNS:
-        for match in pattern.finditer(sentence):
-            found.append((match.start(), match.end(), level))
+    found = sorted((m.start(), m.end(), level) for level, pattern in _DEGREE_PATTERNS for m in pattern.finditer(sentence))
     if not found or (_DEGREE_NOT_HELD.search(sentence) and not re.search(r"\bcompleted?\b", sentence, re.I)):
         return []
-    found.sort()
     out = []
     for index, (start, end, level) in enumerate(found):
-        next_start = found[index + 1][0] if index + 1 < len(found) else len(sentence)
-        clause_end = re.search(r"[;.]\s|\)\s*[A-Z]|$", sentence[end:])
-        stop = min(next_start if next_start > end else len(sentence), end + (clause_end.start() if clause_end else 0))
-        tail = sentence[end : max(stop, end + 1)]
-        tail = sentence[end : end + 90] if not tail.strip() else tail
-        # "Master's or PhD preferred": a preference at the end of a list of alternatives covers the list
-        tail_to_clause = sentence[end : end + (clause_end.start() if clause_end else 90)]
+        clause = _degree_clause(sentence, end, found[index + 1][0] if index + 1 < len(found) else None)
         head = sentence[max(0, start - 40) : start]
-        preferred = preferred_section or bool(_DEGREE_PREFERRED.search(tail_to_clause[:90])) or bool(
-            re.search(r"\b(?:preferred|preferably|ideally)\s*:?\s*$", head, re.I)
-        )
-        if re.search(r"\brequired\b", tail_to_clause[:60], re.I) and not re.search(r"not required", tail_to_clause[:60], re.I):
-            preferred = False if not _DEGREE_PREFERRED.search(tail[:40]) else preferred
+        decided = _REQUIRED_OR_PREFERRED.search(clause)
+        if decided:
+            preferred = not decided.group(0).lower().startswith("required")
+        else:
+            preferred = preferred_section or bool(re.search(r"\b(?:preferred|preferably|ideally)\s*:?\s*$", head, re.I))
         out.append(_Degree(level, preferred))
     return out
+
+
+# the first of these after a degree decides: "HS/GED Required; Associate degree preferred, but not required"
+_REQUIRED_OR_PREFERRED = re.compile(
+    r"\brequired\b|\bnot required\b|\b(?:preferred|preferably|a plus|is a bonus|desired|desirable|nice to have|"
+    r"valued|advantage|advantageous|ideal|big plus)\b",
+    re.I,
+)
+
+
+def _degree_clause(sentence: str, end: int, next_start: int | None) -> str:
+    """What a sentence says right after a degree: up to the clause end or the next degree of another item.
+
+    "Master's or PhD preferred" keeps the alternatives together; "BS in ME, MS in ME preferred" does not.
+    """
+    stop = re.search(r"[;.](?:\s|$)", sentence[end:])
+    limit = end + (stop.start() if stop else len(sentence) - end)
+    if next_start is not None and next_start < limit and re.search(r",|\band\b|\bwith\b", sentence[end:next_start]):
+        limit = next_start
+    clause = sentence[end : min(limit, end + 160)]
+    return re.sub(r"\([^)]*\)", " ", clause)  # "(Mechanical Engineering preferred)" is about the field
 
 
 def extract_degree(sentences: list[str]) -> Fact | None:

@@ -119,9 +119,11 @@ _PATTERNS = (
     # single letters: "C/C++", "C, C++", "Python or R", "SAS/R", "R programming"; never "R&D", "A/R", "C-suite"
     _p("C", r"(?<![\w+#.\-&/'’])C(?![\w+#\-&'’]|\.\w|/(?!C\+\+))", LIST, ignore_case=False),
     _p("C", r"(?<![\w+#.\-&/'’])C(?= (?:programming|language|code)\b)", CODE, ignore_case=False),
+    _p("C", r"(?<=\bin )C(?![\w+#\-&'’/]|\.\w)|(?<=\bin )C(?=[A-Z][a-z])", CODE, ignore_case=False),  # "firmware in C"
     _p("R", r"(?<![\w&.\-'’])(?<!A/)(?<!P/)R(?![\w&\-'’+]|\.\w|/\d|\s*&)", LIST, ignore_case=False),
     _p("R", r"(?<![\w&.\-'’])R(?= (?:programming|language|studio|shiny|packages?)\b)|\bRStudio\b", CODE,
        ignore_case=False),
+    _p("R", r"(?<=\bin )R(?![\w&\-'’+]|\.\w|\s*&)", CODE, ignore_case=False),  # "models in R"
 )
 
 # Words that say a sentence is about software (for CODE matches). Salesforce words serve Apex.
@@ -142,10 +144,13 @@ def _in_list(sentence: str, start: int, end: int) -> bool:
     return bool(_LIST_BEFORE.search(sentence[:start]) or _LIST_AFTER.search(sentence[end:]))
 
 
+_NEEDS_ORDER = {ALWAYS: 0, CODE: 1, SALESFORCE: 2, LIST: 3}  # of two matches on one span, the surer one counts
+
+
 def _matches(sentence: str) -> list[tuple[int, int, _Pattern]]:
     """All pattern matches in one sentence, longest first where two overlap."""
     found = [(m.start(), m.end(), p) for p in _PATTERNS for m in p.regex.finditer(sentence)]
-    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0]), _NEEDS_ORDER[item[2].needs]))
     kept: list[tuple[int, int, _Pattern]] = []
     for start, end, pattern in found:
         if any(start < k_end and end > k_start for k_start, k_end, _ in kept):
@@ -161,7 +166,7 @@ _MAYBE = re.compile(
     r"obj|js",
     re.I,
 )
-_LETTER = re.compile(r"(?<![\w])[CR](?![\w])")
+_LETTER = re.compile(r"(?<![\w])[CR](?![\w])|(?<![\w])C(?=[A-Z][a-z])")
 
 
 def languages_in_sentence(sentence: str) -> list[str]:

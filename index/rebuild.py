@@ -256,135 +256,152 @@ def rebuild(
         if not locked:
             summary.error = "another rebuild of this index is running"
         else:
-            _rebuild(settings, embedder, store, full, progress or SilentProgress(), summary)
+            _Run(settings, embedder, store, progress or SilentProgress(), summary).run(full)
     summary.seconds = round(time.monotonic() - started, 2)
     return summary
 
 
-def _rebuild(settings: Settings, embedder: Embedder, store: IndexStore, full: bool, progress: Progress,
-             summary: RebuildSummary) -> None:
-    missing = [str(d) for d in settings.source_dirs if not Path(d).exists()]
-    if missing:
-        summary.problems = [str(Problem(d, "source folder does not exist")) for d in missing]
-        summary.error = "source folder does not exist: " + ", ".join(missing) + "; the previous index is kept"
-        return
-    loaded = load_postings(settings.source_dirs, int(settings.max_file_mb * 1e6))  # drops duplicate ids itself
-    problems = list(loaded.problems)
-    previous = store.read_manifest()
-    if previous is not None and previous.dim != embedder.dim:
-        summary.problems = [str(p) for p in problems]
-        summary.error = (f"the index holds {previous.dim}-dimensional vectors ({previous.model}) but the model makes "
-                         f"{embedder.dim}; use another collection prefix or index folder")
-        return
-    generation = previous.generation + 1 if previous else 1
-    reusable = dict(previous.postings) if previous and not full and previous.model == embedder.name else {}
-    if previous and previous.model != embedder.name:
-        log.info("the index was built with %s; re-embedding everything with %s", previous.model, embedder.name)
+class _Run:
+    """One rebuild: what it works with, the versions the new manifest will list, and the summary it fills in."""
 
-    limit = chunk_limit(settings, embedder)
-    live: dict[str, str] = {}
-    work: list[_Work] = []
-    for posting in loaded.postings:
-        digest = record_hash(posting, limit)
-        old_tag = reusable.get(posting.id)
-        if old_tag is not None and tag_hash(old_tag) == digest[:12]:
-            live[posting.id] = old_tag
-        else:
-            work.append(_Work(posting, make_tag(digest, generation), text_hash(posting, limit)))
-    heads = store.posting_heads({pid: reusable[pid] for pid in live.keys() | {w.posting.id for w in work}
-                                 if pid in reusable})
-    work = _prepare(work, heads, reusable, embedder, limit, problems)
+    def __init__(self, settings: Settings, embedder: Embedder, store: IndexStore, progress: Progress,
+                 summary: RebuildSummary):
+        self.settings, self.embedder, self.store, self.progress, self.summary = (
+            settings, embedder, store, progress, summary)
+        self.limit = chunk_limit(settings, embedder)
+        self.live: dict[str, str] = {}  # posting id -> tag
+        self.heads: dict[str, dict] = {}  # posting id -> metadata of its previous version
+        self.reusable: dict[str, str] = {}  # posting id -> tag of a previous version that may be kept
+        self.problems: list[Problem] = []
 
-    summary.unchanged = len(live)
-    summary.updated = sum(1 for w in work if previous is not None and w.posting.id in previous.postings)
-    summary.added = len(work) - summary.updated
-    summary.problems = [str(p) for p in problems]
-    summary.skipped = len(problems)
-    if not live and not work:
-        summary.error = "no usable postings found; the previous index is kept"
-        return
-    summary.chunks_total = sum(int(heads[pid]["chunks"]) for pid in live)
-
-    kept = [w for w in work if w.old_tag is not None]
-    to_embed = [w for w in work if w.old_tag is None]
-    total = sum(len(w.chunks) for w in to_embed)
-    log.info("embedding %d chunks of %d postings (%d unchanged, %d changed with the same text)",
-             total, len(to_embed), len(live), len(kept))
-    for group in _groups(kept, lambda w: int(heads[w.posting.id]["chunks"])):
-        summary.chunks_total += _write_kept(store, group, previous.dim if previous else embedder.dim)
-        live.update((w.posting.id, w.tag) for w in group)
-    progress.start(total)
-    try:
-        for group in _groups(to_embed, lambda w: len(w.chunks)):
-            texts = [embedding_text(w.posting, c) for w in group for c in w.chunks]
-            vectors = embed_in_order(embedder, texts, settings.embed_batch_size, progress)
-            records, row = [], 0
-            for w in group:
-                records.append(PostingRecord(w.posting, w.tag, w.chunks, vectors[row : row + len(w.chunks)], w.text_hash))
-                row += len(w.chunks)
-            store.write_postings(records)
-            summary.chunks_embedded += len(texts)
-            summary.chunks_total += len(texts)
-            live.update((w.posting.id, w.tag) for w in group)
-    finally:
-        progress.finish()
-    _switch(store, previous, Manifest(generation, now_iso(), embedder.name, embedder.dim, live), summary)
-
-
-def _prepare(work: list[_Work], heads: dict[str, dict], reusable: dict[str, str], embedder: Embedder, limit: int,
-             problems: list[Problem]) -> list[_Work]:
-    """Extract facts of new and changed postings; keep old vectors where the text is unchanged, else chunk."""
-    ready = []
-    for item in work:
-        posting = item.posting
-        try:
-            posting.facts = extract_facts(posting)
-        except Exception as err:  # a bug on one posting must not stop the rebuild; report it
-            log.exception("fact extraction failed for %s", posting.id)
-            problems.append(Problem(posting.source, f"fact extraction failed ({type(err).__name__})"))
-            continue
-        head = heads.get(posting.id)
-        if head is not None and head.get("text_hash") == item.text_hash:
-            item.old_tag = reusable[posting.id]
-        else:
-            item.chunks = chunk_for_embedding(posting, embedder.count_tokens, limit)
-            if not item.chunks:
-                problems.append(Problem(posting.source, f"posting {posting.id!r} has no text to index"))
-                continue
-        ready.append(item)
-    return ready
-
-
-def _write_kept(store: IndexStore, group: list[_Work], dim: int) -> int:
-    """Write postings whose text is unchanged under their new tags, with their old chunks and vectors."""
-    stored, vectors = store.read_chunk_records({w.posting.id: w.old_tag for w in group if w.old_tag}, dim)
-    rows: dict[str, list[int]] = {}
-    for row, chunk in enumerate(stored):
-        rows.setdefault(chunk.posting_id, []).append(row)
-    records = []
-    for w in group:
-        mine = rows.get(w.posting.id, [])
-        chunks = [Chunk(w.posting.id, stored[r].index, stored[r].text, stored[r].section) for r in mine]
-        records.append(PostingRecord(w.posting, w.tag, chunks, vectors[mine], w.text_hash))
-    store.write_postings(records)
-    return len(stored)
-
-
-def _switch(store: IndexStore, previous: Manifest | None, manifest: Manifest, summary: RebuildSummary) -> None:
-    """Make the manifest live (unless nothing changed), then remove every record it does not list."""
-    summary.removed = len(set(previous.postings) - set(manifest.postings)) if previous else 0
-    if previous is not None and previous.postings == manifest.postings and previous.model == manifest.model:
-        manifest = previous  # nothing changed: keep the generation, so readers need not reload
-    else:
-        current = store.read_manifest()
-        if (current.generation if current else 0) != (previous.generation if previous else 0):
-            summary.error = "another rebuild switched the index meanwhile; this one was not applied"
+    def run(self, full: bool) -> None:
+        summary = self.summary
+        missing = [str(d) for d in self.settings.source_dirs if not Path(d).exists()]
+        if missing:
+            summary.problems = [str(Problem(d, "source folder does not exist")) for d in missing]
+            summary.error = "source folder does not exist: " + ", ".join(missing) + "; the previous index is kept"
             return
-        store.write_manifest(manifest)
-    summary.generation = manifest.generation
-    summary.postings_total = len(manifest.postings)
-    summary.ok = True
-    try:
-        log.info("removed %d old records", store.collect_garbage(manifest))
-    except StoreUnavailable as err:
-        summary.problems.append(f"old records were not removed ({err}); the next rebuild removes them")
+        loaded = load_postings(self.settings.source_dirs, int(self.settings.max_file_mb * 1e6))  # ids made unique
+        self.problems = list(loaded.problems)
+        previous = self.store.read_manifest()
+        if previous is not None and previous.dim != self.embedder.dim:
+            summary.problems = [str(p) for p in self.problems]
+            summary.error = (f"the index holds {previous.dim}-dimensional vectors ({previous.model}) but the model "
+                             f"makes {self.embedder.dim}; use another collection prefix or index folder")
+            return
+        if previous is not None and previous.model != self.embedder.name:
+            log.info("the index was built with %s; re-embedding everything with %s", previous.model, self.embedder.name)
+        elif previous is not None and not full:
+            self.reusable = dict(previous.postings)
+        generation = previous.generation + 1 if previous else 1
+        work = self._prepare(self._diff(loaded.postings, generation))
+
+        summary.unchanged = len(self.live)
+        summary.updated = sum(1 for w in work if previous is not None and w.posting.id in previous.postings)
+        summary.added = len(work) - summary.updated
+        summary.problems = [str(p) for p in self.problems]
+        summary.skipped = len(self.problems)
+        if not self.live and not work:
+            summary.error = "no usable postings found; the previous index is kept"
+            return
+        summary.chunks_total = sum(int(self.heads[pid]["chunks"]) for pid in self.live)
+        kept = [w for w in work if w.old_tag is not None]
+        to_embed = [w for w in work if w.old_tag is None]
+        log.info("embedding %d chunks of %d postings (%d unchanged, %d changed with the same text)",
+                 sum(len(w.chunks) for w in to_embed), len(to_embed), len(self.live), len(kept))
+        for group in _groups(kept, lambda w: int(self.heads[w.posting.id]["chunks"])):
+            self._write_kept(group, previous.dim if previous else self.embedder.dim)
+        self._embed_and_write(to_embed)
+        self._switch(previous, Manifest(generation, now_iso(), self.embedder.name, self.embedder.dim, self.live))
+
+    def _diff(self, postings: Sequence[Posting], generation: int) -> list[_Work]:
+        """Unchanged postings go live as they are; the others get a new tag."""
+        work = []
+        for posting in postings:
+            digest = record_hash(posting, self.limit)
+            old_tag = self.reusable.get(posting.id)
+            if old_tag is not None and tag_hash(old_tag) == digest[:12]:
+                self.live[posting.id] = old_tag
+            else:
+                work.append(_Work(posting, make_tag(digest, generation), text_hash(posting, self.limit)))
+        present = self.live.keys() | {w.posting.id for w in work}
+        self.heads = self.store.posting_heads({pid: tag for pid, tag in self.reusable.items() if pid in present})
+        return work
+
+    def _prepare(self, work: list[_Work]) -> list[_Work]:
+        """Extract facts of new and changed postings; keep old vectors where the text is unchanged, else chunk."""
+        ready = []
+        for item in work:
+            posting = item.posting
+            try:
+                posting.facts = extract_facts(posting)
+            except Exception as err:  # a bug on one posting must not stop the rebuild; report it
+                log.exception("fact extraction failed for %s", posting.id)
+                self.problems.append(Problem(posting.source, f"fact extraction failed ({type(err).__name__})"))
+                continue
+            head = self.heads.get(posting.id)
+            if head is not None and head.get("text_hash") == item.text_hash:
+                item.old_tag = self.reusable[posting.id]
+            else:
+                item.chunks = chunk_for_embedding(posting, self.embedder.count_tokens, self.limit)
+                if not item.chunks:
+                    self.problems.append(Problem(posting.source, f"posting {posting.id!r} has no text to index"))
+                    continue
+            ready.append(item)
+        return ready
+
+    def _write_kept(self, group: list[_Work], dim: int) -> None:
+        """Write postings whose text is unchanged under their new tags, with their old chunks and vectors."""
+        stored, vectors = self.store.read_chunk_records({w.posting.id: w.old_tag for w in group if w.old_tag}, dim)
+        rows: dict[str, list[int]] = {}
+        for row, chunk in enumerate(stored):
+            rows.setdefault(chunk.posting_id, []).append(row)
+        records = []
+        for w in group:
+            mine = rows.get(w.posting.id, [])
+            chunks = [Chunk(w.posting.id, stored[r].index, stored[r].text, stored[r].section) for r in mine]
+            records.append(PostingRecord(w.posting, w.tag, chunks, vectors[mine], w.text_hash))
+        self.store.write_postings(records)
+        self.summary.chunks_total += len(stored)
+        self.live.update((w.posting.id, w.tag) for w in group)
+
+    def _embed_and_write(self, to_embed: list[_Work]) -> None:
+        """Embed the chunks of new and changed postings, a group at a time, and write them."""
+        self.progress.start(sum(len(w.chunks) for w in to_embed))
+        try:
+            for group in _groups(to_embed, lambda w: len(w.chunks)):
+                texts = [embedding_text(w.posting, c) for w in group for c in w.chunks]
+                vectors = embed_in_order(self.embedder, texts, self.settings.embed_batch_size, self.progress)
+                records, row = [], 0
+                for w in group:
+                    records.append(PostingRecord(w.posting, w.tag, w.chunks, vectors[row : row + len(w.chunks)],
+                                                 w.text_hash))
+                    row += len(w.chunks)
+                self.store.write_postings(records)
+                self.summary.chunks_embedded += len(texts)
+                self.summary.chunks_total += len(texts)
+                self.live.update((w.posting.id, w.tag) for w in group)
+        finally:
+            self.progress.finish()
+
+    def _switch(self, previous: Manifest | None, manifest: Manifest) -> None:
+        """Make the manifest live (unless nothing changed), then remove every record it does not list."""
+        summary = self.summary
+        summary.removed = len(set(previous.postings) - set(manifest.postings)) if previous else 0
+        if previous is not None and previous.postings == manifest.postings and previous.model == manifest.model:
+            manifest = previous  # nothing changed: keep the generation, so readers need not reload
+        else:
+            current = self.store.read_manifest()
+            if (current.generation if current else 0) != (previous.generation if previous else 0):
+                summary.error = "another rebuild switched the index meanwhile; this one was not applied"
+                return
+            self.store.write_manifest(manifest)
+        summary.generation = manifest.generation
+        summary.postings_total = len(manifest.postings)
+        summary.ok = True
+        try:
+            log.info("removed %d old records", self.store.collect_garbage(manifest))
+        except StoreUnavailable as err:  # the new index is live; leftovers are invisible and removed next time
+            summary.problems.append(f"old records were not removed ({err}); the next rebuild removes them")
+        except KeyboardInterrupt:
+            summary.problems.append("removing old records was interrupted; the next rebuild removes them")

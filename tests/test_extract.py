@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
+import os
+from pathlib import Path
 
 import pytest
 
@@ -49,6 +52,7 @@ def salary_tuple(fact):
         ("Pay: $40 - $45K per year", (40000, 45000, "USD", "yearly")),
         ("Pay: $19 an hour", (19, 19, "USD", "hourly")),
         ("Salary: $70,000 a year", (70000, 70000, "USD", "yearly")),
+        ("Pay is $15,000 salary for the season.", (15000, 15000, "USD", "yearly")),
         ("Job Type: Full-timePay: $21.00 - $24.00 per hourBenefits:Health insurance", (21, 24, "USD", "hourly")),
     ],
 )
@@ -226,6 +230,8 @@ def test_work_type_column_wins_over_the_text():
         ("This is a paid summer internship.", "Internship"),
         ("This is a seasonal position through December.", "Temporary"),
         ("Employment type: Temporary", "Temporary"),
+        ("This is an unpaid intern position.", "Internship"),
+        ("Independent contractor role, paid per project.", "Contract"),
     ],
 )
 def test_employment_type_from_a_statement_about_this_job(text, expected):
@@ -395,10 +401,32 @@ def test_extract_facts_leaves_the_posting_unchanged():
 
 
 def test_unglue_puts_back_spaces_lost_between_scraped_list_items():
-    assert unglue("therapyMaster's or greater") == "therapy Master's or greater"
-    assert unglue("EXPERIENCEBachelor's") == "EXPERIENCE Bachelor's"
+    assert unglue("therapyMaster's or greater") == "therapy; Master's or greater"
+    assert unglue("EXPERIENCEBachelor's") == "EXPERIENCE; Bachelor's"
     assert unglue("development1+ years") == "development 1+ years"
+    assert unglue("C2C and W2 roles") == "C2C and W2 roles"
 
 
 def test_salary_value_is_a_salary_object():
     assert isinstance(facts_of("Pay: $20 per hour.").salary.value, Salary)
+
+
+# ------------------------------------------------------------------------------------------ the labeled sample
+
+SHARED_DATA = Path(os.environ.get("POSTINGS_SHARED_DATA", "/work/shared/data"))
+BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "extraction_check.py"
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(
+    not (SHARED_DATA / "questions" / "dev-labeled.jsonl").exists(),
+    reason="needs the labeled LinkedIn sample in /work/shared/data (set POSTINGS_SHARED_DATA to move it)",
+)
+def test_every_intent_of_the_labeled_dev_questions_scores_at_least_95_percent():
+    spec = importlib.util.spec_from_file_location("extraction_check", BENCHMARK)
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    report = benchmark.run(SHARED_DATA, quiet=True)
+    scores = {f"{name}:{intent}": row["accuracy"] for name in ("dev-labeled", "dev")
+              for intent, row in report[name]["by_intent"].items()}
+    assert scores and all(accuracy >= 0.95 for accuracy in scores.values()), scores

@@ -76,6 +76,9 @@ def test_every_canonical_name_maps_to_itself():
         ("x86 assembly language for drivers.", ["Assembly"]),
         ("Scala and Dart developers welcome.", ["Scala", "Dart"]),
         ("Engineering skillsPython and SQL", ["Python", "SQL"]),
+        ("Microcontroller programming in C for sensors.", ["C"]),
+        ("Experience with microcontroller programming in CSoftware design", ["C"]),
+        ("Build statistical models in R.", ["R"]),
     ],
 )
 def test_languages_in_sentence_finds_each_language_once_in_order(sentence, expected):
@@ -91,6 +94,8 @@ def test_languages_in_sentence_finds_each_language_once_in_order(sentence, expec
         "Snacks on the go in our kitchen.",
         "GO TEAM!",
         "Partner with our R&D team.",
+        "Investing in R&D software for our labs.",
+        "Our office is in C Building, room 4.",
         "Licensed R.N. with two years on the ward.",
         "Manage A/R and A/P for the branch.",
         "Report to the C-suite.",

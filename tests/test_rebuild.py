@@ -278,6 +278,26 @@ def test_a_failed_switch_leaves_the_previous_index(settings, store, source):
     assert snapshot(store) == before
 
 
+class CleanupFailingStore(IndexStore):
+    """A store that fails while removing old records, after the switch."""
+
+    def collect_garbage(self, manifest):
+        raise StoreUnavailable("the index store is unavailable: could not remove old records (OSError)")
+
+
+def test_a_failed_cleanup_after_the_switch_is_reported_and_done_next_time(settings, store, source):
+    rebuild(settings, CountingEmbedder(), store)
+    (source / "tin-accountant.txt").unlink()
+    summary = rebuild(settings, CountingEmbedder(), CleanupFailingStore(store.client, store.prefix))
+    assert summary.ok and summary.removed == 1
+    assert "not removed" in summary.problems[-1]
+    manifest, postings, chunks, _ = snapshot(store)
+    assert len(postings) == 2 and manifest.generation == 2
+    assert all_record_ids(store, "chunks") > {c.id for c in chunks}  # leftovers, invisible to readers
+    rebuild(settings, CountingEmbedder(), store)
+    assert all_record_ids(store, "chunks") == {c.id for c in chunks}
+
+
 def test_a_missing_source_folder_keeps_the_previous_index(settings, store, tmp_path):
     rebuild(settings, CountingEmbedder(), store)
     before = snapshot(store)

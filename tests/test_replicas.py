@@ -5,9 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 

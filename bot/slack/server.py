@@ -27,6 +27,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1_000_000
 SOCKET_TIMEOUT_SECONDS = 30
+LISTEN_BACKLOG = 512
 
 # A route answers (status, content type, body bytes) for a request's raw body and headers.
 Route = Callable[[bytes, dict[str, str]], tuple[int, str, bytes]]
@@ -66,6 +67,13 @@ def bolt_route(app: App) -> Route:
         return response.status, content_type, (response.body or "").encode("utf-8")
 
     return route
+
+
+class _Server(ThreadingHTTPServer):
+    """A thread per request, and a listen backlog deep enough for bursts (the default 5 resets connections)."""
+
+    daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
 
 def make_http_server(
@@ -130,9 +138,7 @@ def make_http_server(
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             log.debug("%s %s", self.address_string(), format % args)
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), Handler)
 
 
 def start_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
