@@ -207,7 +207,9 @@ def run(data: Path, quiet: bool = False) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: score, print, write the JSON report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/data"), help="folder with postings/ and questions/")
+    parser.add_argument(
+        "--data", type=Path, default=Path("/work/shared/data"), help="folder with postings/ and questions/"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON report")
     parser.add_argument("--quiet", action="store_true", help="do not print each miss")
     args = parser.parse_args(argv)

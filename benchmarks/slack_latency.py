@@ -60,7 +60,8 @@ def build_engine(index_dir: Path, hashing: bool):
     from index.rebuild import rebuild
     from index.store import IndexStore
 
-    settings = load_settings(_env_file=None, chroma_path=index_dir / "chroma", source_dirs=str(ROOT / "samples/postings"))
+    settings = load_settings(_env_file=None, chroma_path=index_dir / "chroma",
+                             source_dirs=str(ROOT / "samples" / "postings"))
     embedder = HashingEmbedder() if hashing else SentenceTransformerEmbedder(
         settings.model_path, settings.embed_batch_size, settings.embed_threads)
     summary = rebuild(settings, embedder, IndexStore.open(settings))

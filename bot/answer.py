@@ -37,6 +37,7 @@ class Answer:
     total: int = 0  # number of matching postings (all of them for list questions)
     is_list: bool = False
     filters: dict[str, Any] = field(default_factory=dict)
+    related: list[Posting] = field(default_factory=list)  # list answers: postings matching only by their text
 
     def evidence_for(self, posting_id: str) -> list[EvidenceItem]:
         """The evidence items quoting one posting."""
@@ -107,5 +108,6 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "is_list": answer.is_list,
         "filters": answer.filters,
         "postings": [posting_summary(p) for p in answer.postings],
+        "related_postings": [posting_summary(p) for p in answer.related],
         "evidence": [{"posting_id": e.posting_id, "text": e.text, "origin": e.origin} for e in answer.evidence],
     }

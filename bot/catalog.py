@@ -109,8 +109,8 @@ class MentionIndex:
             present |= self._corrections(raw)
             if len(raw) >= 4 and raw.isalpha():  # "pharma" names "Pharmaceuticals"
                 start = bisect.bisect_left(self._sorted, raw)
-                found = list(itertools.takewhile(lambda w: w.startswith(raw), self._sorted[start:start + 4]))
-                if 0 < len(found) <= 3:
+                found = list(itertools.takewhile(lambda w: w.startswith(raw), self._sorted[start:start + 6]))
+                if 0 < len(found) <= 5:
                     present.update(found)
         for a, b in zip(tokens, tokens[1:]):  # "sales force" -> "salesforce"
             if a + b in self.idf:
@@ -170,6 +170,44 @@ _PERIOD_CODE = {None: 0, "hourly": 1, "daily": 2, "weekly": 3, "monthly": 4, "ye
 DEGREE_RANK = {None: 0, "HighSchool": 1, "Associate": 2, "Bachelor": 3, "Master": 4, "PhD": 5}
 
 
+def from_listing(posting: Posting) -> bool:
+    """True for a posting from a tabular export (CSV, JSON, JSONL rows): its own fields are the listing."""
+    source = posting.source.lower()
+    return "#row" in source or source.endswith((".csv", ".json", ".jsonl"))
+
+
+class _PayAndPlace:
+    """Typed arrays of pay, remote and work type; `listing_only` keeps only listing fields for tabular postings."""
+
+    def __init__(self, postings: Sequence[Posting], listing_only: bool):
+        n = len(postings)
+        self.remote = np.zeros(n, dtype=np.int8)
+        self.period = np.zeros(n, dtype=np.int8)
+        self.salary_min_y = np.full(n, np.nan, dtype=np.float64)
+        self.salary_max_y = np.full(n, np.nan, dtype=np.float64)
+        self.salary_is_range = np.zeros(n, dtype=bool)
+        self.work_type = np.empty(n, dtype=object)
+        for i, p in enumerate(postings):
+            f = p.facts
+            strict = listing_only and from_listing(p)
+
+            def usable(fact):
+                return fact is not None and (not strict or fact.origin == "column")
+
+            # a listing can flag "remote" but has no field for hybrid or on-site: those come from the text
+            if usable(f.remote) or (f.remote is not None and f.remote.value != "remote"):
+                self.remote[i] = _REMOTE_CODE.get(f.remote.value, 0)
+            if usable(f.salary):
+                sal = f.salary.value
+                self.period[i] = _PERIOD_CODE.get(sal.period, 0)
+                lo, hi = sal.yearly_min, sal.yearly_max
+                self.salary_min_y[i] = lo if lo is not None else (hi if hi is not None else np.nan)
+                self.salary_max_y[i] = hi if hi is not None else (lo if lo is not None else np.nan)
+                self.salary_is_range[i] = lo is not None and hi is not None and lo != hi
+            if usable(f.employment_type):
+                self.work_type[i] = f.employment_type.value
+
+
 class Catalog:
     """Postings with typed per-posting arrays for exact filtering, and chunk vectors for exact dense search."""
 
@@ -178,14 +216,12 @@ class Catalog:
         self.postings = list(postings)
         self.by_id = {p.id: i for i, p in enumerate(self.postings)}
         n = len(self.postings)
-        self.remote = np.zeros(n, dtype=np.int8)
-        self.period = np.zeros(n, dtype=np.int8)
-        self.salary_min_y = np.full(n, np.nan, dtype=np.float64)
-        self.salary_max_y = np.full(n, np.nan, dtype=np.float64)
-        self.salary_is_range = np.zeros(n, dtype=bool)
+        # Pay, remote and work type as the listing gives them (a job board export is judged on its own fields)
+        # and as stated anywhere (its text too): list answers count the first and mention the rest.
+        self.listed = _PayAndPlace(self.postings, listing_only=True)
+        self.stated = _PayAndPlace(self.postings, listing_only=False)
         self.min_years = np.full(n, -1, dtype=np.int16)
         self.degree = np.zeros(n, dtype=np.int8)
-        self.work_type = np.empty(n, dtype=object)
         self.state = np.empty(n, dtype=object)
         self.city = np.empty(n, dtype=object)
         self.country = np.empty(n, dtype=object)
@@ -193,18 +229,9 @@ class Catalog:
         self.languages: dict[str, np.ndarray] = {}
         for i, p in enumerate(self.postings):
             f = p.facts
-            self.remote[i] = _REMOTE_CODE.get(f.remote.value if f.remote else None, 0)
-            if f.salary:
-                s = f.salary.value
-                self.period[i] = _PERIOD_CODE.get(s.period, 0)
-                lo, hi = s.yearly_min, s.yearly_max
-                self.salary_min_y[i] = lo if lo is not None else (hi if hi is not None else np.nan)
-                self.salary_max_y[i] = hi if hi is not None else (lo if lo is not None else np.nan)
-                self.salary_is_range[i] = lo is not None and hi is not None and lo != hi
             if f.min_years:
                 self.min_years[i] = int(f.min_years.value)
             self.degree[i] = DEGREE_RANK.get(f.degree.value if f.degree else None, 0)
-            self.work_type[i] = f.employment_type.value if f.employment_type else None
             self.state[i] = state_of(p.location)
             self.city[i] = city_of(p.location)
             self.country[i] = country_of(p.location)
@@ -281,14 +308,19 @@ class Catalog:
             return self.vectors @ vector.astype(np.float32)
         return self.vectors[rows] @ vector.astype(np.float32)
 
-    def filter_mask(self, filters) -> np.ndarray:
-        """A boolean mask over postings for the filters of a list question (exact, no ranking)."""
+    def filter_mask(self, filters, stated: bool = False) -> np.ndarray:
+        """A boolean mask over postings for the filters of a list question (exact, no ranking).
+
+        With stated=False, pay, remote and work type of tabular postings come from their listing fields only;
+        with stated=True, from anything the posting states (its text too).
+        """
         n = len(self.postings)
+        v = self.stated if stated else self.listed
         mask = np.ones(n, dtype=bool)
         if filters.remote:
-            mask &= self.remote == _REMOTE_CODE[filters.remote]
+            mask &= v.remote == _REMOTE_CODE[filters.remote]
         if filters.work_type:
-            mask &= self.work_type == filters.work_type
+            mask &= v.work_type == filters.work_type
         for lang in filters.languages:
             mask &= self.languages.get(lang, np.zeros(n, dtype=bool))
         if filters.states or filters.cities:
@@ -299,22 +331,22 @@ class Catalog:
                 place |= (self.city == city) | (np.char.find(self.location_lower, city) >= 0)
             mask &= place
         if filters.pay_period:
-            mask &= self.period == _PERIOD_CODE[filters.pay_period]
+            mask &= v.period == _PERIOD_CODE[filters.pay_period]
         with np.errstate(invalid="ignore"):
             if filters.salary_over is not None:
-                mask &= self.salary_max_y > filters.salary_over
+                mask &= v.salary_max_y > filters.salary_over
             if filters.salary_floor is not None:
-                mask &= self.salary_min_y >= filters.salary_floor
+                mask &= v.salary_min_y >= filters.salary_floor
             if filters.salary_under is not None:
-                mask &= self.salary_min_y < filters.salary_under
+                mask &= v.salary_min_y < filters.salary_under
             if filters.salary_top_under is not None:
-                mask &= self.salary_max_y < filters.salary_top_under
+                mask &= v.salary_max_y < filters.salary_top_under
         if filters.has_salary:
-            mask &= ~np.isnan(self.salary_max_y)
+            mask &= ~np.isnan(v.salary_max_y)
         if filters.salary_range:
-            mask &= self.salary_is_range
+            mask &= v.salary_is_range
         if filters.no_salary:
-            mask &= np.isnan(self.salary_max_y)
+            mask &= np.isnan(self.stated.salary_max_y)  # "no pay stated" means stated nowhere
         if filters.outside_us:
             mask &= np.array([c is not None and c != "US" for c in self.country], dtype=bool)
         if filters.max_years is not None:

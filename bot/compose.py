@@ -182,7 +182,7 @@ def describe_filters(filters: Filters) -> str:
 
 
 def list_answer(query: Query, postings: Sequence[Posting], company: str | None = None, subject: str = "",
-                in_text: bool = False) -> Answer:
+                in_text: bool = False, related: Sequence[Posting] = ()) -> Answer:
     """Every posting that matches a list question, with an exact count."""
     what = describe_filters(query.filters)
     if subject:
@@ -203,9 +203,18 @@ def list_answer(query: Query, postings: Sequence[Posting], company: str | None =
         evidence.extend(items[:1])
     if query.filters.salary_over is not None or query.filters.salary_floor is not None or query.filters.pay_period:
         text += " (hourly and monthly pay compared as 2,080 hours or 12 months a year)" if not query.filters.pay_period else ""
+    if related:
+        names = "; ".join(label(p) for p in related[:5]) + ("; …" if len(related) > 5 else "")
+        text += (f"\n{len(related)} more match only by what their text says (their listing fields do not): "
+                 f"{names}.")
+        for posting in related:
+            _value, items = _fact_for(detail, posting) if detail else (None, [])
+            evidence.extend(items[:1])
+        if count == 0:
+            status = ANSWERED
     return Answer(
         question=query.text, intent="list", status=status, text=text, postings=list(postings),
-        evidence=evidence, total=count, is_list=True, filters=query.filters.as_dict(),
+        evidence=evidence, total=count, is_list=True, filters=query.filters.as_dict(), related=list(related),
     )
 
 

@@ -155,7 +155,7 @@ class Answerer:
             f = query.filters
             place = c.filter_mask(Filters(
                 states=f.states, cities=f.cities + query.place_hints, remote=f.remote, work_type=f.work_type,
-                pay_period=f.pay_period, languages=f.languages))
+                pay_period=f.pay_period, languages=f.languages), stated=True)
             for m in matches:
                 if place[m.index]:
                     m.score += 0.75
@@ -218,15 +218,26 @@ class Answerer:
                 return compose.fact_answer(query, query.intent, context)
 
         if query.filters.any():
-            mask = self.catalog.filter_mask(query.filters)
+            listed = self.catalog.filter_mask(query.filters)
+            stated = self.catalog.filter_mask(query.filters, stated=True)
             company = None
             if company_only:
                 allowed = np.zeros(len(postings), dtype=bool)
                 allowed[named] = True
-                mask &= allowed
+                listed &= allowed
+                stated &= allowed
                 company = postings[named[0]].company
-            rows, subject = self._titled(query, np.flatnonzero(mask))
-            return compose.list_answer(query, self._order(query, rows), company=company, subject=subject)
+            rows, subject = self._titled(query, np.flatnonzero(listed | stated))
+            if not query.is_list and query.intent != "general" and 0 < len(rows) <= self.top_k:
+                # "what's the hourly rate for the ER RN job in Murrieta?": the filters name the posting
+                return compose.fact_answer(query, query.intent, self._order(query, rows))
+            if not query.is_list and query.intent != "general" and len(rows) > self.top_k:
+                return compose.which_posting_answer(query, [postings[m.index] for m in self._mentions(query)[:5]]
+                                                    or self._order(query, rows)[: self.top_k])
+            main = rows[listed[rows]]
+            extra = rows[~listed[rows]]
+            return compose.list_answer(query, self._order(query, main), company=company, subject=subject,
+                                       related=self._order(query, extra))
 
         if company_only:
             chosen = [postings[i] for i in named]
@@ -341,7 +352,7 @@ class Answerer:
         """Matching postings, by salary when pay was asked about, else in index order."""
         c = self.catalog
         if query.filters.salary_over is not None or query.filters.salary_floor is not None or query.intent == "salary":
-            key = np.nan_to_num(c.salary_max_y[rows], nan=-1.0)
+            key = np.nan_to_num(c.stated.salary_max_y[rows], nan=-1.0)
             rows = rows[np.argsort(-key, kind="stable")]
         return [c.postings[i] for i in rows]
 

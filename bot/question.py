@@ -285,7 +285,8 @@ def parse_question(
     starts_list = bool(_LIST_START.search(clean))
     # "which roles want Go?", "remote roles over $150k", "how many contract jobs", "who's hiring in Austin?"
     is_list = (plural and (starts_list or filters.any())) or bool(_HOW_MANY.search(clean)) or bool(
-        re.search(r"\bwho(?:'s| is| are)? hiring\b", clean, re.I))
+        re.search(r"\bwho(?:'s| is| are)? hiring\b|\b(?:every|all)\s+(?:the\s+)?(?:\w+\s+){0,2}"
+                  r"(?:jobs?|roles?|postings?|positions?|openings?|internships?|listings?)\b", clean, re.I))
     intent = hits[0] if hits else "general"
     return Query(
         text=clean,

@@ -186,7 +186,8 @@ _NON_PAY = re.compile(
 _PERIOD_AFTER = re.compile(
     r"^(?:\s*(?:USD|EUR|GBP|dollars|\+|plus|and up|or more|DOE|base|gross|range|"
     r"(?-i:\(?[A-Z]{3}\)?)))*\s*"
-    r"(?:(?P<per>/\s?(?:one\s)?|per\s(?:one\s)?|an?\s|each\s)\s?(?P<unit>hours?|hrs?|h\b|days?|weeks?|wks?|months?|mos?\b|years?|yrs?|annum)"
+    r"(?:(?P<per>/\s?(?:one\s)?|per\s(?:one\s)?|an?\s|each\s)\s?"
+    r"(?P<unit>hours?|hrs?|h\b|days?|weeks?|wks?|months?|mos?\b|years?|yrs?|annum)"
     r"|(?:for\s+)?(?P<adverb>hourly|daily|weekly|bi-?weekly|monthly|annually|annual|yearly|p\.a\.|salary\b))",
     re.I,
 )
@@ -363,7 +364,9 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
-_NOT_REMOTE = _rx(r"\bnot (?:a |an )?(?:fully )?remote\b|\bno remote\b|\bremote work is not\b|\bnot eligible for remote\b")
+_NOT_REMOTE = _rx(
+    r"\bnot (?:a |an )?(?:fully )?remote\b|\bno remote\b|\bremote work is not\b|\bnot eligible for remote\b"
+)
 _NEGATED_REMOTE = re.compile(r"\b(?:not|no|don't|do not|cannot|can't|never|without)\b[^.;]{0,50}\bremote", re.I)
 _HYBRID = _rx(
     r"\bhybrid\b(?![ -](?:heat|cloud|vehicles?|cars?|apps?|mobile|solutions?|approach|infrastructure|"
@@ -396,9 +399,11 @@ _REMOTE_STRONG = _rx(
 _ONSITE = _rx(
     r"\bon-?site (?:role|position|job|internship|only|opportunity)\b"
     r"|\b(?:work|works|working|located|based)\s+(?:\w+\s+)?on-?site\b|\(on-?site\)"
-    r"|\blocation\s*:\s*on-?site\b|\b(?:100\s?%|fully|full[- ]time|day one|must be|required to (?:work|be))\s+on-?site\b"
-    r"|\bwork location\s*:\s*in[- ]person\b|\bwork setting\s*:\s*in[- ]person\b|\bin-?person (?:role|position|job|internship)\b"
-    r"|\bfull(?:y)? in-?person\b|\bin[- ]office (?:role|position|job|full[- ]time|only)\b|\b(?:work|works|working) in[- ]office\b"
+    r"|\blocation\s*:\s*on-?site\b"
+    r"|\b(?:100\s?%|fully|full[- ]time|day one|must be|required to (?:work|be))\s+on-?site\b"
+    r"|\bwork (?:location|setting)\s*:\s*in[- ]person\b|\bin-?person (?:role|position|job|internship)\b"
+    r"|\bfull(?:y)? in-?person\b|\bin[- ]office (?:role|position|job|full[- ]time|only)\b"
+    r"|\b(?:work|works|working) in[- ]office\b"
     r"|\bthis is (?:an? )?in[- ]office\b|\bmust (?:work|be) in (?:the |our )?office\b|\bsetting\s*:\s*in[- ]office\b"
 )
 # a listed "(Hybrid)" / "Remote" hint or a title marker: hybrid first, as "Hybrid remote" is hybrid
@@ -435,6 +440,9 @@ def _remote_hint(raw: Any) -> str | None:
     return next((value for value, pattern in _WHERE_WORDS if pattern.search(text)), None)
 
 
+_WHERE_IN_TITLE = _rx(r"[(\[|\-–]\s*(remote|hybrid|on-?site)\b|\b(remote|hybrid|on-?site)\s*[)\]]")
+
+
 def extract_remote(columns: dict[str, Any], title: str, sentences: list[str]) -> Fact | None:
     """Remote, hybrid or on-site: the listed field, else a statement in the text, else a title marker."""
     if columns.get("remote") is True:
@@ -448,7 +456,7 @@ def extract_remote(columns: dict[str, Any], title: str, sentences: list[str]) ->
         value = "hybrid" if "hybrid" in values else found[0][0]
         sentence = next(s for v, s in found if v == value)
         return Fact(value, sentence, TEXT)
-    in_title = re.search(r"[(\[|\-–]\s*(remote|hybrid|on-?site)\b|\b(remote|hybrid|on-?site)\s*[)\]]", title or "", re.I)
+    in_title = _WHERE_IN_TITLE.search(title or "")
     if in_title and (value := _remote_hint(in_title.group(0))):
         return Fact(value, _column_text("Title", title.strip()), COLUMN)
     return None
@@ -481,7 +489,8 @@ _INTERNSHIP = re.compile(r"\b(?:this|the|an?|our)\s+(?:[\w-]+\s+){0,3}?(internsh
 _TYPE_TITLE = re.compile(rf"[(\[|\-–,]\s*{_TYPE}\s*[)\]]?|{_TYPE}\s*[)\]]", re.I)
 _NOT_THIS_JOB = re.compile(
     r"\b(?:grow|growing|transition|transitions|convert|conversion|lead|leads|path|potential|possibility|become|"
-    r"move|moving|promoted|eventually|future|not|other|our|all|existing)\b[^.;]{0,30}$|\bcontract (?:for|of) employment\b",
+    r"move|moving|promoted|eventually|future|not|other|our|all|existing)\b[^.;]{0,30}$"
+    r"|\bcontract (?:for|of) employment\b",
     re.I,
 )
 _CONTRACT_HINT = re.compile(
@@ -565,7 +574,9 @@ _EXPERIENCE_AFTER = re.compile(
     r"on the job)",
     re.I,
 )
-_FIELD_AFTER = re.compile(r"^[\s'’]*(?:of\s+)?(?:in|as an?|as|doing|selling|managing|leading|teaching|practicing)\s+\w", re.I)
+_FIELD_AFTER = re.compile(
+    r"^[\s'’]*(?:of\s+)?(?:in|as an?|as|doing|selling|managing|leading|teaching|practicing)\s+\w", re.I
+)
 _REQUIRED_AFTER = re.compile(r"^[\s'’]*(?:of\s+)?(?:[^\s;:.]+\s+){0,6}?(?:required|needed|minimum)\b", re.I)
 _EXPERIENCE_BEFORE = re.compile(r"\bexperience\b[^.]{0,60}$|\bexp\s*:\s*$|:\s*$", re.I)
 _REQUIRED_NEAR = re.compile(r"\b(?:minimum|min\.?|at least|required|requires?|must|need(?:ed|s)?|demonstrated)\b", re.I)
@@ -596,6 +607,7 @@ _CANDIDATE_WORDS = re.compile(
     r"minimum|preferred|qualifications?|ideal|seek\w*|looking for|need for|hire|hiring)\b",
     re.I,
 )
+_WE_BEFORE = re.compile(r"\b(?:we|we've|we're|our|us)\b[^.;]{0,40}$", re.I)
 _PREFERRED_HEADING = re.compile(r"prefer|desired|nice to have|bonus|plus|ideal", re.I)
 
 
@@ -629,7 +641,7 @@ def _years_in_sentence(sentence: str, preferred_section: bool) -> list[tuple[int
             _COMPANY_SUBJECT.search(sentence) or not _CANDIDATE_WORDS.search(sentence)
         ):
             continue
-        if re.search(r"\b(?:we|we've|we're|our|us)\b[^.;]{0,40}$", before, re.I) and not _CANDIDATE_WORDS.search(before):
+        if _WE_BEFORE.search(before) and not _CANDIDATE_WORDS.search(before):
             continue  # "we have 20 years of experience in roofing"
         if re.search(r"\b(?:enrolled|pursuing|student)\b[^.;]{0,80}$", before, re.I):
             continue  # "enrolled in an undergraduate program for at least 2 years"
@@ -693,33 +705,50 @@ def extract_min_years(sentences: list[str]) -> Fact | None:
 # --------------------------------------------------------------------------------------------
 # degree
 
+def _any(*alternatives: str) -> str:
+    return "|".join(alternatives)
+
+
+# (level, pattern, flags); abbreviations that are also ordinary words ("MS Office", "BA" analyst, "MA" the
+# state) count only next to "degree", "in", or another degree ("BS/MS").
 _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (level, re.compile(pattern, flags))
     for level, pattern, flags in (
-        ("PhD", r"\bph\.?\s?d\b\.?|\bdoctor(?:ate|al)\b(?! students?)|\bmedical degree\b|"
-                r"\bdoctor of (?:medicine|veterinary|pharmacy|osteopath\w*|physical therapy|psychology|philosophy|"
-                r"education|nursing|jurisprudence|dental|chiropractic|optometry|audiology)\b|\bpsy\.?\s?d\b|\bed\.?\s?d\b(?=\W)|"
-                r"\bpharm\.?\s?d\b|\bd\.?v\.?m\b|\bd\.?d\.?s\b|\bd\.?p\.?t\b|\bjuris doctor\b|\bj\.d\.|"
-                r"\bJD\b(?= degree|\s*\(|\s+from)|\bM\.D\.|\bMD(?=/DO|\s+or\s+DO|\s+degree)|\bDNP\b", re.I),
-        ("Master", r"\bmaster['’]s\b|\bmasters?['’]?\s+(?:degree|in\b|or\b|of (?:science|arts|business|social|"
-                   r"education|public|fine|engineering|architecture|health|library|accountancy|laws|professional))"
-                   r"|\bmasters\b(?=\s*(?:preferred|required|\(|/))|\bM\.?B\.?A\b|\bM\.[SA]\.(?=\s*(?:in\b|degree|or\b|/|,|\)|preferred|required))|\bMSc\b|\bMSW\b|\bMSN\b|\bMPH\b|"
-                   r"\b(?-i:M\.?Ed)\b|"
-                   r"\bMFA\b|\bMPA\b|\bgraduate(?:[- ]level)? degree\b|\bpost-?graduate degree\b", re.I),
-        ("Master", r"(?<![\w.])MS(?=\s*(?:/|or)\s*Ph\.?\s?D|\s+(?:degree|in)\b)|(?<=BS/)MS\b|(?<=B\.S\./)M\.?S\b|"
-                   r"(?<![\w.])MA(?=\s+(?:degree|in)\b)", 0),
-        ("Bachelor", r"\bbachelor'?s?['’]?s?\b|\bbaccalaureate degree\b|\bB\.S\.(?=\W)|\bB\.A\.(?=\W)|\bBSc\b|\bBSN\b|"
-                     r"\bB\.?S\.?E\.?E\b|\bBBA\b|\bundergraduate degree\b|\b(?:4|four)[- ]year [^.;]{0,60}?degree\b|"
-                     r"\bcollege degree\b|\buniversity degree\b|"
-                     r"\b(?:graduat\w+|degree) from (?:an? )?(?:accredited )?(?:4|four)[- ]year (?:college|university)", re.I),
-        ("Bachelor", r"(?<!\w)(?:BS|BA)(?=\s*(?:/|or)\s*(?:BS|BA|MS|MA|M\.S)|\s+(?:degree|in)\b)|(?<=BA/)BS\b|"
-                     r"(?<=BS/)BA\b", 0),
-        ("Associate", r"\bassociate'?s?['’]?s?\s+(?:degree|of (?:arts|science|applied))|\bassociate'?s?['’]?s? or (?:a )?"
-                      r"(?:bachelor|higher|college)|\bA\.A\.S?\b|\bAAS\b(?= degree)|\b(?:2|two)[- ]year (?:college )?degree\b|"
-                      r"\b(?:an|have an|minimum of an) associate'?s?['’]?s?\s+(?:or|/|degree)\b", re.I),
-        ("HighSchool", r"\bhigh[- ]school (?:diploma|degree|education|graduate|equivalen\w*|or (?:equivalent|GED))|"
-                       r"\bhigh[- ]school\s*/\s*GED\b|\bHS\s*(?:diploma|/\s*GED|or GED)\b|\bGED\b|"
-                       r"\bsecondary school (?:diploma|certificate)", re.I),
+        ("PhD", _any(
+            r"\bph\.?\s?d\b\.?", r"\bdoctor(?:ate|al)\b(?! students?)", r"\bmedical degree\b",
+            r"\bdoctor of (?:medicine|veterinary|pharmacy|osteopath\w*|physical therapy|psychology|philosophy|"
+            r"education|nursing|jurisprudence|dental|chiropractic|optometry|audiology)\b",
+            r"\bpsy\.?\s?d\b", r"\bed\.?\s?d\b(?=\W)", r"\bpharm\.?\s?d\b", r"\bd\.?v\.?m\b", r"\bd\.?d\.?s\b",
+            r"\bd\.?p\.?t\b", r"\bjuris doctor\b", r"\bj\.d\.", r"\bJD\b(?= degree|\s*\(|\s+from)", r"\bM\.D\.",
+            r"\bMD(?=/DO|\s+or\s+DO|\s+degree)", r"\bDNP\b"), re.I),
+        ("Master", _any(
+            r"\bmaster['’]s\b",
+            r"\bmasters?['’]?\s+(?:degree|in\b|or\b|of (?:science|arts|business|social|education|public|fine|"
+            r"engineering|architecture|health|library|accountancy|laws|professional))",
+            r"\bmasters\b(?=\s*(?:preferred|required|\(|/))", r"\bM\.?B\.?A\b",
+            r"\bM\.[SA]\.(?=\s*(?:in\b|degree|or\b|/|,|\)|preferred|required))", r"\bMSc\b", r"\bMSW\b", r"\bMSN\b",
+            r"\bMPH\b", r"\b(?-i:M\.?Ed)\b", r"\bMFA\b", r"\bMPA\b", r"\bgraduate(?:[- ]level)? degree\b",
+            r"\bpost-?graduate degree\b"), re.I),
+        ("Master", _any(
+            r"(?<![\w.])MS(?=\s*(?:/|or)\s*Ph\.?\s?D|\s+(?:degree|in)\b)", r"(?<=BS/)MS\b", r"(?<=B\.S\./)M\.?S\b",
+            r"(?<![\w.])MA(?=\s+(?:degree|in)\b)"), 0),
+        ("Bachelor", _any(
+            r"\bbachelor'?s?['’]?s?\b", r"\bbaccalaureate degree\b", r"\bB\.S\.(?=\W)", r"\bB\.A\.(?=\W)", r"\bBSc\b",
+            r"\bBSN\b", r"\bB\.?S\.?E\.?E\b", r"\bBBA\b", r"\bundergraduate degree\b",
+            r"\b(?:4|four)[- ]year [^.;]{0,60}?degree\b", r"\bcollege degree\b", r"\buniversity degree\b",
+            r"\b(?:graduat\w+|degree) from (?:an? )?(?:accredited )?(?:4|four)[- ]year (?:college|university)"), re.I),
+        ("Bachelor", _any(
+            r"(?<!\w)(?:BS|BA)(?=\s*(?:/|or)\s*(?:BS|BA|MS|MA|M\.S)|\s+(?:degree|in)\b)", r"(?<=BA/)BS\b",
+            r"(?<=BS/)BA\b"), 0),
+        ("Associate", _any(
+            r"\bassociate'?s?['’]?s?\s+(?:degree|of (?:arts|science|applied))",
+            r"\bassociate'?s?['’]?s? or (?:a )?(?:bachelor|higher|college)", r"\bA\.A\.S?\b", r"\bAAS\b(?= degree)",
+            r"\b(?:2|two)[- ]year (?:college )?degree\b",
+            r"\b(?:an|have an|minimum of an) associate'?s?['’]?s?\s+(?:or|/|degree)\b"), re.I),
+        ("HighSchool", _any(
+            r"\bhigh[- ]school (?:diploma|degree|education|graduate|equivalen\w*|or (?:equivalent|GED))",
+            r"\bhigh[- ]school\s*/\s*GED\b", r"\bHS\s*(?:diploma|/\s*GED|or GED)\b", r"\bGED\b",
+            r"\bsecondary school (?:diploma|certificate)"), re.I),
     )
 )
 _DEGREE_NOT_HELD = re.compile(
@@ -746,7 +775,9 @@ def _degrees_in_sentence(sentence: str, preferred_section: bool) -> list[_Degree
     """Each degree a sentence names, and whether the sentence only prefers it."""
     if not _DEGREE_MAYBE.search(sentence):
         return []
-    found = sorted((m.start(), m.end(), level) for level, pattern in _DEGREE_PATTERNS for m in pattern.finditer(sentence))
+    found = sorted(
+        (m.start(), m.end(), level) for level, pattern in _DEGREE_PATTERNS for m in pattern.finditer(sentence)
+    )
     if not found or (_DEGREE_NOT_HELD.search(sentence) and not re.search(r"\bcompleted?\b", sentence, re.I)):
         return []
     out = []

@@ -75,7 +75,8 @@ _PATTERNS = (
     _p("C#", r"(?<![\w#])c(?:#|\s?sharp\b)(?![\w#])"),
     _p("F#", r"(?<![\w#])f#(?![\w#])"),
     _p("Go", r"{start}go[ -]?lang\b|\bGo \(golang\)"),
-    _p("Go", r"(?<![\w\-\"'“])Go(?![\w\-'’\"”])(?! (?:to|the|out|into|above|beyond|live|get|far|further|deep|back|on|for|ahead|with)\b)",
+    _p("Go", r"(?<![\w\-\"'“])Go(?![\w\-'’\"”])"
+       r"(?! (?:to|the|out|into|above|beyond|live|get|far|further|deep|back|on|for|ahead|with)\b)",
        LIST, ignore_case=False),
     _p("Go", r"\bGo (?=programming|language|developers?|engineers?|code|services|microservices)", CODE,
        ignore_case=False),
@@ -119,7 +120,8 @@ _PATTERNS = (
     # single letters: "C/C++", "C, C++", "Python or R", "SAS/R", "R programming"; never "R&D", "A/R", "C-suite"
     _p("C", r"(?<![\w+#.\-&/'’])C(?![\w+#\-&'’]|\.\w|/(?!C\+\+))", LIST, ignore_case=False),
     _p("C", r"(?<![\w+#.\-&/'’])C(?= (?:programming|language|code)\b)", CODE, ignore_case=False),
-    _p("C", r"(?<=\bin )C(?![\w+#\-&'’/]|\.\w)|(?<=\bin )C(?=[A-Z][a-z])", CODE, ignore_case=False),  # "firmware in C"
+    # "firmware in C", also glued to the next item: "programming in CSoftware design"
+    _p("C", r"(?<=\bin )C(?![\w+#\-&'’/]|\.\w)|(?<=\bin )C(?=[A-Z][a-z])", CODE, ignore_case=False),
     _p("R", r"(?<![\w&.\-'’])(?<!A/)(?<!P/)R(?![\w&\-'’+]|\.\w|/\d|\s*&)", LIST, ignore_case=False),
     _p("R", r"(?<![\w&.\-'’])R(?= (?:programming|language|studio|shiny|packages?)\b)|\bRStudio\b", CODE,
        ignore_case=False),

@@ -295,7 +295,10 @@ def test_the_required_figure_wins_over_a_preferred_one():
 
 
 def test_the_main_requirement_comes_before_its_sub_requirements():
-    text = "Have at least 3 years (5+ years is preferred) experience in property management (with at least 2 years in retail)."
+    text = (
+        "Have at least 3 years (5+ years is preferred) experience in property management "
+        "(with at least 2 years in retail)."
+    )
     assert facts_of(text).min_years.value == 3
 
 

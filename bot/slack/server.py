@@ -17,6 +17,7 @@ from typing import Any, Callable
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot.engine import IndexUnavailable
 from bot.slack.app import ANSWER_WORKERS, create_app, secret_values
 from bot.slack.clients import make_web_client
 from bot.slack.deps import AnswerEngine
@@ -39,8 +40,11 @@ def health(engine: AnswerEngine) -> tuple[int, dict[str, Any]]:
     """200 {"status": "ok", "postings": N} when the engine can give its stats; 503 otherwise."""
     try:
         stats = engine.stats()
-    except Exception as err:
-        return 503, {"status": "unavailable", "reason": str(err)[:200] or type(err).__name__}
+    except IndexUnavailable as err:  # its message is user-safe by contract
+        return 503, {"status": "unavailable", "reason": str(err)[:200]}
+    except Exception as err:  # anything else: no internals on an unauthenticated endpoint
+        log.warning("health check failed: %s", type(err).__name__)
+        return 503, {"status": "unavailable", "reason": type(err).__name__}
     return 200, {"status": "ok", "postings": int(stats.postings)}
 
 

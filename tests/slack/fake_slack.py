@@ -130,7 +130,8 @@ class FakeSlack:
     # --- reading what arrived
     def requests(self, method: str | None = None, ok_only: bool = True) -> list[Call]:
         with self._lock:
-            return [c for c in self.calls if (method is None or c.method == method) and (c.status == 200 or not ok_only)]
+            return [c for c in self.calls
+                    if (method is None or c.method == method) and (c.status == 200 or not ok_only)]
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 15.0,
                  where: Callable[[Call], bool] = lambda c: True) -> list[Call]:

@@ -59,7 +59,8 @@ def list_answer(n: int, question: str = "list the python jobs") -> Answer:
 
 def test_answer_sentence_comes_first_then_one_card_per_posting_with_its_quote():
     backend = sample_postings()[0]
-    answer = Answer("what does acme pay?", "salary", ANSWERED, "Backend Engineer at Acme pays €70,000–€90,000 a year.",
+    answer = Answer("what does acme pay?", "salary", ANSWERED,
+                    "Backend Engineer at Acme pays €70,000–€90,000 a year.",
                     [backend], [EvidenceItem(backend.id, "The salary is €70,000–€90,000 a year.")], total=1)
     text, blks = blocks.answer_blocks(answer, page_size=10, index_age="updated 3 hours ago")
     assert text == "Backend Engineer at Acme pays €70,000–€90,000 a year."
@@ -233,3 +234,26 @@ def test_age_phrases():
     assert age_phrase(now - timedelta(hours=3, minutes=5), now) == "updated 3 hours ago"
     assert age_phrase(now - timedelta(days=2), now) == "updated 2 days ago"
     assert age_phrase(None, now) == ""
+
+
+def test_a_multi_line_answer_keeps_its_line_breaks():
+    p = posting("x", "Title", "Co")
+    text = "From Title at Co:\nTitle at Co:  “a  quoted sentence.”"
+    answer = Answer("q", "general", ANSWERED, text, [p], total=1)
+    _, blks = blocks.answer_blocks(answer)
+    assert blks[0]["text"]["text"] == "From Title at Co:\nTitle at Co: “a quoted sentence.”"
+
+
+def test_the_manifest_asks_for_the_least_scopes_and_the_events_the_bot_handles():
+    yaml = __import__("pytest").importorskip("yaml")
+    from pathlib import Path
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "slack" / "manifest.yml").read_text())
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(
+        ["commands", "chat:write", "app_mentions:read", "im:history", "channels:history"])
+    assert sorted(manifest["settings"]["event_subscriptions"]["bot_events"]) == sorted(
+        ["app_mention", "message.im", "message.channels"])
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/postings" and command["usage_hint"]

@@ -10,6 +10,7 @@ import json
 import logging
 import threading
 import time
+from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
@@ -268,7 +269,10 @@ def test_a_posting_that_tries_to_ping_everyone_reaches_slack_escaped(evil_engine
     assert pay.body["text"].startswith(expected_text(evil_engine, EVIL_QUESTION))
     for raw in ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<https://evil.example|click>"):
         assert raw not in sent
-    assert "&lt;!channel&gt;" in sent and "&lt;@U123&gt;" in sent and "&lt;!everyone&gt;" in sent
+    assert "&lt;!channel&gt;" in sent and "&lt;@U123&gt;" in sent
+    quoted = [e.text for e in evil_engine.ask("tell me about Pingmoor").evidence if "<!" in e.text]
+    for text in quoted:  # the posting's own sentences, quoted with their pings defused
+        assert escape(" ".join(text.split()))[:100] in sent
 
 
 def test_a_mention_outside_the_allowed_channels_is_declined(engine, fake):
@@ -377,6 +381,19 @@ def test_healthz_reports_the_postings_and_503_without_an_index(engine, fake, tmp
     with running_app(build_engine_on(tmp_path, rebuild_index=False), fake) as app:
         down = http("GET", app.url + "/healthz")
     assert down.status == 503 and down.json()["status"] == "unavailable"
+
+
+def test_oversized_bodies_and_wrong_methods_are_refused_before_bolt(engine, fake):
+    with running_app(engine, fake) as app:
+        connection = HTTPConnection(app.url.removeprefix("http://"), timeout=30)
+        connection.putrequest("POST", "/slack/events")
+        connection.putheader("Content-Length", "2000000")  # announced, never sent: refused unread
+        connection.endheaders()
+        huge = connection.getresponse().status
+        connection.close()
+        wrong = http("GET", app.url + "/slack/events")
+        fake.settle()
+    assert huge == 413 and wrong.status == 405 and nothing_but_auth(fake)
 
 
 def test_no_token_or_response_url_reaches_the_logs_during_a_conversation(engine, fake, caplog):

@@ -110,7 +110,9 @@ def record_feedback(deps: Deps, body: dict[str, Any]) -> None:
     except (ValueError, AttributeError):
         question = ""
     user = (body.get("user") or {}).get("id", "")
-    deps.log.info("feedback rating=%s user=%s question=%s", rating, user, json.dumps(question[:500], ensure_ascii=False))
-    text = "Thanks for the feedback!" if rating == "up" else "Thanks — noted. That helps us fix wrong or missing answers."
+    deps.log.info("feedback rating=%s user=%s question=%s", rating, user,
+                  json.dumps(question[:500], ensure_ascii=False))
+    text = ("Thanks for the feedback!" if rating == "up"
+            else "Thanks — noted. That helps us fix wrong or missing answers.")
     deps.response_url(body.get("response_url"))(
         {"text": text, "response_type": "ephemeral", "replace_original": False})
