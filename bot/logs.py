@@ -62,5 +62,9 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "transformers"):
+    try:
+        import bm25s  # noqa: F401  (it sets its own logger to DEBUG when imported; import first, then quiet it)
+    except ImportError:
+        pass
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "transformers", "bm25s"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
