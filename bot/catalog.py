@@ -279,11 +279,15 @@ class Catalog:
         """True for a place name or a word found in the text of many postings (not a name on its own)."""
         if word in self.place_words:
             return True
-        if self._bm25 is None or word not in self._bm25_vocab:
+        if self._bm25 is None:
             return False
-        rows = np.flatnonzero(self.keyword_scores([word]) > 0)
-        postings = len(np.unique(self.chunk_posting[rows]))
-        return postings > max(3, len(self.postings) // 50)
+        token_id = self._bm25.vocab_dict.get(word, self._bm25.vocab_dict.get(normalise_token(word)))
+        if token_id is None:
+            return False
+        indptr = self._bm25.scores["indptr"]
+        chunks_with_word = int(indptr[token_id + 1] - indptr[token_id])
+        chunks_per_posting = max(1.0, self.chunk_count / max(1, len(self.postings)))
+        return chunks_with_word / chunks_per_posting > max(3, len(self.postings) // 50)
 
     def postings_with_words(self, words: Sequence[str]) -> np.ndarray:
         """A mask of postings whose title, company or text contains every one of the words."""

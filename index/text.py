@@ -24,22 +24,140 @@ def split_lines(text: str) -> list[str]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a posting: split at line breaks, bullets and sentence punctuation."""
+    """Sentences of a posting: split at line breaks, bullets, glued list items and sentence punctuation."""
     sentences: list[str] = []
     for line in split_lines(text):
         line = _GLUED.sub(" ", line) if _GLUED.search(line) else line
-        parts = _SENT_END.split(line)
-        buffer = ""
-        for part in parts:
-            buffer = f"{buffer} {part}".strip() if buffer else part.strip()
-            if _ABBREV.search(buffer):
-                continue  # "e.g." or "Inc." is not the end of a sentence
+        for piece in split_glued(line):
+            parts = _SENT_END.split(piece)
+            buffer = ""
+            for part in parts:
+                buffer = f"{buffer} {part}".strip() if buffer else part.strip()
+                if _ABBREV.search(buffer):
+                    continue  # "e.g." or "Inc." is not the end of a sentence
+                if buffer:
+                    sentences.append(buffer)
+                buffer = ""
             if buffer:
                 sentences.append(buffer)
-            buffer = ""
-        if buffer:
-            sentences.append(buffer)
     return sentences
+
+
+# --------------------------------------------------------------------------------------------
+# glued list items in scraped text
+
+# Words written in camel case on purpose: a lower-to-upper seam inside them is not two glued items.
+_CAMEL_NAMES = frozenset(
+    word.lower()
+    for word in (
+        "JavaScript", "TypeScript", "CoffeeScript", "ActionScript", "PowerShell", "PowerPoint", "PowerApps",
+        "PowerBI", "DevOps", "DevSecOps", "MLOps", "DataOps", "GitHub", "GitLab", "BitBucket", "LinkedIn",
+        "YouTube", "TikTok", "WhatsApp", "FaceTime", "WordPress", "SharePoint", "OneDrive", "OneNote",
+        "QuickBooks", "HubSpot", "MailChimp", "ZoomInfo", "ZipRecruiter", "CareerBuilder", "PeopleSoft",
+        "NetSuite", "ServiceNow", "SuccessFactors", "PagerDuty", "DataDog", "SolarWinds", "CrowdStrike",
+        "SailPoint", "CyberArk", "MuleSoft", "DocuSign", "SendGrid", "ClickUp", "SmartSheet", "FileMaker",
+        "InDesign", "PhotoShop", "AutoCad", "AutoDesk", "SolidWorks", "SketchUp", "MicroStation", "ProCore",
+        "ProPresenter", "RevIt", "ArcGis", "MongoDB", "DynamoDB", "CosmosDB", "BigQuery", "SnowFlake",
+        "RabbitMQ", "OpenShift", "OpenStack", "OpenAI", "CentOS", "FreeBSD", "VirtualBox", "CloudFormation",
+        "CloudWatch", "TensorFlow", "PyTorch", "NumPy", "SciPy", "PySpark", "FastAPI", "NodeJS", "NextJS",
+        "NestJS", "ReactJS", "VueJS", "ExpressJS", "AngularJS", "JavaFX", "JUnit", "TestNG", "PyTest",
+        "SwiftUI", "UIKit", "HealthKit", "WidgetKit", "SwiftData", "CoreData", "WebKit", "WebGL", "WebRTC",
+        "WebSocket", "WebSockets", "WebSphere", "WebLogic", "IntelliJ", "JetBrains", "PlayStation",
+        "MacBook", "FedEx", "BlackRock", "JPMorgan", "DoorDash", "AirBnb", "PayPal", "eBay", "iPhone", "iPad",
+        "iOS", "macOS", "jQuery", "PhD", "PharmD", "PsyD", "EdD", "CapEx", "OpEx", "FinTech", "EdTech",
+        "HealthTech", "MedTech", "InsurTech", "PropTech", "EnCompass", "MidTown", "SkillFit", "PreScouter",
+    )
+)
+# "Go" + "Lang", "Mc" + "Donald": the left piece of a name, not a word that ended a list item
+_NAME_PREFIXES = frozenset({"mc", "mac", "la", "le", "de", "di", "da", "du", "van", "von"})
+# "Hub", "Script", "Ops": the right piece of a product or company name
+_NAME_SUFFIXES = frozenset({
+    "script", "ops", "hub", "lab", "labs", "point", "books", "press", "shell", "soft", "works", "spot", "tok",
+    "sign", "chimp", "tube", "base", "kit", "flow", "force", "suite", "stack", "sheet", "store", "tech",
+})
+
+
+def is_camel_name(word: str) -> bool:
+    """True for a word written in camel case on purpose ("JavaScript", "LinkedIn", "McDonald", "iPhone")."""
+    word = re.sub(r"['’]s?$", "", word)
+    if word.lower() in _CAMEL_NAMES:
+        return True
+    seam = re.search(r"(?<=[a-z])(?=[A-Z])", word)
+    if seam is None:
+        return False
+    left, right = word[: seam.start()], word[seam.start() :]
+    if len(left) == 1:
+        return True  # "iPhone", "eDiscovery", "jQuery"
+    if not left[0].isupper():
+        return False  # "skillsAbility": a list item glued to the next one
+    first = re.match(r"[A-Z][a-z]*", right)
+    return (
+        left.lower() in _NAME_PREFIXES
+        or len(left) <= 3  # "GoTu", "ProCore", "AdQuick"
+        or (first is not None and first.group(0).lower() in _NAME_SUFFIXES)
+    )
+
+
+# Words that start a section; glued to a list item they mark a new item ("QualificationsBachelor's",
+# "insuranceBenefits", "EXPERIENCEBachelor's").
+_SEAM_HEADINGS = frozenset({
+    "about", "requirements", "requirement", "qualifications", "qualification", "responsibilities",
+    "responsibility", "duties", "benefits", "perks", "compensation", "salary", "pay", "skills", "experience",
+    "education", "overview", "summary", "description", "schedule", "location", "technologies", "preferred",
+    "required", "minimum",
+})
+# "required" and "preferred" end a requirement ("Bachelor's degreeRequired") as often as they head a list
+_LEFT_ONLY_HEADINGS = frozenset({"preferred", "required", "minimum"})
+_SEAM = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[0-9)%])(?=[A-Z][a-z])")
+_YEARS_SEAM = re.compile(r"(?<=[a-z]{3})(?=\d{1,2}\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?)\b)")
+# "Pay:", "Job Type:", "Work Location:": a label (up to four words) and its colon
+_LABEL = re.compile(r"[A-Z][A-Za-z'’]*(?:[ /&-][A-Za-z][A-Za-z'’]*){0,3}\s?:(?!//)")
+
+
+def _word_around(line: str, index: int) -> tuple[str, str]:
+    """(the letters before index, the letters after it) of the word a seam at index sits in."""
+    start = index
+    while start > 0 and (line[start - 1].isalpha() or line[start - 1] in "'’"):
+        start -= 1
+    end = index
+    while end < len(line) and (line[end].isalpha() or line[end] in "'’"):
+        end += 1
+    return line[start:index], line[index:end]
+
+
+def _new_item_at(line: str, index: int) -> bool:
+    """True when a seam at index clearly starts a new list item or label."""
+    left, right = _word_around(line, index)
+    if left and left[-1].isalpha() and is_camel_name(left + right):
+        return False
+    first = re.match(r"[A-Z][a-z'’]*", right)
+    right_word = first.group(0).lower() if first else ""
+    left_word = re.sub(r".*(?<=[a-z])(?=[A-Z])", "", left).lower() if left else ""  # "SkillsEXPERIENCE"
+    if _LABEL.match(line, index):
+        return True
+    if right_word in _SEAM_HEADINGS and right_word not in _LEFT_ONLY_HEADINGS:
+        return True
+    return bool(left) and left_word in _SEAM_HEADINGS and (left.islower() or left[0].isupper())
+
+
+def split_glued(line: str) -> list[str]:
+    """A line cut where scraped text glued a label or a section word onto the item before it.
+
+    "Job Type: Full-timePay: $18-20/hour" -> ["Job Type: Full-time", "Pay: $18-20/hour"];
+    "QualificationsBachelor's degree" -> ["Qualifications", "Bachelor's degree"];
+    "Python development1+ years" -> ["Python development", "1+ years"]. Names such as "JavaScript",
+    "McDonald", "iOS", "LinkedIn" or "PhD" are never cut.
+    """
+    cuts = [m.start() for m in _SEAM.finditer(line) if _new_item_at(line, m.start())]
+    cuts += [m.start() for m in _YEARS_SEAM.finditer(line)]
+    if not cuts:
+        return [line]
+    pieces, last = [], 0
+    for cut in sorted(set(cuts)):
+        pieces.append(line[last:cut].strip())
+        last = cut
+    pieces.append(line[last:].strip())
+    return [piece for piece in pieces if piece]
 
 
 _HEADING_WORDS = (
