@@ -81,7 +81,8 @@ class MentionIndex:
                 self._by_len[len(token)].append(token)
 
     def _corrections(self, raw: str) -> set[str]:
-        """Vocabulary words one typo away from a question word of 5+ letters."""
+        """Vocabulary words one typo away (two for 8+ letters) from a question word of 5+ letters."""
+        from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
         if len(raw) < 5 or not raw.isalpha():
@@ -90,10 +91,12 @@ class MentionIndex:
         for word in {raw, normalise_token(raw)}:
             limit = 2 if len(word) >= 8 else 1  # "kestrelvain" still names "Kestrelvane"
             for length in range(len(word) - limit, len(word) + limit + 1):
-                for candidate in self._by_len.get(length, ()):
-                    if candidate[0] != word[0] and candidate[-1] != word[-1]:
-                        continue
-                    if Levenshtein.distance(word, candidate, score_cutoff=limit) <= limit:
+                bucket = self._by_len.get(length)
+                if not bucket:
+                    continue
+                for candidate, _distance, _i in process.extract(
+                        word, bucket, scorer=Levenshtein.distance, score_cutoff=limit, limit=None):
+                    if candidate[0] == word[0] or candidate[-1] == word[-1]:
                         found.add(candidate)
         return found
 

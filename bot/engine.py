@@ -117,21 +117,25 @@ class Answerer:
         self.catalog = catalog
         self.embedder = embedder
         self.top_k = top_k
-        self._cities = sorted({c for c in catalog.city if c}, key=len, reverse=True)
+        self._cities = {c for c in catalog.city if c}
 
     # --- understanding
     def parse(self, question: str) -> Query:
         """Parse a question, adding the cities of the catalog it names."""
         query = parse_question(question, question_languages)
-        lowered = query.text.lower()
-        for city in self._cities:
-            if len(city) >= 4 and re.search(rf"\b(?:in|near|around|at|from) {re.escape(city)}\b", lowered):
-                if city not in query.filters.cities:
+        words = re.findall(r"[a-z0-9.'-]+", query.text.lower())
+        for size in (3, 2, 1):  # "in Salt Lake City", "near Fort Collins", "Houston"
+            for start in range(len(words) - size + 1):
+                city = " ".join(words[start:start + size])
+                if city not in self._cities or city in query.filters.cities or city in query.place_hints:
+                    continue
+                before = words[start - 1] if start else ""
+                if len(city) >= 4 and before in ("in", "near", "around", "at", "from"):
                     query.filters.cities.append(city)
-        for city in self._cities:
-            if len(city) >= 5 and city not in query.filters.cities and re.search(rf"\b{re.escape(city)}\b", lowered):
-                query.place_hints.append(city)  # "Houston property manager role": helps name the posting
-        if query.filters.cities and not query.is_list and re.search(r"\b(roles|jobs|postings|openings|positions)\b", lowered):
+                elif len(city) >= 5:
+                    query.place_hints.append(city)  # "Houston property manager role": helps name the posting
+        if query.filters.cities and not query.is_list and re.search(
+                r"\b(roles|jobs|postings|openings|positions)\b", query.text, re.I):
             query.is_list = True
         return query
 

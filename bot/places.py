@@ -73,23 +73,27 @@ def city_of(location: str) -> str:
     return city.lower()
 
 
+_STATE_NAMES = re.compile(
+    r"\b(" + "|".join(re.escape(n) for n in sorted(_NAME_TO_CODE, key=len, reverse=True) if n != "washington")
+    + r")\b")
+_CODES_UPPER = re.compile(r"(?:\bin |, ?|\b)([A-Z]{2})\b")
+_CODES_AFTER_IN = re.compile(r"\b(?:in|near|around) ([A-Z]{2})\b")
+_AMBIGUOUS_CODES = {"IN", "OR", "ME", "OK", "HI", "DE", "PA", "MA"}
+
+
 def states_in_question(question: str) -> list[str]:
     """States named in a question: full names anywhere, two-letter codes only when written in capitals."""
     found: list[str] = []
-    lowered = question.lower()
-    for name in sorted(_NAME_TO_CODE, key=len, reverse=True):
-        if name == "washington":
-            continue  # ambiguous with the city / DC; only "washington state" below
-        if re.search(rf"\b{re.escape(name)}\b", lowered) and _NAME_TO_CODE[name] not in found:
-            # "new york" inside "new york city" still means the state of NY for filtering
-            found.append(_NAME_TO_CODE[name])
-            lowered = lowered.replace(name, " ")
+    for match in _STATE_NAMES.finditer(question.lower()):
+        code = _NAME_TO_CODE[match.group(1)]
+        if code not in found:
+            found.append(code)
     if re.search(r"\bwashington state\b|\bin wa\b", question.lower()):
         found.append("WA")
-    for code in re.findall(r"(?:\bin |, ?|\b)([A-Z]{2})\b", question):
-        if code in STATES and code not in found and code not in {"IN", "OR", "ME", "OK", "HI", "DE", "PA", "MA"}:
+    for code in _CODES_UPPER.findall(question):
+        if code in STATES and code not in found and code not in _AMBIGUOUS_CODES:
             found.append(code)
-    for code in re.findall(r"\b(?:in|near|around) ([A-Z]{2})\b", question):
+    for code in _CODES_AFTER_IN.findall(question):
         if code in STATES and code not in found:
             found.append(code)
     return found

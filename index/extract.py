@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from index.languages import languages_in_sentence
+from index.languages import languages_in_sentences
 from index.models import DEGREES, EMPLOYMENT_TYPES, Fact, Facts, Posting, Salary
-from index.text import is_heading, split_sentences
+from index.text import is_heading, seam_in_name, split_sentences
 
 COLUMN, TEXT = "column", "text"
 
@@ -51,8 +51,15 @@ _FIGURE_SEAM = re.compile(r"(?<=[a-z])(?=\d)|(?<=[a-z])(?=[A-Z]{2})|(?<=[a-z])(?
 
 
 def unglue(sentence: str) -> str:
-    """The sentence with the seams of glued list items marked ("fieldMaster's" -> "field; Master's")."""
-    return _FIGURE_SEAM.sub(" ", _SEAM.sub("; ", sentence))
+    """The sentence with the seams of glued list items marked ("fieldMaster's" -> "field; Master's").
+
+    Camel-case names stay whole ("DevOps experience", "JavaScript", "LinkedIn").
+    """
+    def mark(match: re.Match[str], sep: str) -> str:
+        return "" if seam_in_name(match.string, match.start()) else sep
+
+    spaced = _SEAM.sub(lambda m: mark(m, "; "), sentence)
+    return _FIGURE_SEAM.sub(lambda m: mark(m, " "), spaced)
 
 
 def _number(text: str) -> float:
@@ -165,7 +172,10 @@ _PAY_NEAR = re.compile(
     re.I,
 )
 # words that make a sentence about pay at all ("Paid $17.00/Hour", "STARTING at $16/hr")
-_PAY_WORDS = re.compile(r"\b(?:paid|make|making|hourly|annual\w*|starting|starts)\b", re.I)
+_PAY_WORDS = re.compile(
+    r"\b(?:paid|make|making|hourly|annual\w*|starting|starts|(?:depending|based) on experience|commensurate|doe)\b",
+    re.I,
+)
 _PER_UNIT = re.compile(
     r"\b(?:sessions?|visits?|shifts?|class(?:es)?|lessons?|projects?|pieces?|units?|appointments?|enrollments?|"
     r"calls?|cases?|patients?|words?|articles?|posts?|jobs?|clients?|customers?|persons?|person|groups?)\b",
@@ -293,7 +303,9 @@ def _offer(match: re.Match[str], before: str, after: str, sentence: str, assume_
     if _PER_UNIT.search(" ".join(re.findall(r"[A-Za-z]+", before)[-2:])) or _PER_UNIT_AFTER.match(tail):
         return None  # "session compensation ($35 and up)", "40 USD for 1 person": pay per piece, not per period
     near_pay = bool(_PAY_NEAR.search(before[-60:])) or labelled or assume_pay
-    pay_sentence = near_pay or bool(_PAY_WORDS.search(sentence)) or bool(_PAY_NEAR.search(sentence))
+    # "EUR 65,000 – 80,000 per year." under "What we offer": a sum with its currency opens the sentence
+    opens = has_currency and not sentence[: match.start()].strip(" \t-–•*·")
+    pay_sentence = near_pay or opens or bool(_PAY_WORDS.search(sentence)) or bool(_PAY_NEAR.search(sentence))
     if period is None:
         if not near_pay:
             return None
@@ -373,8 +385,10 @@ _HYBRID = _rx(
     r"systems?|integration|model of care|electric))"
     r"(?!\s*(?:[/,&]|and|or)?\s*(?:remote|in-?person)?\s*(?:professionals|employees|teams?|workers|"
     r"workforce|colleagues|members|events?|meetings?|sessions?|classes|courses|learning|trainings?)(?-i:(?![a-z])))"
-    r"|\b(?:\d|one|two|three|four)\s+(?:days?|weeks?)\s+(?:a week\s+|per week\s+|each week\s+)?"
+    r"|\b(?:[1-4]|one|two|three|four)\s+(?:days?|weeks?)\s+(?:a week\s+|per week\s+|each week\s+)?"
     r"(?:in|at|from)\s+(?:the\s+|our\s+)?(?:office|home|site)\b"
+    r"|\bon-?site\s+(?:[1-4]|one|two|three|four)\s+days?\b"
+    r"|\b(?:[1-4]|one|two|three|four)\s+days?\s+(?:a|per|each)\s+week\s+on-?site\b"
     r"|\bpart(?:ly|ially)? remote\b|\bremote and in-?(?:office|person)\b|\bin-?(?:office|person) and remote\b"
 )
 # "remote or hybrid", "Position is hybrid/remote": the job may be done remotely
@@ -405,6 +419,11 @@ _ONSITE = _rx(
     r"|\bfull(?:y)? in-?person\b|\bin[- ]office (?:role|position|job|full[- ]time|only)\b"
     r"|\b(?:work|works|working) in[- ]office\b"
     r"|\bthis is (?:an? )?in[- ]office\b|\bmust (?:work|be) in (?:the |our )?office\b|\bsetting\s*:\s*in[- ]office\b"
+    # "This position is on-site five days a week", "The internship is fully on-site"
+    r"|\b(?:position|role|job|internship|contract|assignment|engagement|this|it|work)\s+(?:is|will be)\s+"
+    r"(?:(?:fully|100\s?%|entirely|completely|strictly)\s+)?on-?site\b"
+    # a sentence that opens with it: "On-site in Dallas, Monday through Friday."
+    r"|^\W*(?:(?:fully|100\s?%)\s+)?on-?site\b(?=\s*(?:in|at)\s+(?-i:[A-Z])|\s*[,.;:–—-]|\s*$)"
 )
 # a listed "(Hybrid)" / "Remote" hint or a title marker: hybrid first, as "Hybrid remote" is hybrid
 _WHERE_WORDS = (("hybrid", _rx(r"\bhybrid\b")), ("on-site", _rx(r"\bon-?site\b|\bin[- ]office\b|\bin[- ]person\b")),
@@ -476,9 +495,14 @@ _TYPE_WORDS = {
 }
 _TYPE = (r"(full[- ]?time|part[- ]?time|contract(?:-to-hire|or)?|c2c|w2 contract|temporary|seasonal|internship|intern|"
          r"volunteer|freelance)")
+# "Job Type: Full-time", "Schedule: Full-time, 36 hours", UK "Contract: Permanent, full-time"
 _TYPE_LABEL = re.compile(
-    rf"\b(?:job|position|employment|work|role|contract)?\s*(?:types?|status)\s*:\s*{_TYPE}\b", re.I
+    rf"\b(?:(?:job|position|employment|work|role|contract)?\s*(?:types?|status)|employment|contract|schedule|hours)"
+    rf"\s*:\s*(?:permanent\s*(?:[,/&]|and)?\s*)?{_TYPE}\b",
+    re.I,
 )
+# a job board's chips: "Full-time · Mid-Senior level", "Engineering · Full-time"
+_TYPE_CHIP = re.compile(rf"(?:^\s*{_TYPE}\s*[·|•]|[·|•]\s*{_TYPE}\s*(?:[·|•]|$))", re.I)
 _TYPE_STATEMENT = re.compile(
     rf"\b(?:this|the|a|an|is|as)\s+(?:is\s+)?(?:an?\s+)?(?:\w+[, ]+){{0,3}}?{_TYPE}[, ]+"
     r"(?:(?:\w+|on-site|in-person)[, ]+){0,2}?(?:role|position|job|opportunity|assignment|engagement|employment|"
@@ -513,13 +537,13 @@ def extract_employment_type(columns: dict[str, Any], title: str, sentences: list
         value = listed if listed in EMPLOYMENT_TYPES else _employment_value(listed.replace("_", " "))
         if value:
             return Fact(value, _column_text("Work type", listed), COLUMN)
-    for pattern in (_TYPE_LABEL, _TYPE_STATEMENT, _INTERNSHIP):
+    for pattern in (_TYPE_LABEL, _TYPE_CHIP, _TYPE_STATEMENT, _INTERNSHIP):
         for sentence in sentences:
             plain = unglue(sentence)
             for match in pattern.finditer(plain):
                 if _NOT_THIS_JOB.search(plain[max(0, match.start() - 40) : match.start()] + match.group(0)):
                     continue  # "grow into a full-time position", "not a contract for employment"
-                if value := _employment_value(match.group(1)):
+                if value := _employment_value(next(g for g in match.groups() if g)):
                     return Fact(value, sentence, TEXT)
     in_title = _TYPE_TITLE.search(title or "")
     if in_title:
@@ -538,11 +562,7 @@ def extract_employment_type(columns: dict[str, Any], title: str, sentences: list
 
 def extract_languages(sentences: list[str]) -> list[Fact]:
     """Each programming language named, once, with the first sentence naming it."""
-    seen: dict[str, str] = {}
-    for sentence in sentences:
-        for language in languages_in_sentence(sentence):
-            seen.setdefault(language, sentence)
-    return [Fact(language, sentence, TEXT) for language, sentence in seen.items()]
+    return [Fact(language, sentence, TEXT) for language, sentence in languages_in_sentences(sentences)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -573,6 +593,10 @@ _EXPERIENCE_AFTER = re.compile(
     r"^[\s'’]*(?:[^\s;:]+\s+){0,12}?(?:experience|exp\b|experienced|background|work\w*|employment|history in|"
     r"on the job)",
     re.I,
+)
+# "6+ years of professional iOS development", "5 years of hands-on C# programming": the practice itself
+_PRACTICE_AFTER = re.compile(
+    r"^[\s'’]*of\s+(?:[^\s;:]+\s+){0,4}?(?:development|programming|coding|software engineering)\b", re.I
 )
 _FIELD_AFTER = re.compile(
     r"^[\s'’]*(?:of\s+)?(?:in|as an?|as|doing|selling|managing|leading|teaching|practicing)\s+\w", re.I
@@ -648,7 +672,7 @@ def _years_in_sentence(sentence: str, preferred_section: bool) -> list[tuple[int
         labelled = bool(_EXPERIENCE_BEFORE.search(before[-70:])) and bool(re.search(r"experience|exp\b", before, re.I))
         marked = bool(re.match(r"^\s*\((?:required|preferred)\)", raw_after, re.I))
         minimum = bool(_MINIMUM_BEFORE.search(before[-25:]))
-        stated = bool(_FIELD_AFTER.match(after) or _REQUIRED_AFTER.match(after))
+        stated = bool(_FIELD_AFTER.match(after) or _REQUIRED_AFTER.match(after) or _PRACTICE_AFTER.match(after))
         if not (experience_after or labelled or marked or minimum or stated):
             continue
         low = _to_int(match.group("n1"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from index.text import split_sentences
@@ -55,11 +56,14 @@ class _Pattern:
 
 
 def _p(language: str, pattern: str, needs: str = ALWAYS, ignore_case: bool = True) -> _Pattern:
-    return _Pattern(language, re.compile(pattern.replace("{start}", _START), re.I if ignore_case else 0), needs)
+    pattern = pattern.replace("{start}", _START).replace("{end}", _END)
+    return _Pattern(language, re.compile(pattern, re.I if ignore_case else 0), needs)
 
 
-# A word start, also inside scraped text whose list items were glued together ("developmentPython").
+# A word start or end, also inside scraped text whose list items were glued together
+# ("developmentPython", "ReactNodeTypescriptComfortability with GraphQL").
 _START = r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))"
+_END = r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))"
 
 
 # "JS" alone is JavaScript; "Node.JS", "React JS", "Vue JS" name frameworks.
@@ -67,19 +71,21 @@ _FRAMEWORK_JS = r"(?<!\.)(?<!node )(?<!react )(?<!vue )(?<!angular )(?<!next )(?
 
 _PATTERNS = (
     # multi-word and punctuated names first; overlapping shorter matches are dropped
-    _p("JavaScript", r"{start}java[ -]?script\b|\becmascript\b"),
+    _p("JavaScript", r"{start}java[ -]?script{end}|\becmascript\b"),
     _p("JavaScript", _FRAMEWORK_JS + r"(?<![\w.])(?-i:JS)\b(?![.\-])"),
-    _p("TypeScript", r"{start}type[ -]?script\b"),
+    _p("TypeScript", r"{start}type[ -]?script{end}"),
     _p("Objective-C", r"\bobjective[ -]c\b|\bobj-?c\b"),
-    _p("C++", r"(?<![\w+])c\+\+(?!\w)"),
+    # "C++17" and glued "C++Previous experience" too
+    _p("C++", r"(?:(?<![\w+])|(?-i:(?<=[a-z])(?=C)))c\+\+(?!(?-i:[a-z_]))"),
     _p("C#", r"(?<![\w#])c(?:#|\s?sharp\b)(?![\w#])"),
     _p("F#", r"(?<![\w#])f#(?![\w#])"),
-    _p("Go", r"{start}go[ -]?lang\b|\bGo \(golang\)"),
+    _p("Go", r"{start}go[ -]?lang{end}|\bGo \(golang\)"),
     _p("Go", r"(?<![\w\-\"'“])Go(?![\w\-'’\"”])"
        r"(?! (?:to|the|out|into|above|beyond|live|get|far|further|deep|back|on|for|ahead|with)\b)",
        LIST, ignore_case=False),
     _p("Go", r"\bGo (?=programming|language|developers?|engineers?|code|services|microservices)", CODE,
        ignore_case=False),
+    _p("Go", r"(?<=\bin )Go(?=\s*[.,;)]|\s*$)", CODE, ignore_case=False),  # "internal tooling in Go."
     _p("SQL", r"(?<![\w/\-])(?:t-sql|pl/sql|pl-sql|sql)(?![a-z])"),
     _p("PowerShell", r"\bpower ?shell\b"),
     _p("Shell", r"\b(?:unix |linux |bourne |korn )?shell[ -]script(?:s|ing)?\b"),
@@ -88,9 +94,9 @@ _PATTERNS = (
     _p("Visual Basic", r"\bvisual basic\b|\bvb\.net\b|\bvb6\b"),
     _p("VBA", r"\bvba\b"),
     _p("Visual Basic", r"(?<![\w.])VB(?![\w.])", LIST, ignore_case=False),
-    _p("Java", r"{start}java\b(?![ -]?script)"),
-    _p("Python", r"{start}python\d?\b"),
-    _p("Kotlin", r"{start}kotlin\b"),
+    _p("Java", r"{start}java{end}(?![ -]?script)"),
+    _p("Python", r"{start}python\d?{end}"),
+    _p("Kotlin", r"{start}kotlin{end}"),
     _p("Swift", r"\bSwift(?:UI)?\b", CODE, ignore_case=False),
     _p("Rust", r"\bRust\b", CODE, ignore_case=False),
     _p("Scala", r"\bscala\b", CODE),
@@ -132,7 +138,7 @@ _PATTERNS = (
 _CODE_WORDS = re.compile(
     r"\b(?:program\w*|languages?|coding|code|coder|scripts?|scripting|software|develop\w*|engineer\w*|"
     r"back-?end|front-?end|full[ -]?stack|stack|apis?|frameworks?|librar(?:y|ies)|sdk|ios|android|apps?|"
-    r"applications?|automat\w*|linux|unix|git|data|analytics?|"
+    r"applications?|automat\w*|linux|unix|git|data|analytics?|tooling|firmware|embedded|microcontrollers?|"
     r"statistic\w*|smart contracts?|blockchain|web3|tools?)\b",
     re.I,
 )
@@ -171,13 +177,21 @@ _MAYBE = re.compile(
 _LETTER = re.compile(r"(?<![\w])[CR](?![\w])|(?<![\w])C(?=[A-Z][a-z])")
 
 
-def languages_in_sentence(sentence: str) -> list[str]:
-    """Canonical languages named in one sentence, in order of mention, each once."""
+def languages_in_sentence(sentence: str, known: Collection[str] = ()) -> list[str]:
+    """Canonical languages named in one sentence, in order of mention, each once.
+
+    known: languages the same posting names plainly elsewhere; here they count as the context an
+    ambiguous name needs ("Strong C; experience with Rust" once Rust is known), never on their own.
+    """
     if not (_MAYBE.search(sentence) or _LETTER.search(sentence)):
         return []
     matches = _matches(sentence)
+    confirmed = {
+        p.language for start, end, p in matches
+        if p.language in known and (p.needs != LIST or _in_list(sentence, start, end))
+    }
     always = {p.language for _, _, p in matches if p.needs == ALWAYS}
-    code_context = bool(_CODE_WORDS.search(sentence)) or bool(always)
+    code_context = bool(_CODE_WORDS.search(sentence)) or bool(always) or bool(confirmed)
     salesforce = bool(_SALESFORCE_WORDS.search(sentence))
     accepted: list[tuple[int, str]] = []
     for start, end, pattern in matches:
@@ -187,7 +201,7 @@ def languages_in_sentence(sentence: str) -> list[str]:
             or (pattern.needs == SALESFORCE and salesforce)
         ):
             accepted.append((start, pattern.language))
-    named = {language for _, language in accepted}
+    named = {language for _, language in accepted} | confirmed
     for start, end, pattern in matches:
         if pattern.needs != LIST:
             continue
@@ -202,10 +216,25 @@ def languages_in_sentence(sentence: str) -> list[str]:
     return out
 
 
+def languages_in_sentences(sentences: list[str]) -> list[tuple[str, str]]:
+    """(canonical name, the first sentence naming it) for each language of one posting, in order of mention.
+
+    A second reading lets a language named plainly in one sentence support an ambiguous name in
+    another ("Write Bash scripts." makes "writing Go and Bash" name Go).
+    """
+    first: dict[str, tuple[int, str]] = {}
+    for index, sentence in enumerate(sentences):
+        for language in languages_in_sentence(sentence):
+            first.setdefault(language, (index, sentence))
+    if first:
+        known = frozenset(first)
+        for index, sentence in enumerate(sentences):
+            for language in languages_in_sentence(sentence, known):
+                first.setdefault(language, (index, sentence))
+    ordered = sorted(first.items(), key=lambda item: item[1][0])
+    return [(language, sentence) for language, (_, sentence) in ordered]
+
+
 def find_languages(text: str) -> list[tuple[str, str]]:
     """(canonical name, the sentence naming it) for each language, in order of first mention."""
-    seen: dict[str, str] = {}
-    for sentence in split_sentences(text):
-        for language in languages_in_sentence(sentence):
-            seen.setdefault(language, sentence)
-    return list(seen.items())
+    return languages_in_sentences(split_sentences(text))

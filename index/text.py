@@ -91,10 +91,11 @@ def is_camel_name(word: str) -> bool:
     if not left[0].isupper():
         return False  # "skillsAbility": a list item glued to the next one
     first = re.match(r"[A-Z][a-z]*", right)
+    right_word = first.group(0).lower() if first else ""
     return (
         left.lower() in _NAME_PREFIXES
-        or len(left) <= 3  # "GoTu", "ProCore", "AdQuick"
-        or (first is not None and first.group(0).lower() in _NAME_SUFFIXES)
+        or (len(left) <= 3 and right_word not in _SEAM_HEADINGS)  # "GoTu", "ProCore", not "JobDescription"
+        or right_word in _NAME_SUFFIXES
     )
 
 
@@ -107,11 +108,21 @@ _SEAM_HEADINGS = frozenset({
     "required", "minimum",
 })
 # "required" and "preferred" end a requirement ("Bachelor's degreeRequired") as often as they head a list
-_LEFT_ONLY_HEADINGS = frozenset({"preferred", "required", "minimum"})
+_LEFT_ONLY_HEADINGS = frozenset({"preferred", "required"})
+# Words that open a requirement or a benefit; after a lower-case word ("skillsAbility to lift",
+# "plusBachelor's degree") they start a new item. After a capital they may end a name ("OsteoStrong").
+_ITEM_STARTS = frozenset({
+    "ability", "able", "must", "knowledge", "proficiency", "proficient", "strong", "excellent", "familiarity",
+    "demonstrated", "bachelor", "bachelor's", "bachelor’s", "master's", "master’s", "masters", "associate",
+    "associate's", "associate’s", "high", "health", "dental", "vision", "paid", "flexible",
+})
 _SEAM = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[0-9)%])(?=[A-Z][a-z])")
-_YEARS_SEAM = re.compile(r"(?<=[a-z]{3})(?=\d{1,2}\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?)\b)")
-# "Pay:", "Job Type:", "Work Location:": a label (up to four words) and its colon
-_LABEL = re.compile(r"[A-Z][A-Za-z'’]*(?:[ /&-][A-Za-z][A-Za-z'’]*){0,3}\s?:(?!//)")
+# "development1+ years", "Milford, CT.5+ years": a years requirement glued to the item before it
+_YEARS_SEAM = re.compile(
+    r"(?:(?<=[a-z]{3})|(?<=[A-Za-z]\.))(?=\d{1,2}\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?)\b)"
+)
+# "Pay:", "Job Type:", "What We Are Looking For:": a label (up to five words) and its colon
+_LABEL = re.compile(r"[A-Z][A-Za-z'’]*(?:[ /&-][A-Za-z][A-Za-z'’]*){0,4}\s?:(?!//)")
 
 
 def _word_around(line: str, index: int) -> tuple[str, str]:
@@ -125,19 +136,35 @@ def _word_around(line: str, index: int) -> tuple[str, str]:
     return line[start:index], line[index:end]
 
 
+_LAST_PART = re.compile(r"(?:[A-Z]+|[A-Z]?[a-z'’]+)$")
+_FIRST_PART = re.compile(r"[A-Z][a-z'’]*")
+
+
+def seam_in_name(line: str, index: int) -> bool:
+    """True when a lower-to-upper seam at index sits inside a camel-case name ("Java|Script", "Dev|Ops")."""
+    left, right = _word_around(line, index)
+    if not left or not right or not left[-1].isalpha():
+        return False
+    left_part, right_part = _LAST_PART.search(left), _FIRST_PART.match(right)
+    pair = (left_part.group(0) if left_part else left) + (right_part.group(0) if right_part else right)
+    return re.sub(r"['’]s?$", "", left + right).lower() in _CAMEL_NAMES or is_camel_name(pair)
+
+
 def _new_item_at(line: str, index: int) -> bool:
     """True when a seam at index clearly starts a new list item or label."""
-    left, right = _word_around(line, index)
-    if left and left[-1].isalpha() and is_camel_name(left + right):
+    if seam_in_name(line, index):
         return False
-    first = re.match(r"[A-Z][a-z'’]*", right)
+    left, right = _word_around(line, index)
+    first, last = _FIRST_PART.match(right), _LAST_PART.search(left)
     right_word = first.group(0).lower() if first else ""
-    left_word = re.sub(r".*(?<=[a-z])(?=[A-Z])", "", left).lower() if left else ""  # "SkillsEXPERIENCE"
+    left_word = last.group(0).lower() if last else ""
     if _LABEL.match(line, index):
         return True
     if right_word in _SEAM_HEADINGS and right_word not in _LEFT_ONLY_HEADINGS:
         return True
-    return bool(left) and left_word in _SEAM_HEADINGS and (left.islower() or left[0].isupper())
+    if right_word in _ITEM_STARTS and left_word.islower():
+        return True
+    return left_word in _SEAM_HEADINGS
 
 
 def split_glued(line: str) -> list[str]:

@@ -1,0 +1,623 @@
+"""Query latency and memory against corpus size: `ask` p50/p95/p99 in a warm process, RSS, build time.
+
+Run: .venv/bin/python benchmarks/scale.py [--sizes 500 1000 10000 100000] [--questions 200] [--repeats 3]
+
+For each size N (increasing), a corpus of N postings (the 500 real LinkedIn postings, then varied
+copies of them, see benchmarks/corpus.py) is written to var/bench/scale-N/postings/ and indexed
+with the real rebuild and the fast HashingEmbedder into var/bench/scale-N/chroma/ (reused on later
+runs when the corpus and embedder match). Then a fresh process loads the Engine, warms it and
+times `ask` over a question mix: fact questions from the dev.jsonl templates pointed at postings
+of the corpus, list/filter questions and general questions. Each size is measured in its own
+process, so RSS is the bot's own. The query embedding is the hashing one (about 0.1 ms); the real
+model's embed_query time is measured once and reported beside it.
+Writes benchmarks/results/scale.json and docs/scale.png (needs matplotlib: pip install -e .[bench]).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import gc
+import hashlib
+import json
+import logging
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import corpus  # noqa: E402
+
+DEFAULT_SIZES = (500, 1000, 10000, 100000)
+DEV_QUESTIONS = ROOT.parent / "shared/data/questions/dev.jsonl"
+BENCH_DIR = ROOT / "var/bench"
+RESULTS = ROOT / "benchmarks/results/scale.json"
+PLOT = ROOT / "docs/scale.png"
+TARGET_P95_MS = 100.0
+TARGET_SIZE = 100000
+KINDS = ("fact", "list", "general")
+WARM_QUESTIONS = 6
+
+LIST_QUESTIONS = (
+    "remote roles over $150k",
+    "contract roles in Texas",
+    "which roles want Python?",
+    "part-time jobs in California",
+    "remote roles over $100k",
+    "which jobs want SQL?",
+    "full-time nursing jobs in Texas",
+    "hourly jobs in New York",
+    "any internships?",
+    "which roles are hybrid?",
+)
+GENERAL_QUESTIONS = (
+    "who is hiring data engineers with Kafka experience?",
+    "roles building dashboards in Tableau",
+    "positions supporting customers over the phone",
+    "work on mobile apps with React Native",
+    "help with tax preparation and bookkeeping",
+    "caring for patients in a hospital setting",
+    "managing a warehouse team and forklift operations",
+    "teaching children in a classroom",
+)
+FALLBACK_TEMPLATES = {  # the four dev.jsonl phrasings, used when ../shared is absent (tests)
+    "salary": ["What is the salary range for the {title} position at {company}?"],
+    "location": ["Where is the {title} job at {company} located?"],
+    "work_type": ["Is the {title} job at {company} full-time, part-time or contract?"],
+    "remote": ["Is the {title} role at {company} remote?"],
+}
+
+
+@dataclass
+class Question:
+    """One benchmark question: its kind (fact, list, general), template intent and target posting (fact only)."""
+
+    kind: str
+    intent: str
+    text: str
+    target: str = ""
+
+
+# ---------------------------------------------------------------- pure helpers
+
+
+def percentiles(values_ms: Sequence[float]) -> dict[str, float]:
+    """p50/p95/p99 and mean of latencies in ms (linear interpolation), and how many there were."""
+    if not values_ms:
+        return {"n": 0, "p50": float("nan"), "p95": float("nan"), "p99": float("nan"), "mean": float("nan")}
+    arr = np.asarray(values_ms, dtype=float)
+    p50, p95, p99 = np.percentile(arr, [50, 95, 99])
+    return {"n": int(arr.size), "p50": round(float(p50), 2), "p95": round(float(p95), 2),
+            "p99": round(float(p99), 2), "mean": round(float(arr.mean()), 2)}
+
+
+def median_of_passes(passes: Sequence[dict[str, float]]) -> dict[str, float]:
+    """The median over passes of each percentile (the passes' n added up)."""
+    if not passes:
+        return percentiles([])
+    out: dict[str, float] = {"n": int(sum(p["n"] for p in passes))}
+    for key in ("p50", "p95", "p99", "mean"):
+        out[key] = round(float(np.median([p[key] for p in passes])), 2)
+    return out
+
+
+def templates_from_dev(records: Sequence[dict]) -> dict[str, list[str]]:
+    """Question templates per intent: dev questions with their title and company replaced by {title}/{company}."""
+    found: dict[str, list[str]] = {}
+    for record in records:
+        title, company, text = record.get("title") or "", record.get("company") or "", record.get("question") or ""
+        if not title or not company or text.count(title) != 1 or text.count(company) != 1:
+            continue
+        if title in company or company in title:
+            continue
+        template = text.replace(title, "{title}").replace(company, "{company}")
+        intent = str(record.get("intent", "general"))
+        if template not in found.setdefault(intent, []):
+            found[intent].append(template)
+    return found
+
+
+def read_templates(path: Path) -> dict[str, list[str]]:
+    """Templates from dev.jsonl, or the four built-in dev phrasings when the file is absent."""
+    if not path.exists():
+        return FALLBACK_TEMPLATES
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return templates_from_dev(records) or FALLBACK_TEMPLATES
+
+
+def make_questions(postings: Sequence[tuple[str, str, str]], templates: dict[str, list[str]], n: int,
+                   seed: int = 0) -> list[Question]:
+    """n questions: half fact questions about random postings (id, title, company), a quarter list, a quarter general."""
+    rng = random.Random(f"{seed}:questions")
+    named = [p for p in postings if p[1] and p[2]]
+    intents = sorted(templates)
+    n_fact = n // 2 if named and intents else 0
+    n_list = (n - n_fact) // 2
+    n_general = n - n_fact - n_list
+    questions = []
+    for i in range(n_fact):
+        pid, title, company = rng.choice(named)
+        intent = intents[i % len(intents)]
+        template = rng.choice(templates[intent])
+        questions.append(Question("fact", intent, template.format(title=title, company=company), pid))
+    questions += [Question("list", "list", LIST_QUESTIONS[i % len(LIST_QUESTIONS)]) for i in range(n_list)]
+    questions += [Question("general", "general", GENERAL_QUESTIONS[i % len(GENERAL_QUESTIONS)])
+                  for i in range(n_general)]
+    return questions
+
+
+def deep_size(obj: Any) -> int:
+    """Bytes held by an object and everything it refers to (numpy arrays count their buffers once)."""
+    import types
+
+    skip = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+            types.CodeType, types.FrameType)
+    seen: set[int] = set()
+    stack = [obj]
+    total = 0
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, skip):
+            continue
+        seen.add(id(item))
+        if isinstance(item, np.ndarray):
+            total += sys.getsizeof(item)  # the buffer too when the array owns it; a view's header only
+            owner = item
+            while isinstance(owner.base, np.ndarray):
+                owner = owner.base
+            if owner is not item and id(owner) not in seen:
+                seen.add(id(owner))
+                total += sys.getsizeof(owner)
+            continue
+        total += sys.getsizeof(item)
+        stack.extend(gc.get_referents(item))
+    return total
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now (VmRSS), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    """The highest resident memory this process reached (ru_maxrss), in MB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def trim_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the system (glibc), so RSS shows what is held."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def machine() -> dict[str, Any]:
+    """nproc, CPU model, load and the versions that matter here."""
+    cpu = ""
+    try:
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), "")
+    except OSError:
+        pass
+    import bm25s
+    import chromadb
+
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "numpy": np.__version__,
+            "chromadb": chromadb.__version__, "bm25s": getattr(bm25s, "__version__", "?"),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "load_average_at_start": round(os.getloadavg()[0], 2)}
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, or of the sorted files of a folder."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def corpus_signature(n: int, seed: int, source: Path, embedder: str) -> dict[str, Any]:
+    """What an index folder must have been built from to be reused."""
+    return {"postings": n, "seed": seed, "generator": corpus.GENERATOR_VERSION, "source": source.name,
+            "source_sha256": file_sha256(source), "embedder": embedder}
+
+
+# ---------------------------------------------------------------- the two child steps
+
+
+def _settings(folder: Path):
+    from config import load_settings
+
+    return load_settings(source_dirs=[folder / "postings"], chroma_path=folder / "chroma",
+                         collection_prefix="scale", reload_interval_seconds=0)
+
+
+def build_step(n: int, folder: Path, source: Path, seed: int) -> dict[str, Any]:
+    """Write the corpus and index it with the real rebuild and the hashing embedder (in a clean folder)."""
+    from index.embedder import HashingEmbedder
+    from index.rebuild import rebuild
+    from index.store import IndexStore
+
+    embedder = HashingEmbedder()
+    if folder.exists():
+        shutil.rmtree(folder)
+    started = time.perf_counter()
+    info = corpus.build_corpus(source, folder / "postings", n, seed)
+    corpus_seconds = time.perf_counter() - started
+    store = IndexStore.open(_settings(folder))
+    summary = rebuild(_settings(folder), embedder, store)
+    store.close()
+    if not summary.ok:
+        raise RuntimeError(f"rebuild failed: {summary.error}")
+    build = {"corpus_seconds": round(corpus_seconds, 1), "files": len(info.files), "seconds": summary.seconds,
+             "postings": summary.postings_total, "chunks": summary.chunks_total,
+             "chunks_per_s": round(summary.chunks_total / max(summary.seconds, 1e-9), 1),
+             "problems": summary.skipped, "peak_rss_mb": peak_rss_mb(), "built_at": now_iso()}
+    (folder / "bench.json").write_text(json.dumps(
+        {"signature": corpus_signature(n, seed, source, embedder.name), "build": build}, indent=2) + "\n")
+    return build
+
+
+def _memory_parts(catalog: Any) -> dict[str, float]:
+    """MB held by the catalog's parts: chunk vectors, BM25 index, chunk texts, postings, mention index."""
+    mb = 1024 * 1024
+    parts = {"vectors_mb": catalog.vectors.nbytes / mb}
+    bm25 = getattr(catalog, "_bm25", None)
+    parts["bm25_mb"] = (deep_size(bm25) + deep_size(getattr(catalog, "_bm25_vocab", set()))) / mb if bm25 else 0.0
+    parts["chunk_texts_mb"] = (deep_size(catalog.chunk_texts) + deep_size(catalog.chunk_ids)
+                               + deep_size(catalog.chunk_row)) / mb
+    parts["postings_mb"] = deep_size(catalog.postings) / mb
+    parts["mention_index_mb"] = deep_size(catalog.mentions) / mb
+    return {k: round(v, 1) for k, v in parts.items()}
+
+
+def _ask_all(engine: Any, questions: Sequence[Question]) -> list[tuple[Question, float, Any]]:
+    out = []
+    for q in questions:
+        started = time.perf_counter()
+        answer = engine.ask(q.text)
+        out.append((q, (time.perf_counter() - started) * 1000, answer))
+    return out
+
+
+def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, profile: bool) -> dict[str, Any]:
+    """Load the Engine over the index in folder and time `ask` over the question mix, `repeats` passes."""
+    from bot.engine import Engine
+    from index.embedder import HashingEmbedder
+    from index.store import IndexStore
+
+    rss_start = rss_mb()
+    settings = _settings(folder)
+    embedder = HashingEmbedder()
+    started = time.perf_counter()
+    engine = Engine(IndexStore.open(settings), embedder, top_k=settings.top_k, reload_interval=0)
+    load_seconds = time.perf_counter() - started
+    stats = engine.stats()
+    load = {"seconds": round(load_seconds, 2), "rss_mb_before": rss_start, "rss_mb_after_load": rss_mb(),
+            "peak_rss_mb_after_load": peak_rss_mb()}
+    trim_memory()
+    load["rss_mb_after_trim"] = rss_mb()
+    catalog = engine._answerer.catalog  # the loaded catalog: no public accessor, read for the memory breakdown
+    memory = _memory_parts(catalog)
+
+    postings = [(p.id, p.title, p.company) for p in catalog.postings]
+    mix = make_questions(postings, read_templates(DEV_QUESTIONS), questions, seed)
+    _ask_all(engine, _warm_questions(mix))
+
+    passes: list[dict[str, Any]] = []
+    all_results: list[tuple[Question, float, Any]] = []
+    for r in range(repeats):
+        order = list(mix)
+        random.Random(f"{seed}:pass:{r}").shuffle(order)
+        results = _ask_all(engine, order)
+        all_results += results
+        by_kind = {k: percentiles([ms for q, ms, _ in results if q.kind == k]) for k in KINDS}
+        passes.append({"overall": percentiles([ms for _, ms, _ in results]), "by_kind": by_kind})
+
+    latency = {"overall": median_of_passes([p["overall"] for p in passes]),
+               "by_kind": {k: median_of_passes([p["by_kind"][k] for p in passes]) for k in KINDS},
+               "by_intent": {i: percentiles([ms for q, ms, _ in all_results if q.intent == i])
+                             for i in sorted({q.intent for q in mix})}}
+    first = all_results[: len(mix)]
+    statuses: dict[str, dict[str, int]] = {}
+    for q, _ms, answer in first:
+        counts = statuses.setdefault(q.kind, {})
+        counts[answer.status] = counts.get(answer.status, 0) + 1
+    facts = [(q, a) for q, _ms, a in first if q.kind == "fact"]
+    named_right = sum(1 for q, a in facts if a.postings and a.postings[0].id == q.target)
+    slowest = sorted(first, key=lambda t: -t[1])[:5]
+    result = {
+        "postings": stats.postings, "chunks": stats.chunks, "load": load, "memory": memory,
+        "peak_rss_mb": peak_rss_mb(), "rss_mb_after_questions": rss_mb(),
+        "latency_ms": latency, "passes": passes, "answer_status": statuses,
+        "fact_questions_naming_their_posting": f"{named_right}/{len(facts)}",
+        "slowest": [{"question": q.text, "kind": q.kind, "ms": round(ms, 1)} for q, ms, _ in slowest],
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+    if profile:
+        result["profile"] = profile_questions(engine, mix)
+    return result
+
+
+def _warm_questions(mix: Sequence[Question]) -> list[Question]:
+    """A few questions of every kind, asked before timing (lazy imports, first-touch of arrays)."""
+    per_kind = max(1, WARM_QUESTIONS // len(KINDS))
+    return [q for kind in KINDS for q in [m for m in mix if m.kind == kind][:per_kind]]
+
+
+def profile_questions(engine: Any, mix: Sequence[Question], top: int = 30) -> dict[str, Any]:
+    """cProfile one pass of the mix per kind: the functions where the time goes (ms per call and per question)."""
+    import cProfile
+    import pstats
+
+    out: dict[str, Any] = {}
+    for kind in KINDS:
+        asked = [q for q in mix if q.kind == kind]
+        if not asked:
+            continue
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for q in asked:
+            engine.ask(q.text)
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        rows = []
+        for (file, line, func), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+            rows.append({"function": func, "where": f"{_short(file)}:{line}", "calls": calls,
+                         "calls_per_question": round(calls / len(asked), 2),
+                         "cum_ms_per_question": round(cumtime * 1000 / len(asked), 2),
+                         "self_ms_per_question": round(tottime * 1000 / len(asked), 2),
+                         "cum_ms_per_call": round(cumtime * 1000 / max(calls, 1), 3)})
+        rows.sort(key=lambda r: -r["cum_ms_per_question"])
+        by_self = sorted(rows, key=lambda r: -r["self_ms_per_question"])[:top]
+        out[kind] = {"questions": len(asked), "by_cumulative": rows[:top], "by_self": by_self}
+    return out
+
+
+def _short(file: str) -> str:
+    for marker in (str(ROOT) + "/", "site-packages/"):
+        if marker in file:
+            return file.split(marker, 1)[1]
+    return file
+
+
+def model_query_ms(questions: Sequence[str]) -> dict[str, float] | None:
+    """Median/p95 ms of the real model's embed_query (what the hashing embedder stands in for)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from index.embedder import SentenceTransformerEmbedder
+
+    try:
+        model = SentenceTransformerEmbedder()
+    except Exception as err:  # the model package is missing: report without it
+        logging.getLogger(__name__).warning("real model not measured: %s", err)
+        return None
+    for q in questions[:5]:
+        model.embed_query(q)
+    times = []
+    for q in questions:
+        started = time.perf_counter()
+        model.embed_query(q)
+        times.append((time.perf_counter() - started) * 1000)
+    return percentiles(times)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+def run_child(step: str, extra: Sequence[str]) -> dict[str, Any]:
+    """Run one step in a fresh Python process (its own RSS), returning the JSON it writes."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    try:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", step, "--child-out", str(out), *extra]
+        subprocess.run(cmd, check=True, cwd=ROOT)
+        return json.loads(out.read_text())
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def reusable(folder: Path, signature: dict[str, Any]) -> dict[str, Any] | None:
+    """The recorded build of an index folder when it was built from this corpus, else None."""
+    try:
+        recorded = json.loads((folder / "bench.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if recorded.get("signature") != signature or not (folder / "chroma").is_dir():
+        return None
+    return recorded.get("build")
+
+
+def table(results: Sequence[dict[str, Any]]) -> str:
+    """The summary as a Markdown table: one row per size, then per-kind latency."""
+    lines = ["| postings | chunks | build s (chunks/s) | load s | RSS after load MB | peak RSS MB | vectors MB "
+             "| BM25 MB | p50 ms | p95 ms | p99 ms |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        b, lo, m, lat = r["build"], r["load"], r["memory"], r["latency_ms"]["overall"]
+        reused = " (reused)" if b.get("reused") else ""
+        lines.append(f"| {r['postings']:,} | {r['chunks']:,} | {b['seconds']:.0f} ({b['chunks_per_s']:,.0f}){reused} "
+                     f"| {lo['seconds']:.1f} | {lo['rss_mb_after_load']:,.0f} | {r['peak_rss_mb']:,.0f} "
+                     f"| {m['vectors_mb']:,.0f} | {m['bm25_mb']:,.0f} | {lat['p50']:.1f} | {lat['p95']:.1f} "
+                     f"| {lat['p99']:.1f} |")
+    lines += ["", "| postings | " + " | ".join(f"{k} p50 / p95 / p99 ms" for k in KINDS) + " |",
+              "|---:|" + "---:|" * len(KINDS)]
+    for r in results:
+        cells = [f"{r['latency_ms']['by_kind'][k]['p50']:.1f} / {r['latency_ms']['by_kind'][k]['p95']:.1f} / "
+                 f"{r['latency_ms']['by_kind'][k]['p99']:.1f}" for k in KINDS]
+        lines.append(f"| {r['postings']:,} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def plot(results: Sequence[dict[str, Any]], path: Path, subtitle: str) -> None:
+    """Two panels against corpus size (log x): ask latency p50/p95, and memory (RSS, vectors + BM25)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["postings"] for r in results]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
+    for key, style in (("p50", "o-"), ("p95", "s-")):
+        left.plot(sizes, [r["latency_ms"]["overall"][key] for r in results], style, label=f"{key}")
+    left.axhline(TARGET_P95_MS, color="grey", linestyle="--", linewidth=1, label=f"target p95 {TARGET_P95_MS:.0f} ms")
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_xlabel("postings in the index (log scale)")
+    left.set_ylabel("ask latency, ms (log scale)")
+    left.set_title("Warm `ask` latency (all questions)")
+    left.grid(True, which="both", alpha=0.3)
+    left.legend()
+    right.plot(sizes, [r["load"]["rss_mb_after_load"] for r in results], "o-", label="RSS after load")
+    right.plot(sizes, [r["peak_rss_mb"] for r in results], "^--", label="peak RSS")
+    right.plot(sizes, [r["memory"]["vectors_mb"] + r["memory"]["bm25_mb"] for r in results], "s-",
+               label="chunk vectors + BM25 index")
+    right.set_xscale("log")
+    right.set_xlabel("postings in the index (log scale)")
+    right.set_ylabel("memory, MB")
+    right.set_title("Bot process memory")
+    right.grid(True, which="both", alpha=0.3)
+    right.legend()
+    for r in results:
+        right.annotate(f"{r['chunks']:,} chunks", (r["postings"], r["load"]["rss_mb_after_load"]),
+                       textcoords="offset points", xytext=(-10, 8), fontsize=7, ha="right")
+    fig.suptitle(f"postings-bot at scale: HashingEmbedder, medians of passes — {subtitle}", fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--questions", type=int, default=200, help="questions per pass (half fact, a quarter each "
+                        "list and general)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed passes per size; medians are reported")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--source", type=Path, default=corpus.DEFAULT_SOURCE)
+    parser.add_argument("--bench-dir", type=Path, default=BENCH_DIR)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--plot", type=Path, default=PLOT)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild indexes even when they can be reused")
+    parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
+                        help="cProfile the largest size (auto: when its p95 misses the target)")
+    parser.add_argument("--no-model", action="store_true", help="skip timing the real model's embed_query")
+    parser.add_argument("--child", choices=("build", "measure", "model"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--do-profile", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def child(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="  [%(name)s] %(message)s", stream=sys.stderr)
+    for noisy in ("chromadb", "httpx", "bm25s", "sentence_transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    folder = args.bench_dir / f"scale-{args.size}"
+    if args.child == "build":
+        result = build_step(args.size, folder, args.source, args.seed)
+    elif args.child == "measure":
+        result = measure_step(args.size, folder, args.questions, args.repeats, args.seed, args.do_profile)
+    else:
+        result = {"model_query_ms": model_query_ms(list(GENERAL_QUESTIONS + LIST_QUESTIONS) * 3)}
+    args.child_out.write_text(json.dumps(result))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        return child(args)
+    if not args.source.exists():
+        print(f"skipped: {args.source} is absent (it lives in ../shared/data)")
+        return 0
+    from index.embedder import HashingEmbedder
+
+    started = time.monotonic()
+    command = "python benchmarks/scale.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    common = ["--seed", str(args.seed), "--source", str(args.source), "--bench-dir", str(args.bench_dir)]
+    results = []
+    sizes = sorted(set(args.sizes))
+    for n in sizes:
+        folder = args.bench_dir / f"scale-{n}"
+        signature = corpus_signature(n, args.seed, args.source, HashingEmbedder().name)
+        build = None if args.rebuild else reusable(folder, signature)
+        if build is not None:
+            build = {**build, "reused": True}
+            print(f"[{time.monotonic() - started:6.0f} s] {n:,} postings: reusing the index in {folder}")
+        else:
+            print(f"[{time.monotonic() - started:6.0f} s] {n:,} postings: writing the corpus and building the index")
+            build = run_child("build", [*common, "--size", str(n)])
+            print(f"[{time.monotonic() - started:6.0f} s]   built {build['chunks']:,} chunks in {build['seconds']:.0f} s "
+                  f"({build['chunks_per_s']:,.0f} chunks/s), peak RSS {build['peak_rss_mb']:,.0f} MB")
+        do_profile = n == max(sizes) and args.profile == "always"
+        measured = run_child("measure", [*common, "--size", str(n), "--questions", str(args.questions),
+                                         "--repeats", str(args.repeats), *(["--do-profile"] if do_profile else [])])
+        if n == max(sizes) and args.profile == "auto" and measured["latency_ms"]["overall"]["p95"] > TARGET_P95_MS:
+            print(f"[{time.monotonic() - started:6.0f} s]   p95 over {TARGET_P95_MS:.0f} ms: profiling")
+            measured["profile"] = run_child("measure", [*common, "--size", str(n), "--questions", str(args.questions),
+                                                        "--repeats", "1", "--do-profile"])["profile"]
+        lat = measured["latency_ms"]["overall"]
+        print(f"[{time.monotonic() - started:6.0f} s]   loaded in {measured['load']['seconds']:.1f} s, RSS "
+              f"{measured['load']['rss_mb_after_load']:,.0f} MB; ask p50 {lat['p50']:.1f} / p95 {lat['p95']:.1f} / "
+              f"p99 {lat['p99']:.1f} ms")
+        results.append({**measured, "size": n, "build": build})
+
+    model = None if args.no_model else run_child("model", common)["model_query_ms"]
+    biggest = results[-1]
+    report = {
+        "date": now_iso(), "command": command, "machine": machine(),
+        "settings": {"embedder": HashingEmbedder().name, "questions_per_pass": args.questions,
+                     "repeats": args.repeats, "seed": args.seed, "source": args.source.name,
+                     "note": "latencies are medians over passes of each pass's percentiles; other work shared "
+                             "the cores, so figures are noisy"},
+        "target": {"p95_ms": TARGET_P95_MS, "postings": TARGET_SIZE,
+                   "met": (biggest["latency_ms"]["overall"]["p95"] <= TARGET_P95_MS
+                           if biggest["postings"] >= TARGET_SIZE else None)},
+        "real_model_embed_query_ms": model,
+        "sizes": results,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print()
+    print(table(results))
+    if model:
+        print(f"\nreal model embed_query: p50 {model['p50']:.1f} ms, p95 {model['p95']:.1f} ms (add to the figures above)")
+    print(f"wrote {args.out}")
+    try:
+        plot(results, args.plot, f"{report['machine']['nproc']} cores, {report['date'][:10]}")
+        print(f"wrote {args.plot}")
+    except ImportError:
+        print("matplotlib is missing (pip install -e .[bench]); no plot")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
