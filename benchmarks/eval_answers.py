@@ -213,11 +213,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.show_misses:
             for miss in all_results["sets"][set_name]["full"]["misses"]:
                 print("  MISS", json.dumps(miss, ensure_ascii=False)[:600])
+    import resource
+
+    all_results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(f"peak RSS of this process (model, both indexes, all systems): {all_results['peak_rss_mb']} MB",
+          file=sys.stderr)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(all_results, indent=1, ensure_ascii=False))
     out.with_suffix(".md").write_text(
-        f"Answer quality, {all_results['date']}, embedder {embedder.name}, machine {all_results['machine']}\n"
+        f"Answer quality, {all_results['date']}, embedder {embedder.name}, machine {all_results['machine']}, "
+        f"peak RSS {all_results['peak_rss_mb']} MB\n"
         + markdown(all_results) + "\n")
     print(f"wrote {out} and {out.with_suffix('.md')}", file=sys.stderr)
     return 0

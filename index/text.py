@@ -68,7 +68,7 @@ _CAMEL_NAMES = frozenset(
         "HealthTech", "MedTech", "InsurTech", "PropTech", "EnCompass", "MidTown", "SkillFit", "PreScouter",
     )
 )
-# "Go" + "Lang", "Mc" + "Donald": the left piece of a name, not a word that ended a list item
+# "Mc" + "Donald", "La" + "Bella": the left piece of a name, not a word that ended a list item
 _NAME_PREFIXES = frozenset({"mc", "mac", "la", "le", "de", "di", "da", "du", "van", "von"})
 # "Hub", "Script", "Ops": the right piece of a product or company name
 _NAME_SUFFIXES = frozenset({
@@ -121,6 +121,12 @@ _SEAM = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[0
 _YEARS_SEAM = re.compile(
     r"(?:(?<=[a-z]{3})|(?<=[A-Za-z]\.))(?=\d{1,2}\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?)\b)"
 )
+# Words that open a job board's labels ("Work Location:", "Job Type:", "Shift:").
+_LABEL_WORDS = _SEAM_HEADINGS | {
+    "job", "work", "shift", "shifts", "hours", "type", "status", "position", "employment", "rate", "wage",
+    "wages", "title", "department", "reports", "supervisor", "classification", "travel", "language", "license",
+    "licensure", "certification", "certifications", "what",
+}
 # "Pay:", "Job Type:", "What We Are Looking For:": a label (up to five words) and its colon
 _LABEL = re.compile(r"[A-Z][A-Za-z'’]*(?:[ /&-][A-Za-z][A-Za-z'’]*){0,4}\s?:(?!//)")
 
@@ -157,14 +163,15 @@ def _new_item_at(line: str, index: int) -> bool:
     left, right = _word_around(line, index)
     first, last = _FIRST_PART.match(right), _LAST_PART.search(left)
     right_word = first.group(0).lower() if first else ""
-    left_word = last.group(0).lower() if last else ""
-    if _LABEL.match(line, index):
-        return True
+    left_part = last.group(0) if last else ""  # "" after a digit or ")": "$50,000Schedule:"
+    after_lower = not left_part or left_part.islower()
+    if _LABEL.match(line, index) and (after_lower or right_word in _LABEL_WORDS):
+        return True  # "Full-timePay:", "$50,000Schedule:", "FridayWork Location:"; not "GlobalStake:"
     if right_word in _SEAM_HEADINGS and right_word not in _LEFT_ONLY_HEADINGS:
         return True
-    if right_word in _ITEM_STARTS and left_word.islower():
-        return True
-    return left_word in _SEAM_HEADINGS
+    if right_word in _ITEM_STARTS and after_lower:
+        return True  # "skillsAbility to", not "OsteoStrong"
+    return left_part.lower() in _SEAM_HEADINGS
 
 
 def split_glued(line: str) -> list[str]:
