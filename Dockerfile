@@ -69,5 +69,5 @@ VOLUME ["/var/lib/postings"]
 EXPOSE 3000
 # 200 once the index is loaded; 503 while it is missing or the Chroma server is unreachable.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('POSTINGS_PORT', '3000'), timeout=4)"]
+    CMD ["python", "-c", "import os, sys, urllib.request\ntry:\n    urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('POSTINGS_PORT', '3000'), timeout=4)\nexcept Exception as err:\n    sys.exit(f'unhealthy: {err}')"]
 CMD ["postings-bot", "serve"]

@@ -228,6 +228,18 @@ def machine() -> dict[str, Any]:
             "load_average_at_start": round(os.getloadavg()[0], 2)}
 
 
+def code_version() -> dict[str, Any]:
+    """The commit measured, and which files of the answering code differ from it (read-only git)."""
+    def git(*cmd: str) -> str:
+        try:
+            return subprocess.run(["git", *cmd], cwd=ROOT, capture_output=True, text=True, timeout=20).stdout
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    modified = [line[3:] for line in git("status", "--porcelain", "--", "bot", "index", "config").splitlines() if line]
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "modified": modified}
+
+
 def file_sha256(path: Path) -> str:
     """sha256 of a file, or of the sorted files of a folder."""
     digest = hashlib.sha256()
@@ -293,6 +305,27 @@ def _memory_parts(catalog: Any) -> dict[str, float]:
     return {k: round(v, 1) for k, v in parts.items()}
 
 
+class GcTimer:
+    """Counts garbage collections by generation and the ms they take, while installed in gc.callbacks."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.ms = [0.0, 0.0, 0.0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            generation = int(info.get("generation", 0))
+            self.count[generation] += 1
+            self.ms[generation] += (time.perf_counter() - self._started) * 1000
+
+    def report(self) -> dict[str, Any]:
+        return {"collections": self.count, "ms": [round(m, 1) for m in self.ms],
+                "gen2_ms_per_collection": round(self.ms[2] / self.count[2], 1) if self.count[2] else None}
+
+
 def _ask_all(engine: Any, questions: Sequence[Question]) -> list[tuple[Question, float, Any]]:
     out = []
     for q in questions:
@@ -328,6 +361,8 @@ def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, 
 
     passes: list[dict[str, Any]] = []
     all_results: list[tuple[Question, float, Any]] = []
+    gc_timer = GcTimer()
+    gc.callbacks.append(gc_timer)
     for r in range(repeats):
         order = list(mix)
         random.Random(f"{seed}:pass:{r}").shuffle(order)
@@ -335,6 +370,7 @@ def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, 
         all_results += results
         by_kind = {k: percentiles([ms for q, ms, _ in results if q.kind == k]) for k in KINDS}
         passes.append({"overall": percentiles([ms for _, ms, _ in results]), "by_kind": by_kind})
+    gc.callbacks.remove(gc_timer)
 
     latency = {"overall": median_of_passes([p["overall"] for p in passes]),
                "by_kind": {k: median_of_passes([p["by_kind"][k] for p in passes]) for k in KINDS},
@@ -352,6 +388,7 @@ def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, 
         "postings": stats.postings, "chunks": stats.chunks, "load": load, "memory": memory,
         "peak_rss_mb": peak_rss_mb(), "rss_mb_after_questions": rss_mb(),
         "latency_ms": latency, "passes": passes, "answer_status": statuses,
+        "gc_during_questions": {**gc_timer.report(), "tracked_objects": len(gc.get_objects())},
         "fact_questions_naming_their_posting": f"{named_right}/{len(facts)}",
         "slowest": [{"question": q.text, "kind": q.kind, "ms": round(ms, 1)} for q, ms, _ in slowest],
         "load_average": round(os.getloadavg()[0], 2),
@@ -560,6 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.embedder import HashingEmbedder
 
     started = time.monotonic()
+    code = code_version()  # before measuring: other people may be editing the engine meanwhile
     command = "python benchmarks/scale.py " + " ".join(argv if argv is not None else sys.argv[1:])
     common = ["--seed", str(args.seed), "--source", str(args.source), "--bench-dir", str(args.bench_dir)]
     results = []
@@ -592,7 +630,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = None if args.no_model else run_child("model", common)["model_query_ms"]
     biggest = results[-1]
     report = {
-        "date": now_iso(), "command": command, "machine": machine(),
+        "date": now_iso(), "command": command, "machine": machine(), "code": code,
         "settings": {"embedder": HashingEmbedder().name, "questions_per_pass": args.questions,
                      "repeats": args.repeats, "seed": args.seed, "source": args.source.name,
                      "note": "latencies are medians over passes of each pass's percentiles; other work shared "

@@ -8,7 +8,7 @@ never stale and cost nothing between scrapes.
 Metric names (all prefixed `postings_`):
 - questions_total{surface,intent,status}: questions answered (status: the Answer's, or unavailable/error);
 - answer_seconds{surface}: time to answer a question (histogram);
-- errors_total{kind}: index_unavailable, answer_failed, slack_api, dedup_backend;
+- errors_total{kind}: index_unavailable, answer_failed, dedup_backend;
 - index_up, index_postings, index_chunks, index_generation, index_built_timestamp_seconds,
   index_age_seconds: the index the process answers from, at scrape time;
 - rebuild_last_success, rebuild_last_duration_seconds, rebuild_last_timestamp_seconds,
@@ -31,7 +31,7 @@ from bot.answer import Answer
 
 METRICS_PATH = "/metrics"
 LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
-ERROR_KINDS = ("index_unavailable", "answer_failed", "slack_api", "dedup_backend")
+ERROR_KINDS = ("index_unavailable", "answer_failed", "dedup_backend")
 
 log = logging.getLogger("bot.questions")
 

@@ -180,8 +180,8 @@ _LETTER = re.compile(r"(?<![\w])[CR](?![\w])|(?<![\w])C(?=[A-Z][a-z])")
 def languages_in_sentence(sentence: str, known: Collection[str] = ()) -> list[str]:
     """Canonical languages named in one sentence, in order of mention, each once.
 
-    known: languages the same posting names plainly elsewhere; here they count as the context an
-    ambiguous name needs ("Strong C; experience with Rust" once Rust is known), never on their own.
+    known: languages the same posting names plainly elsewhere; a mention of one here is the context an
+    ambiguous name needs ("Strong C; experience with Rust" names C once Rust is known).
     """
     if not (_MAYBE.search(sentence) or _LETTER.search(sentence)):
         return []

@@ -1,4 +1,4 @@
-"""Text helpers shared by extraction and chunking: sentences and section headings."""
+"""Text helpers shared by extraction and chunking: sentences, glued list items and section headings."""
 
 from __future__ import annotations
 
@@ -114,9 +114,11 @@ _LEFT_ONLY_HEADINGS = frozenset({"preferred", "required"})
 _ITEM_STARTS = frozenset({
     "ability", "able", "must", "knowledge", "proficiency", "proficient", "strong", "excellent", "familiarity",
     "demonstrated", "bachelor", "bachelor's", "bachelor’s", "master's", "master’s", "masters", "associate",
-    "associate's", "associate’s", "high", "health", "dental", "vision", "paid", "flexible",
+    "associate's", "associate’s", "high", "health", "dental", "vision", "paid", "flexible", "familiar",
+    "previous", "prior", "proven", "understanding", "working", "solid", "comfortable", "attention", "life",
+    "professional", "parental", "retirement", "employee", "tuition",
 })
-_SEAM = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[0-9)%])(?=[A-Z][a-z])")
+_SEAM = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[0-9)%+])(?=[A-Z][a-z])")
 # "development1+ years", "Milford, CT.5+ years": a years requirement glued to the item before it
 _YEARS_SEAM = re.compile(
     r"(?:(?<=[a-z]{3})|(?<=[A-Za-z]\.))(?=\d{1,2}\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?)\b)"

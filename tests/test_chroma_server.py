@@ -77,7 +77,8 @@ class ChromaServer:
             return False
 
     def start(self) -> "ChromaServer":
-        command = [_chroma_executable(), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)]
+        command = [_chroma_executable(), "run", "--path", str(self.path),
+                   "--host", "127.0.0.1", "--port", str(self.port)]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                             env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})

@@ -71,6 +71,22 @@ def test_salary_period_comes_from_the_size_only_when_no_word_states_it(text, per
     assert facts_of(text).salary.value.period == period
 
 
+@pytest.mark.parametrize(
+    ("text", "evidence", "expected"),
+    [
+        ("What we offer\nEUR 58,000 – 72,000 per year, depending on experience.\n28 days of leave.",
+         "EUR 58,000 – 72,000 per year, depending on experience.", (58000, 72000, "EUR", "yearly")),
+        ("Benefits\n£41,000 - £47,500 per year.\nA cycle-to-work scheme.", "£41,000 - £47,500 per year.",
+         (41000, 47500, "GBP", "yearly")),
+        ("$31 - $36 an hour, based on experience.", "$31 - $36 an hour, based on experience.",
+         (31, 36, "USD", "hourly")),
+    ],
+)
+def test_a_sum_with_currency_and_period_opening_its_line_is_the_salary(text, evidence, expected):
+    fact = facts_of(text).salary
+    assert (salary_tuple(fact), fact.evidence) == (expected, evidence)
+
+
 def test_salary_between_hourly_and_yearly_sizes_without_a_period_word_is_not_guessed():
     assert facts_of("Salary: $5,000 - $6,000").salary is None
 
@@ -91,6 +107,9 @@ def test_salary_between_hourly_and_yearly_sizes_without_a_period_word_is_not_gue
         "A $1,500 cost of living adjustment.",
         "Servers average $200 in tips per shift.",
         "Life insurance up to $50,000.",
+        "$500 per month phone stipend.",
+        "$1,000 yearly learning budget.",
+        "Clients save $10,000 per year with our software.",
     ],
 )
 def test_money_that_is_not_pay_is_ignored(text):
@@ -187,6 +206,12 @@ def test_title_marker_says_remote_when_the_text_is_silent():
         ("This is not a remote position.", "on-site"),
         ("The role can be remote or hybrid.", "remote"),
         ("This hybrid role mixes remote and in-office days.", "hybrid"),
+        ("This position is on-site five days a week at our Reno campus.", "on-site"),
+        ("The internship is on-site at our Boise headquarters.", "on-site"),
+        ("This contract is onsite at our Tulsa plant.", "on-site"),
+        ("On-site in Tulsa, Monday through Friday.", "on-site"),
+        ("On-site in Omaha.", "on-site"),
+        ("This role is on-site three days a week.", "hybrid"),
     ],
 )
 def test_remote_statements_in_the_text(text, expected):
@@ -203,6 +228,8 @@ def test_remote_statements_in_the_text(text, expected):
         "Set up remote access for staff.",
         "Lead a team of in-person and hybrid/remote professionals.",
         "We sell hybrid cars and EV chargers.",
+        "On-site parking is free for all staff.",
+        "Free coffee and an on-site gym.",
     ],
 )
 def test_remote_words_not_about_where_the_job_is_done_are_ignored(text):
@@ -232,10 +259,23 @@ def test_work_type_column_wins_over_the_text():
         ("Employment type: Temporary", "Temporary"),
         ("This is an unpaid intern position.", "Internship"),
         ("Independent contractor role, paid per project.", "Contract"),
+        ("Contract: Permanent, full-time", "Full-time"),
+        ("Contract: Permanent, part-time", "Part-time"),
+        ("Schedule: Part-time, 20 hours per week.", "Part-time"),
+        ("Full-time · Entry level", "Full-time"),
+        ("Operations · Full-time", "Full-time"),
     ],
 )
 def test_employment_type_from_a_statement_about_this_job(text, expected):
     assert facts_of(text).employment_type.value == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Contract: Permanent", "Contract: 6 months, renewable", "$2,450/week · 13-week contract"],
+)
+def test_a_contract_label_or_chip_without_a_type_states_no_employment_type(text):
+    assert facts_of(text).employment_type is None
 
 
 def test_benefits_of_other_employees_do_not_state_the_employment_type():
@@ -243,6 +283,14 @@ def test_benefits_of_other_employees_do_not_state_the_employment_type():
 
 
 # ------------------------------------------------------------------------------------------ languages
+
+def test_a_language_named_plainly_elsewhere_supports_an_ambiguous_name():
+    text = "Prototype modules in Rust for safety-critical code.\nRequirements\nStrong C; experience with Rust."
+    assert [(f.value, f.evidence) for f in facts_of(text).languages] == [
+        ("Rust", "Prototype modules in Rust for safety-critical code."),
+        ("C", "Strong C; experience with Rust."),
+    ]
+
 
 def test_languages_are_facts_with_their_sentence():
     text = "About us\nWe ship code daily.\nYou know Python and Go.\nBonus: R&D experience."
@@ -267,6 +315,11 @@ def test_languages_are_facts_with_their_sentence():
         ("0 - 2 years' experience in accounting", 0),
         ("Experience: Sales: 3 years (Required)", 3),
         ("RequirementsBachelor's degree in Finance.1 - 3 years of experience in FP&A.", 1),
+        ("6+ years of professional Android development.", 6),
+        ("5+ years of professional C# development.", 5),
+        ("3 years of hands-on Python programming.", 3),
+        ("Four or more years of DevOps experience.", 4),
+        ("Python scripting1+ years of experience with Linux", 1),
     ],
 )
 def test_min_years_reads_the_lowest_figure_of_the_requirement(text, expected):
@@ -283,6 +336,7 @@ def test_min_years_reads_the_lowest_figure_of_the_requirement(text, expected):
         "Applicants must be at least 18 years old.",
         "This is a 2-year contract with a possible extension.",
         "We have grown 20% every year for 5 years.",
+        "We have 20 years of software development history.",
     ],
 )
 def test_years_that_are_not_an_experience_requirement_are_ignored(text):
@@ -326,12 +380,16 @@ def test_no_years_stated_means_none():
         ("Completion of a doctoral program (PhD or PsyD).", "PhD"),
         ("Master's degree in Social Work required.", "Master"),
         ("Bachelor's or Master's degree in Architecture.", "Bachelor"),
-        ("QualificationsBachelor's degree in Accounting", "Bachelor"),
     ],
 )
 def test_degree_is_the_lowest_level_accepted(text, expected):
     fact = facts_of(text).degree
     assert fact.value == expected and fact.evidence == text
+
+
+def test_a_heading_glued_to_the_degree_is_left_out_of_the_evidence():
+    fact = facts_of("QualificationsBachelor's degree in Accounting").degree
+    assert (fact.value, fact.evidence) == ("Bachelor", "Bachelor's degree in Accounting")
 
 
 def test_a_required_degree_wins_over_a_higher_preferred_one():
@@ -408,6 +466,11 @@ def test_unglue_puts_back_spaces_lost_between_scraped_list_items():
     assert unglue("EXPERIENCEBachelor's") == "EXPERIENCE; Bachelor's"
     assert unglue("development1+ years") == "development 1+ years"
     assert unglue("C2C and W2 roles") == "C2C and W2 roles"
+
+
+def test_unglue_keeps_camel_case_names_whole():
+    text = "DevOps experience with JavaScript, iOS and LinkedIn ads at McDonald's"
+    assert unglue(text) == text
 
 
 def test_salary_value_is_a_salary_object():

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from index.languages import LANGUAGES, canonical_language, find_languages, languages_in_sentence
+from index.languages import (
+    LANGUAGES,
+    canonical_language,
+    find_languages,
+    languages_in_sentence,
+    languages_in_sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -79,6 +85,12 @@ def test_every_canonical_name_maps_to_itself():
         ("Microcontroller programming in C for sensors.", ["C"]),
         ("Experience with microcontroller programming in CSoftware design", ["C"]),
         ("Build statistical models in R.", ["R"]),
+        ("Write and debug firmware in C for ARM microcontrollers.", ["C"]),
+        ("Maintain our internal tooling in Go.", ["Go"]),
+        ("Strong proficiency with JavaScript.ReactNodeTypescriptComfortability with GraphQL",
+         ["JavaScript", "TypeScript"]),
+        ("Compile projects using Rust, GoLang, and C++Previous experience with VMs", ["Rust", "Go", "C++"]),
+        ("Modern C++17 for trading systems.", ["C++"]),
     ],
 )
 def test_languages_in_sentence_finds_each_language_once_in_order(sentence, expected):
@@ -112,6 +124,8 @@ def test_languages_in_sentence_finds_each_language_once_in_order(sentence, expec
         "Terraform, Ansible, Power BI and Excel.",
         "Familiar with MySQL, PostgreSQL and NoSQL stores.",
         "Shell Oil is a client of ours.",
+        "We believe in Go.",
+        "Travel to sites in C and D wings.",
         "",
     ],
 )
@@ -129,6 +143,34 @@ def test_find_languages_quotes_the_first_sentence_naming_each_language():
         ("Python", "You write Python daily."),
         ("C++", "Python and C++ are used for control."),
     ]
+
+
+def test_a_known_language_supports_an_ambiguous_name_in_the_same_list():
+    sentence = "Production experience writing Go and Bash."
+    assert languages_in_sentence(sentence) == []
+    assert languages_in_sentence(sentence, known={"Bash"}) == ["Go", "Bash"]
+
+
+def test_a_known_language_does_not_make_a_word_outside_a_list_a_language():
+    assert languages_in_sentence("Go the extra mile with Rust.", known={"Rust"}) == ["Rust"]
+    assert languages_in_sentence("Hold a Class C license; Rust is a plus.", known={"Rust"}) == ["Rust"]
+
+
+def test_languages_in_sentences_reads_the_posting_twice_and_keeps_the_order_of_mention():
+    sentences = [
+        "Write Bash scripts for releases.",
+        "Strong C; experience with Rust.",
+        "Prototype new modules in Rust for safety-critical code.",
+    ]
+    assert languages_in_sentences(sentences) == [
+        ("Bash", "Write Bash scripts for releases."),
+        ("C", "Strong C; experience with Rust."),
+        ("Rust", "Prototype new modules in Rust for safety-critical code."),
+    ]
+
+
+def test_a_posting_with_no_plain_language_gets_no_second_reading():
+    assert languages_in_sentences(["Production experience writing Go and Bash."]) == []
 
 
 def test_find_languages_is_empty_when_no_language_is_named():

@@ -216,3 +216,31 @@ def test_one_json_line_per_question_with_ids_and_figures_but_not_the_question(en
     text = json.dumps(line)
     assert "xoxb" not in text and "SECRET" not in text and "Python" not in text
 
+
+
+def test_without_an_app_the_http_server_serves_only_health_and_metrics(engine):
+    """The Socket Mode shape: probes on the HTTP port, and no Slack route that an empty signing secret would open."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from bot.metrics import METRICS_PATH
+    from bot.slack.server import make_http_server
+
+    metrics = Metrics(stats=engine.stats)
+    routes = {("GET", METRICS_PATH): metrics_route(metrics)}
+    server = make_http_server(None, engine, "127.0.0.1", 0, extra_routes=routes)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+            assert response.status == 200 and json.loads(response.read())["status"] == "ok"
+        with urllib.request.urlopen(base + "/metrics", timeout=10) as response:
+            assert b"postings_index_up 1.0" in response.read()
+        request = urllib.request.Request(base + "/slack/events", data=b"{}", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(request, timeout=10)
+        assert err.value.code == 404
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -5,9 +5,15 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.metrics import Metrics
 from bot.redis_dedup import KEY_PREFIX, RedisDeduplicator, connect_redis, redis_deduplicator
@@ -135,9 +141,108 @@ def test_real_redis_keeps_a_key_for_the_ttl_then_forgets_it(redis_client, redis_
 
 @needs_redis
 def test_many_threads_racing_on_one_key_get_exactly_one_first(redis_client, redis_url):
-    from concurrent.futures import ThreadPoolExecutor
-
-    replicas = [redis_deduplicator(redis_url, ttl_seconds=60) for _ in range(4)]
+    dedups = [redis_deduplicator(redis_url, ttl_seconds=60) for _ in range(4)]
     with ThreadPoolExecutor(max_workers=16) as pool:
-        results = list(pool.map(lambda i: replicas[i % 4].first_time("event:EvRACE"), range(64)))
+        results = list(pool.map(lambda i: dedups[i % 4].first_time("event:EvRACE"), range(64)))
     assert results.count(True) == 1
+
+
+# --- two real HTTP replicas of the Slack app behind one fake Slack
+
+SLACK_TESTS = Path(__file__).resolve().parent / "slack"
+if str(SLACK_TESTS) not in sys.path:
+    sys.path.insert(0, str(SLACK_TESTS))
+
+PAY_QUESTION = "what does the Kestrelvane Rust role pay?"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    from slack_harness import build_engine_on
+
+    return build_engine_on(tmp_path_factory.mktemp("replicas-index"))
+
+
+@contextmanager
+def replicas(engine, fake, count: int = 2, **settings):
+    """`count` replicas as `postings-bot serve` wires them (make_replica_server), each on its own port."""
+    from slack_harness import Running, make_settings
+
+    from bot.slack.server import make_replica_server
+
+    servers, running = [], []
+    try:
+        for _ in range(count):
+            executor = ThreadPoolExecutor(max_workers=2)
+            server = make_replica_server(make_settings(fake, **settings), engine, executor=executor,
+                                         host="127.0.0.1", port=0)
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+            servers.append((server, executor))
+            running.append(Running(fake, f"http://127.0.0.1:{server.server_address[1]}", engine))
+        yield running
+    finally:
+        for server, executor in servers:
+            server.shutdown()
+            server.server_close()
+            executor.shutdown(wait=True)
+
+
+def mention(text: str, ts: str) -> dict:
+    return {"type": "app_mention", "channel": "C1", "user": "U1", "text": text, "ts": ts, "team": "T1"}
+
+
+def dm(text: str, ts: str) -> dict:
+    return {"type": "message", "channel": "D1", "channel_type": "im", "user": "U1", "text": text, "ts": ts,
+            "team": "T1"}
+
+
+def questions_counted(replica) -> float:
+    from slack_harness import http
+
+    body = http("GET", replica.url + "/metrics").body
+    return sum(s.value for family in text_string_to_metric_families(body) for s in family.samples
+               if s.name == "postings_questions_total")
+
+
+@needs_redis
+def test_an_event_delivered_to_both_replicas_and_retried_is_answered_exactly_once(engine, redis_client, redis_url):
+    from fake_slack import FakeSlack
+
+    with FakeSlack() as fake, replicas(engine, fake, redis_url=redis_url) as (first, second):
+        event = mention(f"<@UBOT> {PAY_QUESTION}", "7000.1")
+        assert first.event(event, event_id="EvBOTH").status == 200
+        assert second.event(event, event_id="EvBOTH").status == 200
+        assert first.event(event, event_id="EvBOTH", retry=1).status == 200
+        fake.wait_for("chat.postMessage")
+        fake.settle(quiet=0.5)
+        posts = fake.requests("chat.postMessage")
+        assert len(posts) == 1
+        assert "Kestrelvane" in posts[0].text_and_blocks()
+        assert questions_counted(first) + questions_counted(second) == 1
+    assert redis_client.exists(KEY_PREFIX + "event:EvBOTH")
+
+
+@needs_redis
+def test_one_dm_delivered_twice_under_two_event_ids_is_answered_once(engine, redis_client, redis_url):
+    from fake_slack import FakeSlack
+
+    with FakeSlack() as fake, replicas(engine, fake, redis_url=redis_url) as (first, second):
+        message = dm(PAY_QUESTION, "7100.1")
+        assert first.event(message, event_id="EvDM1").status == 200
+        assert second.event(message, event_id="EvDM2").status == 200
+        fake.wait_for("chat.postMessage")
+        fake.settle(quiet=0.5)
+        assert len(fake.requests("chat.postMessage")) == 1
+
+
+def test_without_redis_each_replica_only_remembers_its_own_deliveries(engine):
+    from fake_slack import FakeSlack
+
+    with FakeSlack() as fake, replicas(engine, fake) as (first, second):
+        event = mention(f"<@UBOT> {PAY_QUESTION}", "7200.1")
+        first.event(event, event_id="EvLOCAL")
+        first.event(event, event_id="EvLOCAL", retry=1)  # a retry to the same replica: dropped
+        second.event(event, event_id="EvLOCAL")  # the other replica has not seen it: answered again
+        fake.wait_for("chat.postMessage", count=2)
+        fake.settle(quiet=0.5)
+        assert len(fake.requests("chat.postMessage")) == 2

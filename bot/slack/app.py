@@ -45,7 +45,7 @@ def create_app(
         settings: SLACK_BOT_TOKEN is required; SLACK_SIGNING_SECRET unless SLACK_APP_TOKEN (Socket Mode) is set.
         engine: answers questions (bot.engine.Engine or anything with ask() and stats()).
         client: the WebClient to use (default: one on settings.slack_api_base_url with retry handlers).
-        dedup: the Deduplicator (default: in-process, TTL settings.dedup_ttl_seconds).
+        dedup: the Deduplicator (default: build_deduplicator(settings): Redis if POSTINGS_REDIS_URL, else in-process).
         thread_memory: the ThreadMemory (default: in-process).
         executor: runs the engine after Slack is acknowledged (default: a small thread pool).
 

@@ -3,7 +3,8 @@
 Slack retries events (same `event_id`, `X-Slack-Retry-Num`), sometimes while the first attempt
 still runs, and delivers a mention both as `app_mention` and as `message` (same channel and ts).
 A Deduplicator answers "is this the first time?" atomically; the in-process one serves a single
-replica, a shared one (Redis `SET key 1 NX EX ttl`) can replace it behind the same interface.
+replica, the shared one (bot.redis_dedup: Redis `SET key 1 NX EX ttl`) serves several, chosen by
+POSTINGS_REDIS_URL.
 """
 
 from __future__ import annotations
@@ -62,9 +63,11 @@ class InMemoryDeduplicator:
             return True
 
 
-def build_deduplicator(settings) -> Deduplicator:
-    """The Deduplicator the settings ask for (in-process for now)."""
-    if settings.redis_url is not None:
-        log.warning("POSTINGS_REDIS_URL is set but shared de-duplication is not implemented yet; "
-                    "using in-process de-duplication (run one replica)")
+def build_deduplicator(settings, on_error: Callable[[str], None] | None = None) -> Deduplicator:
+    """Shared through Redis when POSTINGS_REDIS_URL is set (on_error is told of each Redis failure), else in-process."""
+    if settings.redis_url is not None and settings.redis_url.get_secret_value():
+        from bot.redis_dedup import redis_deduplicator
+
+        log.info("de-duplicating Slack deliveries through Redis (shared by every replica)")
+        return redis_deduplicator(settings.redis_url.get_secret_value(), settings.dedup_ttl_seconds, on_error=on_error)
     return InMemoryDeduplicator(settings.dedup_ttl_seconds)

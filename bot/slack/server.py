@@ -1,7 +1,9 @@
 """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else a threaded HTTP server.
 
-HTTP mode serves Slack's requests at POST /slack/events (signature-checked by Bolt) and
-GET /healthz; extra routes (e.g. /metrics) can be passed to make_http_server.
+HTTP mode serves Slack's requests at POST /slack/events (signature-checked by Bolt), GET /healthz
+and GET /metrics (Prometheus); in Socket Mode the same port serves only /healthz and /metrics.
+make_replica_server wires one replica as `serve` runs it: the engine metered (bot.metrics), the
+de-duplication the settings ask for (Redis when POSTINGS_REDIS_URL is set).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.engine import IndexUnavailable
+from bot.metrics import METRICS_PATH, InstrumentedEngine, Metrics, metrics_route
 from bot.slack.app import ANSWER_WORKERS, create_app, secret_values
 from bot.slack.clients import make_web_client
+from bot.slack.dedup import build_deduplicator
 from bot.slack.deps import AnswerEngine
 from bot.slack.logsafety import protect_handlers, protect_logger
 from config.settings import Settings
@@ -81,15 +85,16 @@ class _Server(ThreadingHTTPServer):
 
 
 def make_http_server(
-    app: App,
+    app: App | None,
     engine: AnswerEngine,
     host: str,
     port: int,
     extra_routes: dict[tuple[str, str], Route] | None = None,
 ) -> ThreadingHTTPServer:
-    """A threaded HTTP server (one thread per request) for Slack's requests and /healthz; port 0 picks one."""
+    """A threaded HTTP server (one thread per request) for Slack's requests (unless app is None) and /healthz;
+    port 0 picks one."""
     routes: dict[tuple[str, str], Route] = {
-        ("POST", EVENTS_PATH): bolt_route(app),
+        **({("POST", EVENTS_PATH): bolt_route(app)} if app is not None else {}),
         ("GET", HEALTH_PATH): health_route(engine),
         **(extra_routes or {}),
     }
@@ -159,27 +164,61 @@ def start_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
     return handler
 
 
+def engine_metrics(engine: AnswerEngine) -> Metrics:
+    """Metrics whose index gauges read the engine's stats, and the last rebuild report from its store if it has one."""
+    store = getattr(engine, "store", None)
+    return Metrics(stats=engine.stats, rebuild_report=getattr(store, "read_rebuild_report", None))
+
+
+def make_replica_server(
+    settings: Settings,
+    engine: AnswerEngine,
+    *,
+    executor: ThreadPoolExecutor,
+    metrics: Metrics | None = None,
+    host: str | None = None,
+    port: int | None = None,
+) -> ThreadingHTTPServer:
+    """One replica's HTTP server as `serve` runs it: Slack's requests, /healthz and /metrics, questions metered,
+    deliveries de-duplicated as the settings ask (Redis when POSTINGS_REDIS_URL is set); host/port override."""
+    metrics = metrics or engine_metrics(engine)
+    metered = InstrumentedEngine(engine, metrics, "slack")
+    app = create_app(settings, metered, executor=executor,
+                     dedup=build_deduplicator(settings, on_error=metrics.count_error))
+    return make_http_server(app, metered, settings.host if host is None else host,
+                            settings.port if port is None else port,
+                            extra_routes={("GET", METRICS_PATH): metrics_route(metrics)})
+
+
 def serve(settings: Settings, engine: AnswerEngine) -> None:
     """Serve Slack until SIGINT/SIGTERM; the engine (model and index) is already loaded when this is called."""
     secrets = secret_values(settings)
     protect_handlers(secrets=secrets)
     protect_logger(log, secrets)
     answers = ThreadPoolExecutor(max_workers=ANSWER_WORKERS, thread_name_prefix="slack-answer")
-    app = create_app(settings, engine, executor=answers)
+    metrics = engine_metrics(engine)
     stop = threading.Event()
     _stop_on_signals(stop)
     if settings.slack_app_token is not None:
+        metered = InstrumentedEngine(engine, metrics, "slack")
+        app = create_app(settings, metered, executor=answers,
+                         dedup=build_deduplicator(settings, on_error=metrics.count_error))
+        probes = _probe_server(settings, metered, metrics)
         handler = start_socket_mode(app, settings)
         log.info("connected to Slack over Socket Mode")
         try:
             stop.wait()
         finally:
             handler.close()
+            if probes is not None:
+                probes.shutdown()
+                probes.server_close()
             answers.shutdown(wait=True)  # finish the answers already started
         return
-    server = make_http_server(app, engine, settings.host, settings.port)
+    server = make_replica_server(settings, engine, executor=answers, metrics=metrics)
     host, port = server.server_address[:2]
-    log.info("listening on http://%s:%s%s (health: %s)", host, port, EVENTS_PATH, HEALTH_PATH)
+    log.info("listening on http://%s:%s%s (health: %s, metrics: %s)", host, port, EVENTS_PATH, HEALTH_PATH,
+             METRICS_PATH)
     watcher = threading.Thread(target=lambda: (stop.wait(), server.shutdown()), daemon=True)
     watcher.start()
     try:
@@ -188,6 +227,19 @@ def serve(settings: Settings, engine: AnswerEngine) -> None:
         server.server_close()
         answers.shutdown(wait=True)
         log.info("stopped")
+
+
+def _probe_server(settings: Settings, engine: AnswerEngine, metrics: Metrics) -> ThreadingHTTPServer | None:
+    """Socket Mode: /healthz and /metrics (no Slack route) on the HTTP port, if it can be had."""
+    try:
+        server = make_http_server(None, engine, settings.host, settings.port,
+                                  extra_routes={("GET", METRICS_PATH): metrics_route(metrics)})
+    except OSError as err:
+        log.warning("no /healthz or /metrics: cannot listen on %s:%s (%s)", settings.host, settings.port, err)
+        return None
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.5}, daemon=True).start()
+    log.info("health and metrics on http://%s:%s (%s, %s)", *server.server_address[:2], HEALTH_PATH, METRICS_PATH)
+    return server
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
