@@ -13,11 +13,11 @@ from config import SettingsError, load_settings
 log = logging.getLogger("postings_bot")
 
 
-def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
+def configure_logging(settings, level: str | None = None) -> None:
     """Configure logging once, for the whole process (entry points only)."""
-    from bot.logs import configure
+    from bot.logs import configure, secret_values
 
-    configure(level, fmt)
+    configure(level or settings.log_level, settings.log_format, secret_values(settings))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None, embedder=None) -> int:
     except SettingsError as err:
         print(f"postings-bot: {err}", file=sys.stderr)
         return 2
-    configure_logging("WARNING" if args.command == "ask" else settings.log_level, settings.log_format)
+    configure_logging(settings, "WARNING" if args.command == "ask" else None)
 
     from bot.engine import IndexUnavailable, build_engine
 

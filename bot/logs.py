@@ -6,28 +6,49 @@ import json
 import logging
 import re
 import sys
+from typing import Iterable
 
-_SECRET = re.compile(
-    r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|https://hooks\.slack\.com/[^\s\"']+|"
-    r"(?i:(signing_secret|token|secret|password)[\"']?\s*[:=]\s*[\"']?)[^\s\"',&]+"
-)
+REDACTED = "[redacted]"
+SECRET_PATTERNS = [
+    re.compile(r"xox[a-z]-[A-Za-z0-9-]+"),
+    re.compile(r"xapp-[A-Za-z0-9-]+"),
+    re.compile(r"https?(?::|%3A)(?://|%2F%2F)hooks\.slack(?:-gov)?\.com[^\s\"'<>)]*", re.IGNORECASE),
+    # "signing_secret=abc", "token: abc", "password=…" in free text
+    re.compile(r"(?i)(?<=signing_secret=)[^\s\"',&]+|(?<=password=)[^\s\"',&]+|(?<=redis://:)[^@\s]+"),
+]
 
 
-def redact(text: str) -> str:
-    """Replace tokens, response URLs and secret-looking values with [redacted]."""
-    return _SECRET.sub(lambda m: (m.group(1) + "=[redacted]") if m.group(1) else "[redacted]", text)
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """The text with tokens, response_urls and the given secret values replaced by [redacted]."""
+    for secret in secrets:
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, REDACTED)
+    for pattern in SECRET_PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites every record's message with secrets redacted."""
+    """Rewrites each record's message (and formatted traceback) with secrets redacted."""
+
+    def __init__(self, secrets: Iterable[str] = ()):
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message or record.args:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and record.exc_text is None:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep the raw template only
+            message = str(record.msg)
+        clean = redact(message, self.secrets)
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self.secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self.secrets)
         return True
 
 
@@ -51,10 +72,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str, ensure_ascii=False)
 
 
-def configure(level: str = "INFO", fmt: str = "text") -> None:
+def secret_values(settings) -> list[str]:
+    """The configured secret values (tokens, signing secret, Redis URL) to redact wherever they appear."""
+    values = []
+    for name in ("slack_bot_token", "slack_app_token", "slack_signing_secret", "redis_url"):
+        secret = getattr(settings, name, None)
+        if secret is not None:
+            values.append(secret.get_secret_value())
+    return values
+
+
+def configure(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> None:
     """Configure the root logger once: stderr, the chosen format, secrets redacted."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(RedactingFilter())
+    handler.addFilter(RedactingFilter(secrets))
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -9,50 +9,10 @@ Bolt's "Invalid request signature detected (… body: …)" line, which carries 
 from __future__ import annotations
 
 import logging
-import re
-from typing import Iterable
 
-REDACTED = "[redacted]"
-SECRET_PATTERNS = [
-    re.compile(r"xox[a-z]-[A-Za-z0-9-]+"),
-    re.compile(r"xapp-[A-Za-z0-9-]+"),
-    re.compile(r"https?(?::|%3A)(?://|%2F%2F)hooks\.slack(?:-gov)?\.com[^\s\"'<>)]*", re.IGNORECASE),
-]
+from bot.logs import REDACTED, SECRET_PATTERNS, RedactingFilter, redact  # noqa: F401 (re-exported)
+
 SIGNATURE_FAILURE_PREFIX = "Invalid request signature detected"
-
-
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """The text with tokens, response_urls and the given secret values replaced by [redacted]."""
-    for secret in secrets:
-        if secret and len(secret) >= 8:
-            text = text.replace(secret, REDACTED)
-    for pattern in SECRET_PATTERNS:
-        text = pattern.sub(REDACTED, text)
-    return text
-
-
-class RedactingFilter(logging.Filter):
-    """Rewrites each record's message (and formatted traceback) with secrets redacted."""
-
-    def __init__(self, secrets: Iterable[str] = ()):
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string: keep the raw template only
-            message = str(record.msg)
-        clean = redact(message, self.secrets)
-        if clean != message or record.args:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text, self.secrets)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info, self.secrets)
-        return True
 
 
 class SignatureFailureFilter(logging.Filter):
