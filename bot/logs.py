@@ -66,7 +66,7 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in self._SKIP and not key.startswith("_"):
-                data[key] = value
+                data[key] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
             data["error"] = redact(self.formatException(record.exc_info))
         return json.dumps(data, default=str, ensure_ascii=False)

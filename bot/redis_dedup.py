@@ -72,3 +72,54 @@ def connect_redis(url: str, timeout_seconds: float = 2.0) -> Any:
 def redis_deduplicator(url: str, ttl_seconds: int, on_error: Callable[[str], None] | None = None) -> RedisDeduplicator:
     """The shared Deduplicator for POSTINGS_REDIS_URL."""
     return RedisDeduplicator(connect_redis(url), ttl_seconds, on_error=on_error)
+
+
+THREAD_PREFIX = "postings-bot:thread:"
+
+
+class RedisThreadMemory:
+    """ThreadMemory shared by every replica: thread -> posting ids as a Redis string with expiry.
+
+    A follow-up in a thread may reach another replica than the one that answered; with this memory
+    it is still understood. While Redis fails, the replica falls back to its own in-process memory.
+    """
+
+    def __init__(self, client: Any, ttl_seconds: int, fallback: Any | None = None, prefix: str = THREAD_PREFIX):
+        from bot.slack.memory import InMemoryThreadMemory
+
+        self.client = client
+        self.ttl = max(1, int(ttl_seconds))
+        self.fallback = fallback or InMemoryThreadMemory(self.ttl)
+        self.prefix = prefix
+
+    def _key(self, channel: str, thread_ts: str) -> str:
+        return f"{self.prefix}{channel}:{thread_ts}"
+
+    def remember(self, channel: str, thread_ts: str, posting_ids) -> None:
+        """Record the bot's answer in this thread (here and, when it answers, in Redis)."""
+        self.fallback.remember(channel, thread_ts, posting_ids)
+        try:
+            self.client.set(self._key(channel, thread_ts), "\n".join(posting_ids), ex=self.ttl)
+        except Exception as err:  # noqa: BLE001 (any client failure: keep the in-process copy)
+            log.warning("thread memory: Redis unavailable (%s); using this replica's memory", redact(str(err)))
+
+    def recall(self, channel: str, thread_ts: str) -> list[str] | None:
+        """The posting ids of the last answer in this thread, from Redis, else from this replica's memory."""
+        try:
+            value = self.client.get(self._key(channel, thread_ts))
+        except Exception as err:  # noqa: BLE001
+            log.warning("thread memory: Redis unavailable (%s); using this replica's memory", redact(str(err)))
+            return self.fallback.recall(channel, thread_ts)
+        if value is None:
+            return self.fallback.recall(channel, thread_ts)
+        text = value.decode() if isinstance(value, bytes) else str(value)
+        return [part for part in text.split("\n") if part]
+
+
+def build_thread_memory(settings):
+    """Thread memory shared through Redis when POSTINGS_REDIS_URL is set, else in-process."""
+    from bot.slack.memory import InMemoryThreadMemory
+
+    if settings.redis_url is not None and settings.redis_url.get_secret_value():
+        return RedisThreadMemory(connect_redis(settings.redis_url.get_secret_value()), 24 * 3600)
+    return InMemoryThreadMemory()

@@ -246,3 +246,21 @@ def test_without_redis_each_replica_only_remembers_its_own_deliveries(engine):
         fake.wait_for("chat.postMessage", count=2)
         fake.settle(quiet=0.5)
         assert len(fake.requests("chat.postMessage")) == 2
+
+
+@needs_redis
+def test_a_thread_follow_up_reaching_the_other_replica_is_understood_in_context(engine, redis_client, redis_url):
+    from fake_slack import FakeSlack
+
+    with FakeSlack() as fake, replicas(engine, fake, redis_url=redis_url) as (first, second):
+        first.event(mention(f"<@UBOT> {PAY_QUESTION}", "7300.1"), event_id="EvASK")
+        fake.wait_for("chat.postMessage")
+        follow_up = {"type": "message", "channel": "C1", "channel_type": "channel", "user": "U1",
+                     "text": "and is it remote?", "ts": "7300.2", "thread_ts": "7300.1", "team": "T1"}
+        assert second.event(follow_up, event_id="EvFOLLOW").status == 200
+        fake.wait_for("chat.postMessage", count=2)
+        fake.settle(quiet=0.5)
+        posts = fake.requests("chat.postMessage")
+        assert len(posts) == 2
+        assert posts[1].body.get("thread_ts") == "7300.1"
+        assert "Kestrelvane" in posts[1].text_and_blocks()

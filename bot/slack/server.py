@@ -25,6 +25,7 @@ from bot.slack.app import ANSWER_WORKERS, create_app, secret_values
 from bot.slack.clients import make_web_client
 from bot.slack.dedup import build_deduplicator
 from bot.slack.deps import AnswerEngine
+from bot.redis_dedup import build_thread_memory
 from bot.slack.logsafety import protect_handlers, protect_logger
 from config.settings import Settings
 
@@ -184,7 +185,8 @@ def make_replica_server(
     metrics = metrics or engine_metrics(engine)
     metered = InstrumentedEngine(engine, metrics, "slack")
     app = create_app(settings, metered, executor=executor,
-                     dedup=build_deduplicator(settings, on_error=metrics.count_error))
+                     dedup=build_deduplicator(settings, on_error=metrics.count_error),
+                     thread_memory=build_thread_memory(settings))
     return make_http_server(app, metered, settings.host if host is None else host,
                             settings.port if port is None else port,
                             extra_routes={("GET", METRICS_PATH): metrics_route(metrics)})
@@ -202,7 +204,8 @@ def serve(settings: Settings, engine: AnswerEngine) -> None:
     if settings.slack_app_token is not None:
         metered = InstrumentedEngine(engine, metrics, "slack")
         app = create_app(settings, metered, executor=answers,
-                         dedup=build_deduplicator(settings, on_error=metrics.count_error))
+                         dedup=build_deduplicator(settings, on_error=metrics.count_error),
+                     thread_memory=build_thread_memory(settings))
         probes = _probe_server(settings, metered, metrics)
         handler = start_socket_mode(app, settings)
         log.info("connected to Slack over Socket Mode")
