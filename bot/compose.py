@@ -18,7 +18,7 @@ NOT_STATED_WORDS = {
     "employment_type": "whether the role is full-time, part-time or contract", "location": "a location",
 }
 EXAMPLES = (
-    "what does the Northwind backend role pay?",
+    "what does the <company> backend role pay?",
     "which roles want Go?",
     "remote roles over $150k?",
     "how many years of experience does the data engineer job need?",
@@ -175,7 +175,8 @@ def describe_filters(filters: Filters) -> str:
     if filters.outside_us:
         parts.append("outside the United States")
     if filters.max_years is not None:
-        parts.append(f"asking {filters.max_years} years of experience or less")
+        years = filters.max_years
+        parts.append(f"asking {years} year{'' if years == 1 else 's'} of experience or less")
     if filters.no_degree:
         parts.append("no degree required")
     return ", ".join(parts)

@@ -174,7 +174,7 @@ class Answerer:
             or (best.title >= 0.6 and best.title_words >= 2 and in_place)
             or (best.title >= 0.75 and best.title_words >= 3)
         )
-        if not strong and best.title >= 0.5 and best.title_words >= 1 and best.company < 0.99:
+        if not strong and best.title >= 0.1 and best.title_words >= 1 and best.company < 0.99:
             # "the biostatistician job": a title word only one posting has names it
             runner_up = matches[1].score if len(matches) > 1 else 0.0
             strong = best.score - runner_up >= 0.25
@@ -192,7 +192,7 @@ class Answerer:
     # --- answering
     def ask(self, question: str, context_posting_ids: Sequence[str] = ()) -> Answer:
         """Answer one question (optionally in the context of postings a thread already discussed)."""
-        if not question or not question.strip() or not re.search(r"\w", question):
+        if not question or not re.search(r"\w", question) or question.strip().lower() in ("help", "usage", "?"):
             return compose.empty_answer(question or "")
         query = self.parse(question)
         named, company_only = self.named_postings(query)
@@ -314,6 +314,10 @@ class Answerer:
         """A list question without structured filters: postings whose title, else text, has the subject words."""
         c = self.catalog
         words = self._subject_words(query)
+        if not words and query.wants_count is False and re.search(r"\bhow many\b", query.text, re.I):
+            query.wants_count = True
+        if not words and (query.wants_count or re.search(r"\b(all|every)\b", query.text, re.I)):
+            return compose.list_answer(query, list(c.postings))  # "how many postings are there?"
         if not words:
             return compose.no_match_answer(
                 query, "Tell me what to look for: a role, a company, a language or a filter such as “remote”.")
@@ -381,8 +385,8 @@ class Answerer:
             fused += np.where(keyword > 0, 1.0 / (k + kw_rank), 0.0)
         return rows[np.argsort(-fused, kind="stable")]
 
-    def _best_sentences(self, query: Query, text: str, limit: int = 1) -> list[str]:
-        words = set(keyword_tokens(query.text))
+    def _best_sentences(self, query: Query, text: str, limit: int = 1, ignore: set[str] = frozenset()) -> list[str]:
+        words = set(keyword_tokens(query.text)) - ignore
         sentences = [s for s in split_sentences(text) if len(s) > 20] or split_sentences(text)
         scored = sorted(sentences, key=lambda s: -len(words & set(keyword_tokens(s))))
         return scored[:limit]
@@ -392,10 +396,13 @@ class Answerer:
         wanted = np.array([c.by_id[p.id] for p in chosen])
         rows = np.flatnonzero(np.isin(c.chunk_posting, wanted))
         quotes: dict[str, list[str]] = {}
-        for row in self._rank_chunks(query, rows):
+        names = {t for p in chosen for t in keyword_tokens(f"{p.title} {p.company}")}
+        focused = copy.copy(query)
+        focused.text = " ".join(t for t in keyword_tokens(query.text) if t not in names) or query.text
+        for row in self._rank_chunks(focused, rows):
             pid = c.postings[c.chunk_posting[row]].id
             if pid not in quotes:
-                quotes[pid] = self._best_sentences(query, c.chunk_texts[row])
+                quotes[pid] = self._best_sentences(focused, c.chunk_texts[row], ignore=names)
         for p in chosen:
             quotes.setdefault(p.id, split_sentences(p.text)[:1])
         return compose.passages_answer(query, chosen, quotes, lead)

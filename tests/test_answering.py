@@ -175,3 +175,17 @@ def test_language_names_that_are_english_words_need_a_language_context():
     assert question_languages("rust jobs?") == ["Rust"]
     assert question_languages("is the paint job rust proof?") == []
     assert question_languages("kotlin or java?") == ["Kotlin", "Java"]
+
+
+def test_one_distinctive_title_word_names_the_only_posting_with_it(answerer):
+    answer = answerer.ask("does the warehouse job need a degree?")
+    assert [p.id for p in answer.postings] == ["p3"] and answer.intent == "degree"
+
+
+def test_how_many_postings_counts_them_all(answerer):
+    answer = answerer.ask("how many postings are there?")
+    assert answer.is_list and answer.total == len(POSTINGS)
+
+
+def test_help_shows_usage(answerer):
+    assert answerer.ask("help").status == EMPTY
