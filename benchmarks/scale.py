@@ -517,6 +517,7 @@ def plot(results: Sequence[dict[str, Any]], path: Path, subtitle: str) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     sizes = [r["postings"] for r in results]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
@@ -535,19 +536,27 @@ def plot(results: Sequence[dict[str, Any]], path: Path, subtitle: str) -> None:
     right.plot(sizes, [r["memory"]["vectors_mb"] + r["memory"]["bm25_mb"] for r in results], "s-",
                label="chunk vectors + BM25 index")
     right.set_xscale("log")
+    right.set_yscale("log")
     right.set_xlabel("postings in the index (log scale)")
-    right.set_ylabel("memory, MB")
+    right.set_ylabel("memory, MB (log scale)")
     right.set_title("Bot process memory")
     right.grid(True, which="both", alpha=0.3)
     right.legend()
     for r in results:
         right.annotate(f"{r['chunks']:,} chunks", (r["postings"], r["load"]["rss_mb_after_load"]),
                        textcoords="offset points", xytext=(-10, 8), fontsize=7, ha="right")
+    for axis in (left, right):
+        axis.set_xticks(sizes, [_short_count(n) for n in sizes])
+        axis.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     fig.suptitle(f"postings-bot at scale: HashingEmbedder, medians of passes — {subtitle}", fontsize=10)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def _short_count(n: int) -> str:
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
