@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence

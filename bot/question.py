@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from bot.places import CITY_ALIASES, states_in_question
+from index.languages import canonical_language, find_languages
 
 INTENTS = ("salary", "languages", "location", "remote", "experience", "degree", "employment_type", "general")
 
@@ -98,6 +99,37 @@ ABBREVIATIONS = {
     "exec": "executive", "cust": "customer", "svc": "service", "intl": "international", "natl": "national",
     "univ": "university", "corp": "corporation", "llp": "llp",
 }
+
+
+# Language names that are also English words count only in a language-like context.
+_AMBIGUOUS = ("go", "golang", "rust", "swift", "ruby", "r", "c", "shell", "dart", "julia", "elixir", "crystal",
+              "assembly", "basic", "scheme", "pascal", "ada", "apex", "lua")
+_LANG_CONTEXT = (
+    r"\b(?:want|wants|wanting|need|needs|needing|use|uses|using|with|require|requires|requiring|know|knowing|in|"
+    r"ask for|asks for|asking for|list|lists|mention|mentions|write|writes|writing|or|and|besides)\s+({w})\b|"
+    r"\b({w})\s+(?:roles?|jobs?|developers?|devs?|engineers?|eng|positions?|postings?|openings?|programmers?|"
+    r"experience|or|and|code|coding|skills?)\b|^\s*({w})\s*\??\s*$"
+)
+
+
+def _language_context(word: str, text: str) -> bool:
+    return bool(re.search(_LANG_CONTEXT.format(w=re.escape(word)), text, re.I))
+
+
+def question_languages(text: str) -> list[str]:
+    """Programming languages a question names ('Go' the language, not the verb)."""
+    names = [name for name, _sentence in find_languages(text)]
+    for token in tokenize(text):
+        name = canonical_language(token)
+        if not name or name in names:
+            continue
+        if token in _AMBIGUOUS and not _language_context(token, text):
+            continue
+        names.append(name)
+    # find_languages reads postings; in a question an ambiguous word needs the language context too
+    return [n for n in names if n.lower() not in _AMBIGUOUS or any(
+        _language_context(t, text) for t in tokenize(text) if canonical_language(t) == n)]
+
 
 
 @dataclass
@@ -228,10 +260,7 @@ def parse_salary_filter(text: str, filters: Filters) -> None:
             return
 
 
-def parse_question(
-    text: str,
-    find_languages: Callable[[str], list[str]] = lambda _t: [],
-) -> Query:
+def parse_question(text: str, find_languages: Callable[[str], list[str]] | None = None) -> Query:
     """Parse a question: intents by keywords, list-ness, and filters."""
     clean = re.sub(r"<@[A-Z0-9]+>", " ", text or "")
     clean = re.sub(r"\s+", " ", clean).strip()
@@ -249,7 +278,7 @@ def parse_question(
         if pattern.search(clean):
             filters.remote = value
             break
-    filters.languages = find_languages(clean)
+    filters.languages = (find_languages or question_languages)(clean)
     filters.states = states_in_question(clean)
     for alias, city in CITY_ALIASES.items():
         # "la" and "dc" are words too: only "LA" / "DC" as written count

@@ -9,6 +9,7 @@ Bolt's "Invalid request signature detected (… body: …)" line, which carries 
 from __future__ import annotations
 
 import logging
+from typing import Iterable
 
 from bot.logs import REDACTED, SECRET_PATTERNS, RedactingFilter, redact  # noqa: F401 (re-exported)
 

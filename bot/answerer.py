@@ -1,0 +1,170 @@
+"""Answering one question from one loaded Catalog: named posting, list, or search (no I/O, no Slack)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Sequence
+
+import numpy as np
+
+from bot import compose
+from bot.answer import Answer
+from bot.catalog import Catalog, keyword_tokens
+from bot.naming import Namer
+from bot.question import Query
+from bot.retrieval import Retriever
+from index.embedder import Embedder
+from index.models import Posting
+from index.text import split_sentences
+
+
+class Answerer:
+    """Answers questions from one loaded Catalog (pure logic over in-memory data)."""
+
+    def __init__(self, catalog: Catalog, embedder: Embedder, top_k: int = 5):
+        self.catalog = catalog
+        self.embedder = embedder
+        self.top_k = top_k
+        self.namer = Namer(catalog, top_k)
+        self.retriever = Retriever(catalog, embedder)
+
+    def parse(self, question: str) -> Query:
+        """The question as understood against this catalog."""
+        return self.namer.parse(question)
+
+
+    def ask(self, question: str, context_posting_ids: Sequence[str] = ()) -> Answer:
+        """Answer one question (optionally in the context of postings a thread already discussed)."""
+        if not question or not re.search(r"\w", question) or question.strip().lower() in ("help", "usage", "?"):
+            return compose.empty_answer(question or "")
+        query = self.namer.parse(question)
+        named, company_only = self.namer.named_postings(query)
+        postings = self.catalog.postings
+        unknown = self.namer.unknown_words(query)
+        if unknown and not (named and self.namer.company_named(query, named[0])):
+            # "the Zephyrine Robotics SWE role": a name no posting has; never answer for a look-alike
+            if not (query.filters.any() and not self.namer.names_a_company(query, unknown)):
+                words = ", ".join(f"“{w}”" for w in unknown[:3])
+                return compose.no_match_answer(
+                    query, f"No indexed posting mentions {words}, so I can't answer that.")
+
+        if named and not company_only and query.is_list and not self.namer.company_named(query, named[0]):
+            named = []  # "any warehouse jobs?": a list of every posting so titled, not the one found first
+        if named and not company_only:
+            chosen = [postings[i] for i in named]
+            intent = self.namer.intent_without_mention(query, chosen)
+            if intent == "general":
+                return self._passages(query, chosen, lead=f"From {compose.label(chosen[0])}:")
+            return compose.fact_answer(query, intent, chosen)
+
+        if context_posting_ids and not query.is_list:
+            context = [postings[self.catalog.by_id[p]] for p in context_posting_ids if p in self.catalog.by_id]
+            if context:
+                if query.intent == "general":
+                    return self._passages(query, context, lead=f"From {compose.label(context[0])}:")
+                return compose.fact_answer(query, query.intent, context)
+
+        if query.filters.any():
+            listed = self.catalog.filter_mask(query.filters)
+            stated = self.catalog.filter_mask(query.filters, stated=True)
+            company = None
+            if company_only:
+                allowed = np.zeros(len(postings), dtype=bool)
+                allowed[named] = True
+                listed &= allowed
+                stated &= allowed
+                company = postings[named[0]].company
+            rows, subject = self.namer.titled(query, np.flatnonzero(listed | stated))
+            if not query.is_list and query.intent != "general" and 0 < len(rows) <= self.top_k:
+                # "what's the hourly rate for the ER RN job in Murrieta?": the filters name the posting
+                return compose.fact_answer(query, query.intent, self._order(query, rows))
+            if not query.is_list and query.intent != "general" and len(rows) > self.top_k:
+                return compose.which_posting_answer(query, [postings[m.index] for m in self.namer.mentions(query)[:5]]
+                                                    or self._order(query, rows)[: self.top_k])
+            main = rows[listed[rows]]
+            extra = rows[~listed[rows]]
+            return compose.list_answer(query, self._order(query, main), company=company, subject=subject,
+                                       related=self._order(query, extra))
+
+        if company_only:
+            chosen = [postings[i] for i in named]
+            if query.is_list or query.intent == "general":
+                return compose.list_answer(query, chosen, company=chosen[0].company)
+            return compose.fact_answer(query, query.intent, chosen)
+
+        if query.is_list:
+            return self._word_list(query)
+        return self._search(query)
+
+    def _word_list(self, query: Query) -> Answer:
+        """A list question without structured filters: postings whose title, else text, has the subject words."""
+        c = self.catalog
+        words = self.namer.subject_words(query)
+        if not words and query.wants_count is False and re.search(r"\bhow many\b", query.text, re.I):
+            query.wants_count = True
+        if not words and (query.wants_count or re.search(r"\b(all|every)\b", query.text, re.I)):
+            return compose.list_answer(query, list(c.postings))  # "how many postings are there?"
+        if not words:
+            return compose.no_match_answer(
+                query, "Tell me what to look for: a role, a company, a language or a filter such as “remote”.")
+        titled = [i for i, tokens in enumerate(c.mentions.title_tokens) if all(w in tokens for w in words)]
+        if titled:
+            return compose.list_answer(query, [c.postings[i] for i in titled], subject=" ".join(words))
+        rows = np.flatnonzero(c.postings_with_words(words))
+        if len(rows):
+            return compose.list_answer(query, [c.postings[i] for i in rows], subject=" ".join(words), in_text=True)
+        return compose.no_match_answer(query, f"No posting mentions {' '.join(words)}.")
+
+    def _order(self, query: Query, rows: np.ndarray) -> list[Posting]:
+        """Matching postings, by salary when pay was asked about, else in index order."""
+        c = self.catalog
+        if query.filters.salary_over is not None or query.filters.salary_floor is not None or query.intent == "salary":
+            key = np.nan_to_num(c.stated.salary_max_y[rows], nan=-1.0)
+            rows = rows[np.argsort(-key, kind="stable")]
+        return [c.postings[i] for i in rows]
+
+    def _passages(self, query: Query, chosen: list[Posting], lead: str) -> Answer:
+        c = self.catalog
+        wanted = np.array([c.by_id[p.id] for p in chosen])
+        rows = np.flatnonzero(np.isin(c.chunk_posting, wanted))
+        quotes: dict[str, list[str]] = {}
+        names = {t for p in chosen for t in keyword_tokens(f"{p.title} {p.company}")}
+        focused = copy.copy(query)
+        focused.text = " ".join(t for t in keyword_tokens(query.text) if t not in names) or query.text
+        for row in self.retriever.rank_chunks(focused, rows):
+            pid = c.postings[c.chunk_posting[row]].id
+            if pid not in quotes:
+                quotes[pid] = self.retriever.best_sentences(focused, c.chunk_texts[row], ignore=names)
+        for p in chosen:
+            quotes.setdefault(p.id, split_sentences(p.text)[:1])
+        return compose.passages_answer(query, chosen, quotes, lead)
+
+    def _search(self, query: Query) -> Answer:
+        """No posting named and no filter: the postings whose text best matches, by hybrid retrieval."""
+        c = self.catalog
+        if c.chunk_count == 0:
+            return compose.no_match_answer(query, "The index has no postings yet.")
+        ranked = self.retriever.rank_chunks(query)
+        keyword = c.keyword_scores(keyword_tokens(query.text))
+        qvec = self.embedder.embed_query(query.text)
+        chosen: list[int] = []
+        for row in ranked[: 200]:
+            pi = int(c.chunk_posting[row])
+            if pi not in chosen:
+                chosen.append(pi)
+            if len(chosen) >= self.top_k:
+                break
+        best_dense = float(c.dense_scores(qvec, ranked[:1])[0]) if len(ranked) else 0.0
+        if not keyword.any() and best_dense < 0.35:
+            return compose.no_match_answer(
+                query, "No posting matches that question. Try naming the company or the role, or ask e.g. "
+                "“which roles want Python?”.")
+        postings = [c.postings[i] for i in chosen]
+        if query.intent != "general":
+            # a fact about no particular posting: never guess which one; offer the closest by name
+            weak = [m.index for m in self.namer.mentions(query)[: self.top_k]]
+            return compose.which_posting_answer(query, [c.postings[i] for i in weak] or postings)
+        return self._passages(query, postings, lead="The closest matching postings:")
+
+

@@ -1,0 +1,216 @@
+"""Which posting(s) a question names: title and company words, acronyms, typos, places and filters (pure)."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import numpy as np
+
+from bot.catalog import Catalog
+from bot.question import Filters, Query, normalise_token, parse_question, question_languages, tokenize
+from index.languages import canonical_language
+from index.models import Posting
+
+
+def _near(token: str, names: set[str]) -> bool:
+    """True when the token is one of the names, or one typo away from one (4+ letters)."""
+    if token in names:
+        return True
+    if len(token) < 4:
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    return any(Levenshtein.distance(token, n, score_cutoff=1) <= 1 for n in names if abs(len(n) - len(token)) <= 1)
+
+
+_QUESTION_WORDS = {
+    "what", "whats", "which", "who", "whom", "where", "when", "why", "how", "does", "do", "did", "is", "are", "was",
+    "the", "a", "an", "any", "some", "all", "of", "for", "to", "in", "at", "on", "with", "and", "or", "it", "its",
+    "this", "that", "these", "those", "there", "their", "they", "them", "we", "our", "you", "your", "me", "my", "i",
+    "can", "could", "would", "should", "will", "be", "been", "have", "has", "had", "get", "need", "needs", "want",
+    "wants", "require", "requires", "required", "ask", "asks", "asking", "list", "lists", "show", "find", "tell",
+    "about", "job", "jobs", "role", "roles", "position", "positions", "posting", "postings", "opening", "openings",
+    "opportunity", "opportunities", "gig", "gigs", "vacancy", "vacancies", "listing", "listings", "hiring", "hire",
+    "ones", "one", "many", "much", "more", "than", "over", "under", "above", "below", "least", "most", "from", "by",
+    "per", "like", "also", "else", "still", "just", "only", "please", "thanks", "hey", "hi", "bot", "know", "looking",
+    "look", "company", "companies", "employer", "employers", "anything", "something", "currently", "now", "open",
+    "available", "there's", "whats", "what's", "besides", "other", "not", "no", "yes", "if", "into", "as", "up",
+    "work", "working", "offer", "offers", "offered", "offering", "kind", "type", "sort", "level", "new", "current",
+}
+_COMPANY_WORDS = (
+    "inc|llc|ltd|corp|corporation|co|company|capital|labs?|robotics|systems|health|healthcare|group|partners|"
+    "technologies|technology|tech|software|solutions|bank|insurance|consulting|media|networks?|payments|analytics|"
+    "holdings|ventures|studios?|games|foods?|energy|logistics|clinic|hospital|university|college|agency"
+)
+_LIST_NOISE = {"indexed", "available", "total", "count", "number", "mention", "mentioned", "say", "says"}
+_INTENT_WORD_PATTERNS = [re.compile(p, re.I) for p in (
+    r"pay|pays|paid|paying|salary|salaries|comp|compensation|wages?|earn\w*|money|make|rate|range|hourly|yearly|"
+    r"annual\w*|bonus",
+    r"lang\w*|programming|coding|code|written|stack|scripting",
+    r"years?|yrs?|experi\w*|exp|seniority|senior|background",
+    r"degree|diploma|bachelor'?s?|master'?s?|phd|doctorate|educat\w*|ged|college|university|schooling|bs|ba|ms|bsn",
+    r"remote\w*|wfh|hybrid|on-?site|office|person|home|telecommut\w*|location|located|based|city|where",
+    r"full|part|time|contract\w*|temp\w*|intern\w*|permanent|perm|ft|pt|freelance|seasonal|volunteer|employment",
+)]
+
+
+class Namer:
+    """Reads a question against one Catalog: cities it names, postings it names, words no posting has."""
+
+    def __init__(self, catalog: Catalog, top_k: int = 5):
+        self.catalog = catalog
+        self.top_k = top_k
+        self._cities = {c for c in catalog.city if c}
+
+    def parse(self, question: str) -> Query:
+        """Parse a question, adding the cities of the catalog it names."""
+        query = parse_question(question, question_languages)
+        words = re.findall(r"[a-z0-9.'-]+", query.text.lower())
+        for size in (3, 2, 1):  # "in Salt Lake City", "near Fort Collins", "Houston"
+            for start in range(len(words) - size + 1):
+                city = " ".join(words[start:start + size])
+                if city not in self._cities or city in query.filters.cities or city in query.place_hints:
+                    continue
+                before = words[start - 1] if start else ""
+                if len(city) >= 4 and before in ("in", "near", "around", "at", "from"):
+                    query.filters.cities.append(city)
+                elif len(city) >= 5:
+                    query.place_hints.append(city)  # "Houston property manager role": helps name the posting
+        if query.filters.cities and not query.is_list and re.search(
+                r"\b(roles|jobs|postings|openings|positions)\b", query.text, re.I):
+            query.is_list = True
+        return query
+
+    def mentions(self, query: Query) -> list:
+        """Postings the question's words name (computed once per query)."""
+        if getattr(query, "_mentions", None) is None:
+            c = self.catalog
+            query._mentions = c.mentions.match(  # type: ignore[attr-defined]
+                query.tokens, query.raw_tokens, is_common=c.is_common_word, is_word=c.text_word)
+        return query._mentions  # type: ignore[attr-defined]
+
+    def named_postings(self, query: Query) -> tuple[list[int], bool]:
+        """Postings the question names; the flag is True when only the company was named."""
+        c = self.catalog
+        matches = [copy.copy(m) for m in self.mentions(query)]
+        if not matches:
+            return [], False
+        place = None
+        if query.filters.any() or query.place_hints:
+            # "the veterinarian job in Farmington MN", "the remote data engineer job": filters help name it
+            f = query.filters
+            place = c.filter_mask(Filters(
+                states=f.states, cities=f.cities + query.place_hints, remote=f.remote, work_type=f.work_type,
+                pay_period=f.pay_period, languages=f.languages), stated=True)
+            for m in matches:
+                if place[m.index]:
+                    m.score += 0.75
+            matches.sort(key=lambda m: (-m.score, m.index))
+        best = matches[0]
+        title_len = len(c.mentions.title_tokens[best.index])
+        in_place = place is not None and bool(place[best.index])
+        full_company = best.company >= 0.99
+        strong = (
+            (full_company and best.title >= 0.34)
+            or (best.title >= 0.99 and (title_len >= 2 or in_place or full_company))
+            or (best.title >= 0.6 and best.title_words >= 2 and in_place)
+            or (best.title >= 0.75 and best.title_words >= 3)
+        )
+        if not strong and best.title >= 0.1 and best.title_words >= 1 and best.company < 0.99:
+            # "the biostatistician job": a title word only one posting has names it
+            runner_up = matches[1].score if len(matches) > 1 else 0.0
+            strong = best.score - runner_up >= 0.25
+        if full_company and best.title < 0.34 and not strong:
+            company = c.mentions.company_tokens[best.index]
+            same = [m for m in matches if c.mentions.company_tokens[m.index] == company]
+            if len(same) == 1 or (same[0].title > 0 and same[0].score > same[1].score + 1e-6):
+                return [same[0].index], False  # the company's only posting, or the one whose title was named
+            return [m.index for m in same], True
+        if not strong:
+            return [], False
+        tied = [m.index for m in matches if m.score >= best.score - 1e-6]
+        return tied[: max(self.top_k, 1)], False
+
+    def intent_without_mention(self, query: Query, chosen: list[Posting]) -> str:
+        """The intent of what is left once the posting's title and company words are taken out."""
+        text = query.text
+        posting = chosen[0]
+        remove: set[str] = set()
+        for name in (posting.title, posting.company):
+            if not name:
+                continue
+            stripped = re.sub(re.escape(name), " ", text, count=1, flags=re.I)
+            if stripped == text:
+                remove |= set(tokenize(name))
+            text = stripped
+        words = text.split()
+        in_name = [bool(tokenize(w)) and all(_near(t, remove) for t in tokenize(w)) for w in words]
+        kept = [
+            word for i, word in enumerate(words)
+            # a name word is dropped only inside a run of name words (the mention), not on its own
+            if not (in_name[i] and ((i > 0 and in_name[i - 1]) or (i + 1 < len(words) and in_name[i + 1])))
+        ]
+        rest = " ".join(kept)
+        intent = parse_question(rest).intent
+        if intent == "general" and question_languages(rest):
+            intent = "languages"  # "does the Tallowbrook DevOps job need Go?"
+        if intent == "general" and query.intents:
+            intent = query.intent  # the intent word was also a title word: "…Engineer – Remote, remote ok?"
+        return intent
+
+    def content_words(self, query: Query) -> list[str]:
+        """The words of a question that name a subject (not question words, intent words or filters)."""
+        words = []
+        for raw in query.raw_tokens:
+            if raw in _QUESTION_WORDS or len(raw) < 2 or raw.isdigit():
+                continue
+            if any(p.fullmatch(raw) for p in _INTENT_WORD_PATTERNS):
+                continue
+            words.append(raw)
+        return words
+
+    def unknown_words(self, query: Query) -> list[str]:
+        """Content words (4+ letters) that no posting contains, not even with a typo fixed."""
+        c = self.catalog
+        unknown = []
+        for word in self.content_words(query):
+            if len(word) < 4 or not word.isalpha() or c.known_word(word):
+                continue
+            if c.mentions.present_tokens([], [word]):
+                continue
+            unknown.append(word)
+        return unknown
+
+    def company_named(self, query: Query, index: int) -> bool:
+        """True when the question names the posting's company (all its words, its acronym or first word)."""
+        mention = next((m for m in self.mentions(query) if m.index == index), None)
+        return mention is not None and mention.company >= 0.99
+
+    @staticmethod
+    def names_a_company(query: Query, unknown: list[str]) -> bool:
+        """True when an unknown word reads like part of a company name ('bluefinch capital', 'at Zephyrine')."""
+        text = query.text
+        for word in unknown:
+            if re.search(rf"\b(?:at|for|from|with|by)\s+{re.escape(word)}\b", text, re.I):
+                return True
+            if re.search(rf"\b{re.escape(word)}\s+(?:{_COMPANY_WORDS})\b", text, re.I):
+                return True
+            if re.search(rf"\b{re.escape(word)}'s\b", text, re.I) or re.search(rf"\b{word.capitalize()}\b", text):
+                return True
+        return False
+
+    def subject_words(self, query: Query) -> list[str]:
+        """Content words of a list question that could name a kind of role ('backend', 'nurse')."""
+        words = [normalise_token(w) for w in self.content_words(query)]
+        return [w for w in words if w not in _LIST_NOISE and w not in self.catalog.place_words
+                and not canonical_language(w) and len(w) >= 3]
+
+    def titled(self, query: Query, rows: np.ndarray) -> tuple[np.ndarray, str]:
+        """Narrow filtered postings to those whose title has the question's subject words, when some do."""
+        words = self.subject_words(query)
+        if not words:
+            return rows, ""
+        titles = self.catalog.mentions.title_tokens
+        narrowed = np.array([i for i in rows if all(w in titles[i] for w in words)], dtype=int)
+        return (narrowed, " ".join(words)) if len(narrowed) else (rows, "")
