@@ -18,6 +18,7 @@ Metric names (all prefixed `postings_`):
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 import time
 import uuid
 from datetime import datetime, timezone
@@ -177,6 +178,11 @@ def log_question(request_id: str, surface: str, intent: str, status: str, second
     )
 
 
+# Which surface a question came through (command, mention, thread, dm, button), set by the Slack reply code
+# around its engine call; InstrumentedEngine labels its metrics and log line with it.
+SURFACE: ContextVar[str | None] = ContextVar("postings_surface", default=None)
+
+
 class InstrumentedEngine:
     """Wraps an engine (ask + stats): every question is counted, timed and logged once, errors by kind."""
 
@@ -192,6 +198,7 @@ class InstrumentedEngine:
         """The engine's answer; IndexUnavailable and other errors are counted, logged and raised again."""
         from bot.engine import IndexUnavailable
 
+        surface = SURFACE.get() or self.surface
         request_id, started = new_request_id(), self.clock()
         intent, status, matched = "unknown", "error", 0
         try:
@@ -208,8 +215,8 @@ class InstrumentedEngine:
             return answer
         finally:
             seconds = self.clock() - started
-            self.metrics.observe_question(self.surface, intent, status, seconds)
-            log_question(request_id, self.surface, intent, status, seconds, matched, self.logger)
+            self.metrics.observe_question(surface, intent, status, seconds)
+            log_question(request_id, surface, intent, status, seconds, matched, self.logger)
 
     def stats(self) -> Any:
         """The wrapped engine's stats."""

@@ -95,6 +95,19 @@ def test_questions_are_counted_by_surface_intent_and_status_and_timed(engine):
     assert value(metrics, "postings_answer_seconds_bucket", surface="slack", le="0.25") == 2
 
 
+def test_the_slack_surface_a_question_came_through_labels_its_count(engine):
+    from bot.slack.replies import answer_reply
+
+    metrics = Metrics(stats=engine.stats)
+    slack = InstrumentedEngine(engine, metrics, "slack", clock=Ticks(0.1))
+    answer_reply(slack, "which roles want Python?", surface="command")
+    answer_reply(slack, "which roles want Python?", surface="dm")
+    slack.ask("which roles want Python?")
+    counted = {labels: v for (name, labels), v in samples(metrics).items() if name == "postings_questions_total"}
+    surfaces = sorted(dict(labels)["surface"] for labels, v in counted.items() for _ in range(int(v)))
+    assert surfaces == ["command", "dm", "slack"]
+
+
 def test_unavailable_index_and_failures_are_counted_by_kind_and_raised_again():
     metrics = Metrics()
     unavailable = InstrumentedEngine(ScriptedEngine(error=IndexUnavailable("down")), metrics, "slack")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from bot.engine import IndexUnavailable
+from bot.metrics import SURFACE
 from bot.slack import blocks
 from bot.slack.mrkdwn import age_phrase
 
@@ -52,6 +53,7 @@ def answer_reply(
     ephemeral: bool = False,
     show_question: bool = False,
     shared_by: str | None = None,
+    surface: str = "slack",
 ) -> Reply:
     """Ask the engine and render the answer; never raises: errors become a reply saying why."""
     question = question.strip()
@@ -61,6 +63,7 @@ def answer_reply(
             f"{MAX_QUESTION_CHARS:,} characters (one question about the postings)."
         )
         return Reply(text, blks, status="refused")
+    token = SURFACE.set(surface)
     try:
         answer = engine.ask(question, tuple(context_posting_ids))
         age = index_age(engine)
@@ -77,6 +80,8 @@ def answer_reply(
         log.exception("answering failed (reference %s, question of %d characters)", reference, len(question))
         text, blks = blocks.error_blocks(reference)
         return Reply(text, blks, status="error")
+    finally:
+        SURFACE.reset(token)
     _, start, end = blocks.page_bounds(len(answer.postings), page, page_size)
     return Reply(text, blks, [p.id for p in answer.postings[start:end]], status=answer.status)
 

@@ -64,7 +64,7 @@ def show_more(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
         _reply_declined(deps, body)
         return
     question, page, context = blocks.parse_button_value(_action(body).get("value", ""))
-    reply = answer_reply(deps.engine, question, context_posting_ids=context, page=page,
+    reply = answer_reply(deps.engine, question, context_posting_ids=context, page=page, surface="button",
                          page_size=deps.settings.list_page_size, ephemeral=ephemeral, show_question=ephemeral)
     if ephemeral or not (channel and ts):
         deps.response_url(body.get("response_url"))(reply.message(replace_original=True))
@@ -84,7 +84,7 @@ def share_in_channel(deps: Deps, body: dict[str, Any], client: WebClient) -> Non
         _reply_declined(deps, body)
         return
     question, page, context = blocks.parse_button_value(_action(body).get("value", ""))
-    reply = answer_reply(deps.engine, question, context_posting_ids=context, page=page,
+    reply = answer_reply(deps.engine, question, context_posting_ids=context, page=page, surface="button",
                          page_size=deps.settings.list_page_size, show_question=True, shared_by=user)
     try:
         client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks,

@@ -44,6 +44,7 @@ def answer_command(deps: Deps, text: str, response_url: str | None) -> None:
         reply = stats_reply(deps.engine)
     else:
         reply = answer_reply(
-            deps.engine, text, page_size=deps.settings.list_page_size, ephemeral=True, show_question=True
+            deps.engine, text, page_size=deps.settings.list_page_size, ephemeral=True, show_question=True,
+            surface="command",
         )
     deps.response_url(response_url)(reply.message(response_type="ephemeral"))

@@ -104,8 +104,9 @@ def answer_in_conversation(deps: Deps, client: WebClient, channel: str, reply_th
                            memory_thread: str, question: str) -> None:
     """The slow part: answer with the thread's context, post, and remember what the answer was about."""
     context_ids = deps.threads.recall(channel, memory_thread) or []
+    surface = "dm" if channel.startswith("D") else ("thread" if context_ids else "mention")
     reply = answer_reply(deps.engine, question, context_posting_ids=context_ids,
-                         page_size=deps.settings.list_page_size)
+                         page_size=deps.settings.list_page_size, surface=surface)
     if post(deps, client, channel, reply_thread, reply):
         deps.threads.remember(channel, memory_thread, reply.posting_ids or context_ids)
 
