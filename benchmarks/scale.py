@@ -1,6 +1,6 @@
 """Query latency and memory against corpus size: `ask` p50/p95/p99 in a warm process, RSS, build time.
 
-Run: .venv/bin/python benchmarks/scale.py [--sizes 500 1000 10000 100000] [--questions 200] [--repeats 3]
+Run: .venv/bin/python benchmarks/scale.py [--sizes 500 1000 10000 100000] [--questions 200] [--repeats 5]
 
 For each size N (increasing), a corpus of N postings (the 500 real LinkedIn postings, then varied
 copies of them, see benchmarks/corpus.py) is written to var/bench/scale-N/postings/ and indexed
@@ -240,6 +240,16 @@ def code_version() -> dict[str, Any]:
     return {"commit": git("rev-parse", "--short", "HEAD").strip(), "modified": modified}
 
 
+def code_fingerprint() -> str:
+    """A short hash of the answering code (bot/, index/, config/ sources) as this process loaded it."""
+    digest = hashlib.sha256()
+    for folder in ("bot", "index", "config"):
+        for file in sorted((ROOT / folder).rglob("*.py")):
+            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def file_sha256(path: Path) -> str:
     """sha256 of a file, or of the sorted files of a folder."""
     digest = hashlib.sha256()
@@ -326,17 +336,33 @@ class GcTimer:
                 "gen2_ms_per_collection": round(self.ms[2] / self.count[2], 1) if self.count[2] else None}
 
 
-def _ask_all(engine: Any, questions: Sequence[Question]) -> list[tuple[Question, float, Any]]:
+@dataclass(frozen=True)
+class Outcome:
+    """What is kept of an answer: its status and the ids of the postings it is about (answers are dropped, as
+    the bot drops them once sent: keeping them alive would make the garbage collector's work grow)."""
+
+    status: str
+    posting_ids: tuple[str, ...]
+
+
+def _ask_all(engine: Any, questions: Sequence[Question]) -> list[tuple[Question, float, Outcome]]:
     out = []
     for q in questions:
         started = time.perf_counter()
         answer = engine.ask(q.text)
-        out.append((q, (time.perf_counter() - started) * 1000, answer))
+        ms = (time.perf_counter() - started) * 1000
+        out.append((q, ms, Outcome(answer.status, tuple(p.id for p in answer.postings[:5]))))
+        del answer
     return out
 
 
-def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, profile: bool) -> dict[str, Any]:
-    """Load the Engine over the index in folder and time `ask` over the question mix, `repeats` passes."""
+def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, profile: str = "never",
+                 what_if_gc_freeze: bool = False) -> dict[str, Any]:
+    """Load the Engine over the index in folder and time `ask` over the question mix, `repeats` passes.
+
+    profile: "always", "never" or "auto" (when a kind's p95 misses the target). what_if_gc_freeze: time the
+    passes again after gc.freeze() (what the engine would gain by freezing the loaded index).
+    """
     from bot.engine import Engine
     from index.embedder import HashingEmbedder
     from index.store import IndexStore
@@ -359,43 +385,122 @@ def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, 
     mix = make_questions(postings, read_templates(DEV_QUESTIONS), questions, seed)
     _ask_all(engine, _warm_questions(mix))
 
-    passes: list[dict[str, Any]] = []
-    all_results: list[tuple[Question, float, Any]] = []
-    gc_timer = GcTimer()
-    gc.callbacks.append(gc_timer)
-    for r in range(repeats):
-        order = list(mix)
-        random.Random(f"{seed}:pass:{r}").shuffle(order)
-        results = _ask_all(engine, order)
-        all_results += results
-        by_kind = {k: percentiles([ms for q, ms, _ in results if q.kind == k]) for k in KINDS}
-        passes.append({"overall": percentiles([ms for _, ms, _ in results]), "by_kind": by_kind})
-    gc.callbacks.remove(gc_timer)
-
-    latency = {"overall": median_of_passes([p["overall"] for p in passes]),
-               "by_kind": {k: median_of_passes([p["by_kind"][k] for p in passes]) for k in KINDS},
-               "by_intent": {i: percentiles([ms for q, ms, _ in all_results if q.intent == i])
-                             for i in sorted({q.intent for q in mix})}}
+    latency, passes, all_results, gc_report = timed_passes(engine, mix, repeats, seed)
     first = all_results[: len(mix)]
     statuses: dict[str, dict[str, int]] = {}
     for q, _ms, answer in first:
         counts = statuses.setdefault(q.kind, {})
         counts[answer.status] = counts.get(answer.status, 0) + 1
-    facts = [(q, a) for q, _ms, a in first if q.kind == "fact"]
-    named_right = sum(1 for q, a in facts if a.postings and a.postings[0].id == q.target)
     slowest = sorted(first, key=lambda t: -t[1])[:5]
     result = {
-        "postings": stats.postings, "chunks": stats.chunks, "load": load, "memory": memory,
-        "peak_rss_mb": peak_rss_mb(), "rss_mb_after_questions": rss_mb(),
-        "latency_ms": latency, "passes": passes, "answer_status": statuses,
-        "gc_during_questions": {**gc_timer.report(), "tracked_objects": len(gc.get_objects())},
-        "fact_questions_naming_their_posting": f"{named_right}/{len(facts)}",
+        "postings": stats.postings, "chunks": stats.chunks, "code": code_fingerprint(), "load": load,
+        "memory": memory, "peak_rss_mb": peak_rss_mb(), "rss_mb_after_questions": rss_mb(),
+        "latency_ms": latency, "passes": passes, "gc_during_questions": gc_report,
+        "answer_status": statuses,
+        "fact_answers": fact_answer_checks([(q, a) for q, _ms, a in first if q.kind == "fact"], catalog.postings),
         "slowest": [{"question": q.text, "kind": q.kind, "ms": round(ms, 1)} for q, ms, _ in slowest],
         "load_average": round(os.getloadavg()[0], 2),
     }
-    if profile:
+    fact = next((q.text for q in mix if q.kind == "fact"), LIST_QUESTIONS[0])
+    result["primitives_ms"] = primitive_timings(catalog, embedder, fact)
+    if what_if_gc_freeze:
+        gc.collect()  # what an engine would do once its index is loaded: collect, then freeze what is left
+        gc.freeze()
+        frozen, _passes, _results, frozen_gc = timed_passes(engine, mix, repeats, seed)
+        gc.unfreeze()
+        result["what_if_gc_freeze"] = {"latency_ms": frozen, "gc_during_questions": frozen_gc}
+    worst_p95 = max(latency["by_kind"][k]["p95"] for k in KINDS if latency["by_kind"][k]["n"])
+    if profile == "always" or (profile == "auto" and worst_p95 > TARGET_P95_MS):
         result["profile"] = profile_questions(engine, mix)
     return result
+
+
+def primitive_timings(catalog: Any, embedder: Any, fact_question: str, reps: int = 15) -> dict[str, Any]:
+    """Median ms of the catalog's building blocks over all chunks/postings (what a question pays per call)."""
+    from bot.catalog import keyword_tokens
+    from bot.question import parse_question
+
+    general = GENERAL_QUESTIONS[0]
+    qvec = embedder.embed_query(general)
+    dense = catalog.dense_scores(qvec)
+    fact = parse_question(fact_question)
+    steps = {
+        "dense_scores, all chunks": lambda: catalog.dense_scores(qvec),
+        "keyword_scores (BM25), all chunks": lambda: catalog.keyword_scores(keyword_tokens(general)),
+        "np.argsort(kind='stable') of all chunk scores": lambda: np.argsort(-dense, kind="stable"),
+        "np.argpartition top 200 of all chunk scores (alternative)": lambda: np.argpartition(-dense, 200),
+        "filter_mask('contract roles in Texas')": lambda: catalog.filter_mask(
+            parse_question("contract roles in Texas").filters),
+        "mentions.match(a fact question)": lambda: catalog.mentions.match(fact.tokens, fact.raw_tokens),
+    }
+    out: dict[str, Any] = {}
+    for name, step in steps.items():
+        try:
+            step()
+            times = []
+            for _ in range(reps):
+                started = time.perf_counter()
+                step()
+                times.append((time.perf_counter() - started) * 1000)
+            out[name] = round(float(np.median(times)), 3)
+        except Exception as err:  # the engine's internals move: report, don't fail the benchmark
+            out[name] = f"not measured ({type(err).__name__}: {err})"
+    return out
+
+
+def timed_passes(engine: Any, mix: Sequence[Question], repeats: int, seed: int
+                 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[tuple[Question, float, Outcome]], dict[str, Any]]:
+    """Ask the mix `repeats` times (shuffled each pass): median-of-passes latency, the passes, every result, GC."""
+    passes: list[dict[str, Any]] = []
+    all_results: list[tuple[Question, float, Outcome]] = []
+    gc_timer = GcTimer()
+    gc.callbacks.append(gc_timer)
+    try:
+        for r in range(repeats):
+            order = list(mix)
+            random.Random(f"{seed}:pass:{r}").shuffle(order)
+            results = _ask_all(engine, order)
+            all_results += results
+            by_kind = {k: percentiles([ms for q, ms, _ in results if q.kind == k]) for k in KINDS}
+            passes.append({"overall": percentiles([ms for _, ms, _ in results]), "by_kind": by_kind})
+    finally:
+        gc.callbacks.remove(gc_timer)
+    latency = {"overall": median_of_passes([p["overall"] for p in passes]),
+               "by_kind": {k: median_of_passes([p["by_kind"][k] for p in passes]) for k in KINDS},
+               "by_intent": {i: percentiles([ms for q, ms, _ in all_results if q.intent == i])
+                             for i in sorted({q.intent for q in mix})}}
+    gc_report = {**gc_timer.report(), "tracked_objects": len(gc.get_objects())}
+    return latency, passes, all_results, gc_report
+
+
+def fact_answer_checks(asked: Sequence[tuple[Question, Outcome]], postings: Sequence[Any]) -> dict[str, Any]:
+    """Whom fact answers were about: the asked posting first, among several, another posting, or none.
+
+    "another_posting" answers are listed (the question, and who was answered instead), and split by whether
+    another posting has the same title and company (then the question cannot tell them apart).
+    """
+    same_name: dict[tuple[str, str], int] = {}
+    for p in postings:
+        same_name[(p.title, p.company)] = same_name.get((p.title, p.company), 0) + 1
+    by_id = {p.id: p for p in postings}
+    counts = {"first": 0, "among_several": 0, "another_posting": 0, "none": 0}
+    wrong: list[dict[str, Any]] = []
+    for q, answer in asked:
+        ids = list(answer.posting_ids)
+        if ids and ids[0] == q.target:
+            counts["first"] += 1
+        elif q.target in ids:
+            counts["among_several"] += 1
+        elif ids:
+            counts["another_posting"] += 1
+            target = by_id.get(q.target)
+            twins = same_name.get((target.title, target.company), 1) if target else 1
+            wrong.append({"question": q.text, "status": answer.status, "twins": twins - 1,
+                          "answered_about": [f"{by_id[i].title} at {by_id[i].company}" for i in ids[:3] if i in by_id]})
+        else:
+            counts["none"] += 1
+    return {**counts, "asked": len(asked), "another_posting_with_a_twin": sum(1 for w in wrong if w["twins"]),
+            "another_posting_examples": wrong[:10]}
 
 
 def _warm_questions(mix: Sequence[Question]) -> list[Question]:
@@ -508,6 +613,30 @@ def table(results: Sequence[dict[str, Any]]) -> str:
         cells = [f"{r['latency_ms']['by_kind'][k]['p50']:.1f} / {r['latency_ms']['by_kind'][k]['p95']:.1f} / "
                  f"{r['latency_ms']['by_kind'][k]['p99']:.1f}" for k in KINDS]
         lines.append(f"| {r['postings']:,} | " + " | ".join(cells) + " |")
+    if all("what_if_gc_freeze" in r for r in results):
+        lines += ["", "| postings | full GCs (ms each) | p50 / p95 / p99 ms | with gc.freeze() after load: p50 / p95 / "
+                  "p99 ms | fact answers: asked posting first / among several / another posting / none |",
+                  "|---:|---:|---:|---:|---:|"]
+        for r in results:
+            g, lat, fz = r["gc_during_questions"], r["latency_ms"]["overall"], r["what_if_gc_freeze"]["latency_ms"]
+            f = r["fact_answers"]
+            each = f"{g['gen2_ms_per_collection']:.0f}" if g["gen2_ms_per_collection"] is not None else "-"
+            lines.append(f"| {r['postings']:,} | {g['collections'][2]} ({each}) | {lat['p50']:.1f} / {lat['p95']:.1f} / "
+                         f"{lat['p99']:.1f} | {fz['overall']['p50']:.1f} / {fz['overall']['p95']:.1f} / "
+                         f"{fz['overall']['p99']:.1f} | {f['first']} / {f['among_several']} / {f['another_posting']} / "
+                         f"{f['none']} of {f['asked']} |")
+    return "\n".join(lines)
+
+
+def profile_summary(profile: dict[str, Any], rows: int = 8) -> str:
+    """The top functions by cumulative time per question kind, as text lines."""
+    lines = []
+    for kind, data in profile.items():
+        lines.append(f"  {kind} ({data['questions']} questions): cumulative ms/question, self ms/question, "
+                     "calls/question, ms/call, function")
+        for r in [r for r in data["by_cumulative"] if not r["where"].startswith(("~", "benchmarks/"))][:rows]:
+            lines.append(f"    {r['cum_ms_per_question']:8.2f} {r['self_ms_per_question']:8.2f} "
+                         f"{r['calls_per_question']:9.1f} {r['cum_ms_per_call']:9.3f}  {r['function']} ({r['where']})")
     return "\n".join(lines)
 
 
@@ -521,32 +650,33 @@ def plot(results: Sequence[dict[str, Any]], path: Path, subtitle: str) -> None:
 
     sizes = [r["postings"] for r in results]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
-    for key, style in (("p50", "o-"), ("p95", "s-")):
-        left.plot(sizes, [r["latency_ms"]["overall"][key] for r in results], style, label=f"{key}")
+    for key, style in (("p50", "o-"), ("p95", "s-"), ("p99", "^-")):
+        left.plot(sizes, [r["latency_ms"]["overall"][key] for r in results], style, label=key,
+                  linewidth=1 if key == "p99" else 1.8, alpha=0.6 if key == "p99" else 1.0)
+    if all("what_if_gc_freeze" in r for r in results):
+        left.plot(sizes, [r["what_if_gc_freeze"]["latency_ms"]["overall"]["p99"] for r in results], "v:",
+                  color="tab:green", label="p99 with gc.freeze() after load")
     left.axhline(TARGET_P95_MS, color="grey", linestyle="--", linewidth=1, label=f"target p95 {TARGET_P95_MS:.0f} ms")
     left.set_xscale("log")
     left.set_yscale("log")
-    left.set_xlabel("postings in the index (log scale)")
     left.set_ylabel("ask latency, ms (log scale)")
     left.set_title("Warm `ask` latency (all questions)")
     left.grid(True, which="both", alpha=0.3)
-    left.legend()
+    left.legend(fontsize=8)
     right.plot(sizes, [r["load"]["rss_mb_after_load"] for r in results], "o-", label="RSS after load")
     right.plot(sizes, [r["peak_rss_mb"] for r in results], "^--", label="peak RSS")
     right.plot(sizes, [r["memory"]["vectors_mb"] + r["memory"]["bm25_mb"] for r in results], "s-",
                label="chunk vectors + BM25 index")
     right.set_xscale("log")
     right.set_yscale("log")
-    right.set_xlabel("postings in the index (log scale)")
     right.set_ylabel("memory, MB (log scale)")
     right.set_title("Bot process memory")
     right.grid(True, which="both", alpha=0.3)
-    right.legend()
-    for r in results:
-        right.annotate(f"{r['chunks']:,} chunks", (r["postings"], r["load"]["rss_mb_after_load"]),
-                       textcoords="offset points", xytext=(-10, 8), fontsize=7, ha="right")
+    right.legend(fontsize=8)
     for axis in (left, right):
         axis.set_xticks(sizes, [_short_count(n) for n in sizes])
+        axis.set_xlabel("postings in the index (log scale)\nchunks: " + ", ".join(_short_count(r["chunks"], 3)
+                                                                                  for r in results), fontsize=9)
         axis.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     fig.suptitle(f"postings-bot at scale: HashingEmbedder, medians of passes — {subtitle}", fontsize=10)
     fig.tight_layout()
@@ -555,8 +685,11 @@ def plot(results: Sequence[dict[str, Any]], path: Path, subtitle: str) -> None:
     plt.close(fig)
 
 
-def _short_count(n: int) -> str:
-    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"
+def _short_count(n: int, digits: int = 0) -> str:
+    """500, 1k, 100k; with significant digits, 1.77k, 320k."""
+    if n < 1000:
+        return str(n)
+    return f"{n / 1000:.{digits}g}k" if digits and n % 1000 else f"{n // 1000}k"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -564,7 +697,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--questions", type=int, default=200, help="questions per pass (half fact, a quarter each "
                         "list and general)")
-    parser.add_argument("--repeats", type=int, default=3, help="timed passes per size; medians are reported")
+    parser.add_argument("--repeats", type=int, default=5, help="timed passes per size; medians are reported")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--source", type=Path, default=corpus.DEFAULT_SOURCE)
     parser.add_argument("--bench-dir", type=Path, default=BENCH_DIR)
@@ -572,12 +705,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--plot", type=Path, default=PLOT)
     parser.add_argument("--rebuild", action="store_true", help="rebuild indexes even when they can be reused")
     parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
-                        help="cProfile the largest size (auto: when its p95 misses the target)")
+                        help="cProfile the largest size after timing it (auto: when a kind's p95 misses the target)")
+    parser.add_argument("--no-what-if", action="store_true",
+                        help="skip timing the passes again with the loaded index frozen (gc.freeze)")
     parser.add_argument("--no-model", action="store_true", help="skip timing the real model's embed_query")
     parser.add_argument("--child", choices=("build", "measure", "model"), help=argparse.SUPPRESS)
     parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--do-profile", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -589,7 +723,8 @@ def child(args: argparse.Namespace) -> int:
     if args.child == "build":
         result = build_step(args.size, folder, args.source, args.seed)
     elif args.child == "measure":
-        result = measure_step(args.size, folder, args.questions, args.repeats, args.seed, args.do_profile)
+        result = measure_step(args.size, folder, args.questions, args.repeats, args.seed, args.profile,
+                              what_if_gc_freeze=not args.no_what_if)
     else:
         result = {"model_query_ms": model_query_ms(list(GENERAL_QUESTIONS + LIST_QUESTIONS) * 3)}
     args.child_out.write_text(json.dumps(result))
@@ -623,18 +758,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             build = run_child("build", [*common, "--size", str(n)])
             print(f"[{time.monotonic() - started:6.0f} s]   built {build['chunks']:,} chunks in {build['seconds']:.0f} s "
                   f"({build['chunks_per_s']:,.0f} chunks/s), peak RSS {build['peak_rss_mb']:,.0f} MB")
-        do_profile = n == max(sizes) and args.profile == "always"
+        profile = args.profile if n == max(sizes) else "never"
         measured = run_child("measure", [*common, "--size", str(n), "--questions", str(args.questions),
-                                         "--repeats", str(args.repeats), *(["--do-profile"] if do_profile else [])])
-        if n == max(sizes) and args.profile == "auto" and measured["latency_ms"]["overall"]["p95"] > TARGET_P95_MS:
-            print(f"[{time.monotonic() - started:6.0f} s]   p95 over {TARGET_P95_MS:.0f} ms: profiling")
-            measured["profile"] = run_child("measure", [*common, "--size", str(n), "--questions", str(args.questions),
-                                                        "--repeats", "1", "--do-profile"])["profile"]
+                                         "--repeats", str(args.repeats), "--profile", profile,
+                                         *(["--no-what-if"] if args.no_what_if else [])])
         lat = measured["latency_ms"]["overall"]
         print(f"[{time.monotonic() - started:6.0f} s]   loaded in {measured['load']['seconds']:.1f} s, RSS "
               f"{measured['load']['rss_mb_after_load']:,.0f} MB; ask p50 {lat['p50']:.1f} / p95 {lat['p95']:.1f} / "
               f"p99 {lat['p99']:.1f} ms")
         results.append({**measured, "size": n, "build": build})
+    if len({r["code"] for r in results}) > 1:
+        print("warning: the answering code changed between sizes (see code in the results); rerun for a clean set")
 
     model = None if args.no_model else run_child("model", common)["model_query_ms"]
     biggest = results[-1]
@@ -655,6 +789,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print()
     print(table(results))
+    print("\nbuilding blocks, median ms per call: " + ", ".join(f"{r['postings']:,}" for r in results) + " postings")
+    for name in biggest.get("primitives_ms", {}):
+        cells = [r.get("primitives_ms", {}).get(name) for r in results]
+        print(f"  {name:<58} " + "  ".join(f"{c:8.3f}" if isinstance(c, float) else f"{str(c):>8}" for c in cells))
+    if "profile" in biggest:
+        print(f"\nwhere the time goes at {biggest['postings']:,} postings (cProfile, ms per question, inflated by "
+              "the profiler; see the JSON for more):")
+        print(profile_summary(biggest["profile"]))
     if model:
         print(f"\nreal model embed_query: p50 {model['p50']:.1f} ms, p95 {model['p95']:.1f} ms (add to the figures above)")
     print(f"wrote {args.out}")

@@ -10,12 +10,14 @@ is dropped or repeated.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Sequence
 
 from index.models import Chunk, Posting
 from index.text import is_heading, split_lines, split_sentences
 
 CountTokens = Callable[[str], int]
+CountTokensBatch = Callable[[Sequence[str]], list[int]]
+Fits = Callable[[list[str], str], bool]  # fits(parts, sep): does sep.join(parts) fit (after a section's heading)?
 
 CHUNKING_VERSION = 1  # bump when chunk boundaries or embedding texts change: stored chunks are rebuilt
 TITLE_CHARS = 80  # longest title / company kept in the embedding prefix
@@ -43,6 +45,53 @@ class _Piece:
         return "\n".join(self.lines)
 
 
+class _Counts:
+    """A token counter that remembers its answers and, given a batch counter, counts texts ahead in batches.
+
+    lines_add_up: the counter's count of lines joined by line breaks is always the sum of their counts
+    (true of WordPiece, which splits at white space first); joined lines are then never counted again.
+    Neither changes a count: chunk boundaries are decided exactly as with the counter alone.
+    """
+
+    def __init__(self, count: CountTokens, count_batch: CountTokensBatch | None = None, lines_add_up: bool = False):
+        self.count, self.count_batch, self.lines_add_up = count, count_batch, lines_add_up
+        self.known: dict[str, int] = {}
+
+    @classmethod
+    def of(cls, count: CountTokens | _Counts, count_batch: CountTokensBatch | None = None,
+           lines_add_up: bool = False) -> _Counts:
+        return count if isinstance(count, _Counts) else cls(count, count_batch, lines_add_up)
+
+    def joined(self, lines: list[str]) -> int:
+        """The count of the lines joined by line breaks."""
+        if self.lines_add_up:
+            return sum(self(line) for line in lines)
+        return self("\n".join(lines))
+
+    def fits_under(self, lead: list[str], max_tokens: int) -> Fits:
+        """fits(parts, sep): whether the lead lines and then sep.join(parts) stay within max_tokens."""
+        def fits(parts: list[str], sep: str) -> bool:
+            if self.lines_add_up and sep.isspace():  # words joined by white space add up like lines
+                return self.joined(lead) + sum(self(part) for part in parts) <= max_tokens
+            return self.joined(lead + [sep.join(parts)]) <= max_tokens
+
+        return fits
+
+    def __call__(self, text: str) -> int:
+        tokens = self.known.get(text)
+        if tokens is None:
+            tokens = self.known[text] = self.count(text)
+        return tokens
+
+    def ahead(self, texts: Iterable[str]) -> None:
+        """Count texts that will probably be asked for, in one batch call (nothing without a batch counter)."""
+        if self.count_batch is None:
+            return
+        missing = list(dict.fromkeys(t for t in texts if t not in self.known))
+        if missing:
+            self.known.update(zip(missing, self.count_batch(missing)))
+
+
 def heading_name(line: str) -> str | None:
     """The section name of a heading line ("## Benefits" -> "Benefits"), or None for other lines."""
     if not is_heading(line):
@@ -67,19 +116,19 @@ def _sections(text: str) -> list[_Section]:
     return [s for s in sections if s.name or s.sentences]
 
 
-def _longest_prefix(items: list[str], sep: str, fits: Callable[[str], bool]) -> int:
-    """The largest k >= 1 with fits(sep.join(items[:k])), or 0 when even one item does not fit."""
+def _longest_prefix(items: list[str], sep: str, fits: Fits) -> int:
+    """The largest k >= 1 with fits(items[:k], sep), or 0 when even one item does not fit."""
     low, high = 0, len(items)
     while low < high:
         mid = (low + high + 1) // 2
-        if fits(sep.join(items[:mid])):
+        if fits(items[:mid], sep):
             low = mid
         else:
             high = mid - 1
     return low
 
 
-def _split_long(sentence: str, fits: Callable[[str], bool]) -> list[str]:
+def _split_long(sentence: str, fits: Fits) -> list[str]:
     """Cut a sentence that does not fit into pieces at word boundaries (inside a word only if one word is too long)."""
     pieces: list[str] = []
     words = sentence.split()
@@ -96,7 +145,27 @@ def _split_long(sentence: str, fits: Callable[[str], bool]) -> list[str]:
     return pieces
 
 
-def _section_pieces(section: _Section, count: CountTokens, max_tokens: int) -> list[_Piece]:
+@dataclass
+class _Queue:
+    """A section's lines to pack: the heading repeated on each chunk (lead), and its units with their counts."""
+
+    name: str
+    lead: list[str]
+    head_tokens: int
+    units: list[tuple[str, int]]
+
+    def likely_texts(self, max_tokens: int) -> Iterable[str]:
+        """The chunk texts packing measures when each first fill fits (always, if the counts of lines add up)."""
+        i = 0
+        while i < len(self.units):
+            start, tokens = i, self.head_tokens
+            while i < len(self.units) and (i == start or tokens + self.units[i][1] <= max_tokens):
+                tokens += self.units[i][1]
+                i += 1
+            yield "\n".join(self.lead + [text for text, _ in self.units[start:i]])
+
+
+def _queue(section: _Section, count: _Counts, max_tokens: int) -> _Queue:
     head, name = section.head, section.name
     head_tokens = count(head) if head else 0
     units = list(section.sentences)
@@ -104,17 +173,22 @@ def _section_pieces(section: _Section, count: CountTokens, max_tokens: int) -> l
         units.insert(0, head)
         head, name, head_tokens = "", "", 0
     lead = [head] if head else []
-
-    def fits(text: str) -> bool:
-        return count("\n".join(lead + [text])) <= max_tokens
-
+    fits = count.fits_under(lead, max_tokens)
     queue: list[tuple[str, int]] = []
     for unit in units:
         tokens = count(unit)
         if head_tokens + tokens <= max_tokens:
             queue.append((unit, tokens))
         else:
+            if count.lines_add_up:
+                count.ahead(unit.split())
             queue.extend((p, count(p)) for p in _split_long(unit, fits))
+    return _Queue(name, lead, head_tokens, queue)
+
+
+def _section_pieces(section: _Queue, count: _Counts, max_tokens: int) -> list[_Piece]:
+    name, lead, head_tokens, queue = section.name, section.lead, section.head_tokens, section.units
+    fits = count.fits_under(lead, max_tokens)
 
     pieces: list[_Piece] = []
     i = 0
@@ -124,11 +198,11 @@ def _section_pieces(section: _Section, count: CountTokens, max_tokens: int) -> l
             tokens += queue[i][1]
             lines.append(queue[i][0])
             i += 1
-        measured = count("\n".join(lines))
+        measured = count.joined(lines)
         while measured > max_tokens and i - start > 1:  # the counter is not additive: give lines back
             lines.pop()
             i -= 1
-            measured = count("\n".join(lines))
+            measured = count.joined(lines)
         if measured > max_tokens and i - start == 1:
             parts = _split_long(queue[start][0], fits)
             if len(parts) > 1:  # one line that only fits once cut: cut it and pack again
@@ -141,21 +215,32 @@ def _section_pieces(section: _Section, count: CountTokens, max_tokens: int) -> l
     return pieces
 
 
-def _merge(first: _Piece, second: _Piece, count: CountTokens, max_tokens: int) -> _Piece | None:
+def _merge(first: _Piece, second: _Piece, count: _Counts, max_tokens: int) -> _Piece | None:
     lines = first.lines + second.lines
-    tokens = count("\n".join(lines))
+    tokens = count.joined(lines)
     return _Piece(first.section, lines, tokens) if tokens <= max_tokens else None
 
 
-def chunk_posting(posting: Posting, count_tokens: CountTokens, max_tokens: int = 200) -> list[Chunk]:
-    """Chunks of a posting's text along its sections and sentences, each within max_tokens."""
+def chunk_posting(posting: Posting, count_tokens: CountTokens, max_tokens: int = 200,
+                  count_batch: CountTokensBatch | None = None, lines_add_up: bool = False) -> list[Chunk]:
+    """Chunks of a posting's text along its sections and sentences, each within max_tokens.
+
+    Only speed-ups, with the same chunks: count_batch counts many texts in one call (as count_tokens does
+    one); lines_add_up says count_tokens of lines joined by line breaks is the sum of their counts.
+    """
+    count = _Counts.of(count_tokens, count_batch, lines_add_up)
+    sections = _sections(posting.text)
+    count.ahead([s.head for s in sections if s.head] + [u for s in sections for u in s.sentences])
+    queues = [_queue(section, count, max_tokens) for section in sections]
+    if not count.lines_add_up:
+        count.ahead(text for q in queues for text in q.likely_texts(max_tokens))
     tiny = max_tokens // 4
     out: list[_Piece] = []
     pending: _Piece | None = None  # a tiny one-chunk section waiting to join the next section
-    for section in _sections(posting.text):
-        pieces = _section_pieces(section, count_tokens, max_tokens)
+    for queue in queues:
+        pieces = _section_pieces(queue, count, max_tokens)
         if pending is not None:
-            merged = _merge(pending, pieces[0], count_tokens, max_tokens)
+            merged = _merge(pending, pieces[0], count, max_tokens)
             if merged is None:
                 out.append(pending)
             else:
@@ -166,7 +251,7 @@ def chunk_posting(posting: Posting, count_tokens: CountTokens, max_tokens: int =
         else:
             out.extend(pieces)
     if pending is not None:
-        merged = _merge(out[-1], pending, count_tokens, max_tokens) if out else None
+        merged = _merge(out[-1], pending, count, max_tokens) if out else None
         if merged is None:
             out.append(pending)
         else:
@@ -187,21 +272,38 @@ def embedding_prefix(posting: Posting) -> str:
     return f"{named} " if named.endswith((".", "!", "?")) else f"{named}. "  # "Crumbwell Bakery Co." takes no second dot
 
 
-def embedding_text(posting: Posting, chunk: Chunk) -> str:
-    """What is embedded for a chunk: '{title} — {company}. {section}:' followed by the chunk text."""
+def _embedding_head(posting: Posting, chunk: Chunk) -> str:
+    """What embedding_text puts before the chunk text: "" or text ending in a space."""
     section = ""
     if chunk.section and not chunk.text.startswith(f"{chunk.section}:"):
         section = f"{chunk.section}: "  # chunks from chunk_posting already start with their heading
-    return embedding_prefix(posting) + section + chunk.text
+    return embedding_prefix(posting) + section
 
 
-def chunk_for_embedding(posting: Posting, count_tokens: CountTokens, max_tokens: int) -> list[Chunk]:
-    """chunk_posting with the prefix budgeted, so every embedding_text stays within max_tokens."""
+def embedding_text(posting: Posting, chunk: Chunk) -> str:
+    """What is embedded for a chunk: '{title} — {company}. {section}:' followed by the chunk text."""
+    return _embedding_head(posting, chunk) + chunk.text
+
+
+def chunk_for_embedding(posting: Posting, count_tokens: CountTokens, max_tokens: int,
+                        count_batch: CountTokensBatch | None = None, lines_add_up: bool = False) -> list[Chunk]:
+    """chunk_posting with the prefix budgeted, so every embedding_text stays within max_tokens.
+
+    count_batch and lines_add_up: as for chunk_posting (the prefix and section name end in a space, so a
+    counter whose lines add up also adds them up).
+    """
+    count = _Counts.of(count_tokens, count_batch, lines_add_up)
     floor = max(1, max_tokens // 4)  # a clipped prefix is short; this only guards odd counters
-    budget = max(floor, max_tokens - count_tokens(embedding_prefix(posting)))
+    budget = max(floor, max_tokens - count(embedding_prefix(posting)))
     while True:
-        chunks = chunk_posting(posting, count_tokens, budget)
-        over = max((count_tokens(embedding_text(posting, c)) - max_tokens for c in chunks), default=0)
+        chunks = chunk_posting(posting, count, budget)
+        if count.lines_add_up:
+            sizes = [count(_embedding_head(posting, c)) + count.joined(c.text.split("\n")) for c in chunks]
+        else:
+            texts = [embedding_text(posting, c) for c in chunks]
+            count.ahead(texts)
+            sizes = [count(text) for text in texts]
+        over = max((size - max_tokens for size in sizes), default=0)
         if over <= 0 or budget <= floor:
             return chunks
         budget = max(floor, budget - over)  # the counter is not additive: shrink and retry

@@ -40,13 +40,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def real_embedder(settings: Settings) -> Embedder:
-    """all-MiniLM-L6-v2 from the installed package, on the CPU."""
-    from index.embedder import SentenceTransformerEmbedder
+    """all-MiniLM-L6-v2 from the installed package, on the CPU, loaded only once something needs embedding."""
+    from index.embedder import lazy_sentence_transformer
 
-    embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.embed_threads)
     # Chunking counts the word pieces of long sentences on purpose; the tokenizer's "longer than 256" warning is noise.
     logging.getLogger("transformers.tokenization_utils_base").setLevel(logging.ERROR)
-    return embedder
+    return lazy_sentence_transformer(settings.model_path, settings.embed_batch_size, settings.embed_threads)
 
 
 def main(argv: list[str] | None = None, embedder_factory: EmbedderFactory | None = None) -> int:

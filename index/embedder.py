@@ -1,12 +1,14 @@
-"""Embedders: the real sentence-transformers model (offline) and a fast hashing embedder."""
+"""Embedders: the real sentence-transformers model (offline), loaded lazily if wanted, and a fast hashing embedder."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import threading
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -58,6 +60,9 @@ class SentenceTransformerEmbedder:
         self.dim = int(getter())
         self.max_tokens = int(self.model.max_seq_length)
         self._tokenizer = self.model.tokenizer
+        self._counter = _word_piece_counter(self._tokenizer)
+        # True when the count of lines joined by line breaks is the sum of their counts (chunking then counts less)
+        self.counts_add_up = self._counter is not None and _splits_at_white_space_first(self._counter)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts in batches, normalised, as float32 rows."""
@@ -75,7 +80,127 @@ class SentenceTransformerEmbedder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees, without the [CLS]/[SEP] markers."""
-        return len(self._tokenizer.tokenize(text))
+        if self._counter is None:
+            return len(self._tokenizer.tokenize(text))
+        return len(self._counter.encode(text, add_special_tokens=False).ids)
+
+    def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        """count_tokens of many texts in one call into the fast tokenizer."""
+        if self._counter is None:
+            return [self.count_tokens(text) for text in texts]
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+
+
+def _word_piece_counter(tokenizer: Any) -> Any:
+    """A copy of a fast tokenizer's Rust backend that never truncates or pads (None for a slow tokenizer).
+
+    It counts what `tokenizer.tokenize` counts without its per-call overhead, and, being a copy, is not
+    switched to truncation by the model's own encode calls.
+    """
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None:
+        return None
+    from tokenizers import Tokenizer
+
+    counter = Tokenizer.from_str(backend.to_str())
+    counter.no_truncation()
+    counter.no_padding()
+    counter.encode_special_tokens = bool(getattr(tokenizer, "split_special_tokens", False))
+    return counter
+
+
+def _splits_at_white_space_first(tokenizer: Any) -> bool:
+    """True for a BERT WordPiece tokenizer: words never span white space, so the word pieces of lines joined
+    by line breaks are those of each line (used to count a chunk from its lines' counts)."""
+    spec = json.loads(tokenizer.to_str())
+    return (
+        (spec.get("model") or {}).get("type") == "WordPiece"
+        and (spec.get("pre_tokenizer") or {}).get("type") == "BertPreTokenizer"
+        and (spec.get("normalizer") or {}).get("type", "BertNormalizer") == "BertNormalizer"
+        and not any(any(c.isspace() for c in t.get("content", "")) for t in spec.get("added_tokens") or [])
+    )
+
+
+def model_shape(model_path: Path | None = None) -> tuple[int, int] | None:
+    """(dim, max_tokens) of a sentence-transformers folder read from its config files, without loading it.
+
+    None when the files do not settle it (another module layout, a missing setting): load the model instead.
+    """
+    path = Path(model_path) if model_path else default_model_path()
+    try:
+        modules = json.loads((path / "modules.json").read_text())
+        max_tokens = json.loads((path / "sentence_bert_config.json").read_text())["max_seq_length"]
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        if kinds not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+            return None
+        pooling = json.loads((path / modules[1]["path"] / "config.json").read_text())
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    modes = [k for k, on in pooling.items() if k.startswith("pooling_mode_") and on]
+    if modes != ["pooling_mode_mean_tokens"] or not isinstance(max_tokens, int):
+        return None
+    return int(pooling["word_embedding_dimension"]), max_tokens
+
+
+class LazyEmbedder:
+    """An embedder that loads its model on first use: a rebuild with nothing to embed never loads it.
+
+    name, dim and max_tokens are given up front (see model_shape); the loaded model must agree with them.
+    """
+
+    def __init__(self, load: Callable[[], Embedder], name: str, dim: int, max_tokens: int):
+        self._load = load
+        self._inner: Embedder | None = None
+        self._lock = threading.Lock()
+        self.name, self.dim, self.max_tokens = name, dim, max_tokens
+
+    @property
+    def loaded(self) -> bool:
+        """True once the model has been loaded."""
+        return self._inner is not None
+
+    def _model(self) -> Embedder:
+        with self._lock:
+            if self._inner is None:
+                inner = self._load()
+                shape = (inner.name, inner.dim, getattr(inner, "max_tokens", self.max_tokens))
+                if shape != (self.name, self.dim, self.max_tokens):
+                    raise RuntimeError(f"the loaded model is {shape}, not the expected "
+                                       f"{(self.name, self.dim, self.max_tokens)}")
+                self._inner = inner
+            return self._inner
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts (loading the model first if needed)."""
+        return self._model().embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one question (loading the model first if needed)."""
+        return self._model().embed_query(text)
+
+    def count_tokens(self, text: str) -> int:
+        """The model's word pieces in a text (loading the model first if needed)."""
+        return self._model().count_tokens(text)
+
+    def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        """count_tokens of many texts, in one call where the model can."""
+        model = self._model()
+        batch = getattr(model, "count_tokens_batch", None)
+        return batch(texts) if batch is not None else [model.count_tokens(text) for text in texts]
+
+    @property
+    def counts_add_up(self) -> bool:
+        """Whether the model's counts of lines add up (see SentenceTransformerEmbedder); loads the model."""
+        return bool(getattr(self._model(), "counts_add_up", False))
+
+
+def lazy_sentence_transformer(model_path: Path | None = None, batch_size: int = 32, threads: int = 0) -> Embedder:
+    """SentenceTransformerEmbedder(...) loaded on first use; loaded now when its folder's shape is not plain."""
+    shape = model_shape(model_path)
+    if shape is None:
+        return SentenceTransformerEmbedder(model_path, batch_size, threads)
+    name = MODEL_NAME if model_path is None else Path(model_path).name
+    return LazyEmbedder(lambda: SentenceTransformerEmbedder(model_path, batch_size, threads), name, *shape)
 
 
 _WORD = re.compile(r"[a-z0-9+#]+")

@@ -6,13 +6,14 @@ the description; where the description states a different salary, both are kept.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from index.languages import languages_in_sentences
 from index.models import DEGREES, EMPLOYMENT_TYPES, Fact, Facts, Posting, Salary
-from index.text import is_heading, seam_in_name, split_sentences
+from index.text import any_of, folded, is_heading, seam_in_name, split_sentences
 
 COLUMN, TEXT = "column", "text"
 
@@ -46,15 +47,20 @@ _WORD_NUMBERS = {
 # Scraped descriptions often lose the line break between list items ("therapyMaster's or greater",
 # "EXPERIENCEBachelor's", "development1+ years"). Facts are matched in a copy where such a seam becomes
 # "; " (a word and a figure get a space); the evidence quoted is always the original sentence.
-_SEAM = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z])")
-_FIGURE_SEAM = re.compile(r"(?<=[a-z])(?=\d)|(?<=[a-z])(?=[A-Z]{2})|(?<=[a-z])(?=[A-Z]\.[A-Z])")
+_SEAM = re.compile(r"(?=[A-Z][a-z])(?:(?<=[a-z])|(?<=[A-Z]{2}))")
+_FIGURE_SEAM = re.compile(r"(?<=[a-z])(?=\d|[A-Z]{2}|[A-Z]\.[A-Z])")
+_SEAM_MAYBE = re.compile(r"[a-z][A-Z\d]|[A-Z]{3}[a-z]")  # where either seam could be; most sentences have none
 
 
+@functools.lru_cache(maxsize=2048)  # every fact reads the same sentences of a posting
 def unglue(sentence: str) -> str:
     """The sentence with the seams of glued list items marked ("fieldMaster's" -> "field; Master's").
 
     Camel-case names stay whole ("DevOps experience", "JavaScript", "LinkedIn").
     """
+    if not _SEAM_MAYBE.search(sentence):
+        return sentence
+
     def mark(match: re.Match[str], sep: str) -> str:
         return "" if seam_in_name(match.string, match.start()) else sep
 
@@ -238,8 +244,13 @@ def _period_from_magnitude(amount: float | None) -> str | None:
     return None
 
 
+_DIGIT = re.compile(r"\d")  # in every _MONEY match
+
+
 def _salary_offers(sentence: str, assume_pay: bool = False) -> list[_Offer]:
     """Pay statements in one sentence, each with how sure we are it is the wage."""
+    if not _DIGIT.search(sentence):
+        return []
     matches = list(_MONEY.finditer(sentence))
     money = [m for m in matches if m.group("c1") or m.group("c2") or m.group("code")]
     offers: list[_Offer] = []
@@ -430,21 +441,27 @@ _WHERE_WORDS = (("hybrid", _rx(r"\bhybrid\b")), ("on-site", _rx(r"\bon-?site\b|\
                 ("remote", _rx(r"\bremote\b")))
 
 
-_WHERE_MAYBE = re.compile(r"remote|hybrid|site|office|person|home|telecommut|wfh|anywhere", re.I)
+# Words without which the patterns above cannot match, looked up in the folded sentence first (faster).
+_WHERE_MAYBE = any_of(("remote", "hybrid", "site", "office", "person", "home", "telecommut", "wfh", "anywhere"))
+_HYBRID_WORDS = any_of(("hybrid", "day", "week", "site", "remote"))
+_REMOTE_STRONG_WORDS = any_of(("remote", "home", "anywhere", "wfh", "telecommut"))
+_ONSITE_WORDS = any_of(("site", "person", "office"))
 
 
 def _remote_in_sentence(sentence: str) -> str | None:
     """'remote', 'hybrid' or 'on-site' when one sentence says where this job is done."""
-    if not _WHERE_MAYBE.search(sentence):
+    lowered = folded(sentence)
+    if not _WHERE_MAYBE(lowered):
         return None
-    if _NOT_REMOTE.search(sentence):
+    says_remote = "remote" in lowered  # _NOT_REMOTE, _NEGATED_REMOTE and _REMOTE_OR_HYBRID need it
+    if says_remote and _NOT_REMOTE.search(sentence):
         return "on-site"
-    negated = bool(_NEGATED_REMOTE.search(sentence))
-    either = bool(_REMOTE_OR_HYBRID.search(sentence))
-    if _HYBRID.search(sentence) and not either:
+    negated = says_remote and bool(_NEGATED_REMOTE.search(sentence))
+    either = says_remote and "hybrid" in lowered and bool(_REMOTE_OR_HYBRID.search(sentence))
+    if _HYBRID_WORDS(lowered) and _HYBRID.search(sentence) and not either:
         return "hybrid"
-    remote = not negated and (either or bool(_REMOTE_STRONG.search(sentence)))
-    onsite = bool(_ONSITE.search(sentence))
+    remote = not negated and (either or bool(_REMOTE_STRONG_WORDS(lowered) and _REMOTE_STRONG.search(sentence)))
+    onsite = bool(_ONSITE_WORDS(lowered) and _ONSITE.search(sentence))
     if remote and onsite:
         return "hybrid"
     if remote:
@@ -650,10 +667,19 @@ def _to_int(raw: str) -> int:
     return int(raw) if raw.isdigit() else _WORD_NUMBERS[raw]
 
 
+_find_years_word = any_of(("year", "yr"))  # in every _YEARS match
+_find_minimum_word = any_of(("min", "at least"))  # with "exp", in every _YEARS_BARE match
+
+
 def _years_in_sentence(sentence: str, preferred_section: bool) -> list[tuple[int, int]]:
     """(years, score) for each experience requirement in one sentence."""
+    lowered = folded(sentence)
+    stated = _find_years_word(lowered) is not None
+    bare = "exp" in lowered and _find_minimum_word(lowered) is not None
+    if not (stated or bare):
+        return []
     found: list[tuple[int, int]] = []
-    for match in _YEARS.finditer(sentence):
+    for match in _YEARS.finditer(sentence) if stated else ():
         before, raw_after = sentence[: match.start()], sentence[match.end() :]
         after = re.sub(r"^\s*\([^)]{0,60}\)", " ", raw_after)  # "3 years (5+ preferred) experience"
         if _HISTORY_AFTER.match(after):
@@ -680,7 +706,7 @@ def _years_in_sentence(sentence: str, preferred_section: bool) -> list[tuple[int
         if low > 40 or (high is not None and high < low):
             continue
         found.append((low, _years_score(before, after)))
-    for match in _YEARS_BARE.finditer(sentence):
+    for match in _YEARS_BARE.finditer(sentence) if bare else ():
         before, after = sentence[: match.start()], sentence[match.end() :]
         low = int(match.group("n1"))
         if 0 < low <= 40 and not any(True for m in _YEARS.finditer(match.group(0))):
@@ -733,18 +759,45 @@ def _any(*alternatives: str) -> str:
     return "|".join(alternatives)
 
 
-# (level, pattern, flags); abbreviations that are also ordinary words ("MS Office", "BA" analyst, "MA" the
-# state) count only next to "degree", "in", or another degree ("BS/MS").
-_DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (level, re.compile(pattern, flags))
-    for level, pattern, flags in (
+def _dotted(word: str) -> tuple[str, ...]:
+    """Every spelling of an abbreviation with or without a dot after each letter but the last ("mba", "m.b.a")."""
+    spellings = [word[0]]
+    for letter in word[1:]:
+        spellings = [f"{s}{dot}{letter}" for s in spellings for dot in ("", ".")]
+    return tuple(spellings)
+
+
+@dataclass(frozen=True)
+class _DegreePattern:
+    level: str
+    regex: re.Pattern[str]
+    keys: tuple[str, ...]  # every match holds one of these: in the folded sentence, or as written when case matters
+    ignore_case: bool
+
+    _find_key: Callable[[str], re.Match[str] | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_find_key", any_of(self.keys))  # frozen: set once here
+
+    def may_match(self, sentence: str, lowered: str) -> bool:
+        """False when no key is in the sentence (lowered: index.text.folded of it), so the regex cannot match."""
+        return self._find_key(lowered if self.ignore_case else sentence) is not None
+
+
+# (level, pattern, flags, keys); abbreviations that are also ordinary words ("MS Office", "BA" analyst, "MA" the
+# state) count only next to "degree", "in", or another degree ("BS/MS"). Keys: see _DegreePattern.
+_DEGREE_PATTERNS: tuple[_DegreePattern, ...] = tuple(
+    _DegreePattern(level, re.compile(pattern, flags), keys, bool(flags & re.I))
+    for level, pattern, flags, keys in (
         ("PhD", _any(
             r"\bph\.?\s?d\b\.?", r"\bdoctor(?:ate|al)\b(?! students?)", r"\bmedical degree\b",
             r"\bdoctor of (?:medicine|veterinary|pharmacy|osteopath\w*|physical therapy|psychology|philosophy|"
             r"education|nursing|jurisprudence|dental|chiropractic|optometry|audiology)\b",
             r"\bpsy\.?\s?d\b", r"\bed\.?\s?d\b(?=\W)", r"\bpharm\.?\s?d\b", r"\bd\.?v\.?m\b", r"\bd\.?d\.?s\b",
             r"\bd\.?p\.?t\b", r"\bjuris doctor\b", r"\bj\.d\.", r"\bJD\b(?= degree|\s*\(|\s+from)", r"\bM\.D\.",
-            r"\bMD(?=/DO|\s+or\s+DO|\s+degree)", r"\bDNP\b"), re.I),
+            r"\bMD(?=/DO|\s+or\s+DO|\s+degree)", r"\bDNP\b"), re.I,
+         ("phd", "ph.d", "ph d", "ph. d", "doctor", "medical degree", "psy", "edd", "ed.d", "ed d", "ed. d", "pharm",
+          *_dotted("dvm"), *_dotted("dds"), *_dotted("dpt"), "j.d.", "jd", "m.d.", "md", "dnp")),
         ("Master", _any(
             r"\bmaster['’]s\b",
             r"\bmasters?['’]?\s+(?:degree|in\b|or\b|of (?:science|arts|business|social|education|public|fine|"
@@ -752,29 +805,36 @@ _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bmasters\b(?=\s*(?:preferred|required|\(|/))", r"\bM\.?B\.?A\b",
             r"\bM\.[SA]\.(?=\s*(?:in\b|degree|or\b|/|,|\)|preferred|required))", r"\bMSc\b", r"\bMSW\b", r"\bMSN\b",
             r"\bMPH\b", r"\b(?-i:M\.?Ed)\b", r"\bMFA\b", r"\bMPA\b", r"\bgraduate(?:[- ]level)? degree\b",
-            r"\bpost-?graduate degree\b"), re.I),
+            r"\bpost-?graduate degree\b"), re.I,
+         ("master", *_dotted("mba"), "m.s.", "m.a.", "msc", "msw", "msn", "mph", "med", "m.ed", "mfa", "mpa",
+          "graduate")),
         ("Master", _any(
             r"(?<![\w.])MS(?=\s*(?:/|or)\s*Ph\.?\s?D|\s+(?:degree|in)\b)", r"(?<=BS/)MS\b", r"(?<=B\.S\./)M\.?S\b",
-            r"(?<![\w.])MA(?=\s+(?:degree|in)\b)"), 0),
+            r"(?<![\w.])MA(?=\s+(?:degree|in)\b)"), 0, ("MS", "M.S", "MA")),
         ("Bachelor", _any(
             r"\bbachelor'?s?['’]?s?\b", r"\bbaccalaureate degree\b", r"\bB\.S\.(?=\W)", r"\bB\.A\.(?=\W)", r"\bBSc\b",
             r"\bBSN\b", r"\bB\.?S\.?E\.?E\b", r"\bBBA\b", r"\bundergraduate degree\b",
             r"\b(?:4|four)[- ]year [^.;]{0,60}?degree\b", r"\bcollege degree\b", r"\buniversity degree\b",
-            r"\b(?:graduat\w+|degree) from (?:an? )?(?:accredited )?(?:4|four)[- ]year (?:college|university)"), re.I),
+            r"\b(?:graduat\w+|degree) from (?:an? )?(?:accredited )?(?:4|four)[- ]year (?:college|university)"), re.I,
+         ("bachelor", "baccalaureate", "b.s.", "b.a.", "bsc", "bsn", *_dotted("bsee"), "bba", "degree", "graduat")),
         ("Bachelor", _any(
             r"(?<!\w)(?:BS|BA)(?=\s*(?:/|or)\s*(?:BS|BA|MS|MA|M\.S)|\s+(?:degree|in)\b)", r"(?<=BA/)BS\b",
-            r"(?<=BS/)BA\b"), 0),
+            r"(?<=BS/)BA\b"), 0, ("BS", "BA")),
         ("Associate", _any(
             r"\bassociate'?s?['’]?s?\s+(?:degree|of (?:arts|science|applied))",
             r"\bassociate'?s?['’]?s? or (?:a )?(?:bachelor|higher|college)", r"\bA\.A\.S?\b", r"\bAAS\b(?= degree)",
             r"\b(?:2|two)[- ]year (?:college )?degree\b",
-            r"\b(?:an|have an|minimum of an) associate'?s?['’]?s?\s+(?:or|/|degree)\b"), re.I),
+            r"\b(?:an|have an|minimum of an) associate'?s?['’]?s?\s+(?:or|/|degree)\b"), re.I,
+         ("associate", "a.a.", "aas", "degree")),
         ("HighSchool", _any(
             r"\bhigh[- ]school (?:diploma|degree|education|graduate|equivalen\w*|or (?:equivalent|GED))",
             r"\bhigh[- ]school\s*/\s*GED\b", r"\bHS\s*(?:diploma|/\s*GED|or GED)\b", r"\bGED\b",
-            r"\bsecondary school (?:diploma|certificate)"), re.I),
+            r"\bsecondary school (?:diploma|certificate)"), re.I,
+         ("high school", "high-school", "hs", "ged", "secondary school")),
     )
 )
+_DEGREE_WORDS = any_of(key for p in _DEGREE_PATTERNS if p.ignore_case for key in p.keys)
+_DEGREE_ABBREVIATIONS = any_of(key for p in _DEGREE_PATTERNS if not p.ignore_case for key in p.keys)
 _DEGREE_NOT_HELD = re.compile(
     r"\b(?:currently enrolled|enrolled in|pursuing|current(?:ly)? (?:a )?student|students? (?:in|of|enrolled)|"
     r"rising (?:junior|senior)|working towards?)\b",
@@ -786,7 +846,8 @@ class _Degree:
     preferred: bool
 
 
-# A quick test that a sentence may name a degree at all; the patterns are slower.
+# A test that a sentence may name a degree at all, made after the keys (it misses a few spellings the patterns
+# know, "D.D.S", "Psy D", "graduated from a four-year university": such a sentence is left unread, as before).
 _DEGREE_MAYBE = re.compile(
     r"bachelor|master|degree|diploma|ged|ph\.?\s?d|doctor|associate|baccalaureate|high[- ]school|secondary|"
     r"psy\.?d|pharm|juris|[BM]\.?[SA]|MBA|MS[WN]|MPH|M\.?Ed|MFA|MPA|BSc|BSN|BBA|AAS|A\.A|HS|J\.?D|M\.?D|DNP|"
@@ -797,11 +858,13 @@ _DEGREE_MAYBE = re.compile(
 
 def _degrees_in_sentence(sentence: str, preferred_section: bool) -> list[_Degree]:
     """Each degree a sentence names, and whether the sentence only prefers it."""
-    if not _DEGREE_MAYBE.search(sentence):
+    lowered = folded(sentence)
+    if not (_DEGREE_WORDS(lowered) or _DEGREE_ABBREVIATIONS(sentence)):
+        return []  # most sentences: no pattern can match
+    patterns = [p for p in _DEGREE_PATTERNS if p.may_match(sentence, lowered)]
+    if not patterns or not _DEGREE_MAYBE.search(sentence):
         return []
-    found = sorted(
-        (m.start(), m.end(), level) for level, pattern in _DEGREE_PATTERNS for m in pattern.finditer(sentence)
-    )
+    found = sorted((m.start(), m.end(), p.level) for p in patterns for m in p.regex.finditer(sentence))
     if not found or (_DEGREE_NOT_HELD.search(sentence) and not re.search(r"\bcompleted?\b", sentence, re.I)):
         return []
     out = []

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 
-from index.text import split_sentences
+from index.text import any_of, folded, split_sentences
 
 # Canonical names, in the order answers list them when nothing else decides.
 LANGUAGES = (
@@ -53,11 +53,27 @@ class _Pattern:
     language: str
     regex: re.Pattern[str]
     needs: str = ALWAYS
+    keys: tuple[str, ...] = ()  # one of these is in every match (in the folded sentence when ignore_case)
+    ignore_case: bool = True
+
+    _find_key: Callable[[str], re.Match[str] | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_find_key", any_of(self.keys))  # frozen: set once here
+
+    def may_match(self, sentence: str, lowered: str) -> bool:
+        """False when no key is in the sentence (lowered: index.text.folded of it), so the regex cannot match."""
+        return self._find_key(lowered if self.ignore_case else sentence) is not None
 
 
-def _p(language: str, pattern: str, needs: str = ALWAYS, ignore_case: bool = True) -> _Pattern:
+def _p(language: str, pattern: str, needs: str = ALWAYS, ignore_case: bool = True,
+       keys: tuple[str, ...] | None = None) -> _Pattern:
+    """keys default to the canonical name (lower case when ignore_case)."""
     pattern = pattern.replace("{start}", _START).replace("{end}", _END)
-    return _Pattern(language, re.compile(pattern, re.I if ignore_case else 0), needs)
+    if keys is None:
+        keys = (language.lower() if ignore_case else language,)
+    return _Pattern(language, re.compile(pattern, re.I if ignore_case else 0), needs, keys, ignore_case)
+
 
 
 # A word start or end, also inside scraped text whose list items were glued together
@@ -71,29 +87,29 @@ _FRAMEWORK_JS = r"(?<!\.)(?<!node )(?<!react )(?<!vue )(?<!angular )(?<!next )(?
 
 _PATTERNS = (
     # multi-word and punctuated names first; overlapping shorter matches are dropped
-    _p("JavaScript", r"{start}java[ -]?script{end}|\becmascript\b"),
-    _p("JavaScript", _FRAMEWORK_JS + r"(?<![\w.])(?-i:JS)\b(?![.\-])"),
-    _p("TypeScript", r"{start}type[ -]?script{end}"),
-    _p("Objective-C", r"\bobjective[ -]c\b|\bobj-?c\b"),
+    _p("JavaScript", r"{start}java[ -]?script{end}|\becmascript\b", keys=("java", "ecmascript")),
+    _p("JavaScript", _FRAMEWORK_JS + r"(?<![\w.])(?-i:JS)\b(?![.\-])", keys=("js",)),
+    _p("TypeScript", r"{start}type[ -]?script{end}", keys=("type",)),
+    _p("Objective-C", r"\bobjective[ -]c\b|\bobj-?c\b", keys=("obj",)),
     # "C++17" and glued "C++Previous experience" too
     _p("C++", r"(?:(?<![\w+])|(?-i:(?<=[a-z])(?=C)))c\+\+(?!(?-i:[a-z_]))"),
-    _p("C#", r"(?<![\w#])c(?:#|\s?sharp\b)(?![\w#])"),
+    _p("C#", r"(?<![\w#])c(?:#|\s?sharp\b)(?![\w#])", keys=("c#", "sharp")),
     _p("F#", r"(?<![\w#])f#(?![\w#])"),
-    _p("Go", r"{start}go[ -]?lang{end}|\bGo \(golang\)"),
+    _p("Go", r"{start}go[ -]?lang{end}|\bGo \(golang\)", keys=("lang",)),
     _p("Go", r"(?<![\w\-\"'“])Go(?![\w\-'’\"”])"
        r"(?! (?:to|the|out|into|above|beyond|live|get|far|further|deep|back|on|for|ahead|with)\b)",
        LIST, ignore_case=False),
     _p("Go", r"\bGo (?=programming|language|developers?|engineers?|code|services|microservices)", CODE,
        ignore_case=False),
     _p("Go", r"(?<=\bin )Go(?=\s*[.,;)]|\s*$)", CODE, ignore_case=False),  # "internal tooling in Go."
-    _p("SQL", r"(?<![\w/\-])(?:t-sql|pl/sql|pl-sql|sql)(?![a-z])"),
-    _p("PowerShell", r"\bpower ?shell\b"),
-    _p("Shell", r"\b(?:unix |linux |bourne |korn )?shell[ -]script(?:s|ing)?\b"),
+    _p("SQL", r"(?<![\w/\-])(?:t-sql|pl/sql|pl-sql|sql)(?![a-z])", keys=("sql",)),
+    _p("PowerShell", r"\bpower ?shell\b", keys=("shell",)),
+    _p("Shell", r"\b(?:unix |linux |bourne |korn )?shell[ -]script(?:s|ing)?\b", keys=("shell",)),
     _p("Shell", r"\bshell\b(?![ -]?(?:out|company|oil|gas|plc|station))", LIST),
     _p("Bash", r"\bbash\b", CODE),
-    _p("Visual Basic", r"\bvisual basic\b|\bvb\.net\b|\bvb6\b"),
+    _p("Visual Basic", r"\bvisual basic\b|\bvb\.net\b|\bvb6\b", keys=("visual basic", "vb")),
     _p("VBA", r"\bvba\b"),
-    _p("Visual Basic", r"(?<![\w.])VB(?![\w.])", LIST, ignore_case=False),
+    _p("Visual Basic", r"(?<![\w.])VB(?![\w.])", LIST, ignore_case=False, keys=("VB",)),
     _p("Java", r"{start}java{end}(?![ -]?script)"),
     _p("Python", r"{start}python\d?{end}"),
     _p("Kotlin", r"{start}kotlin{end}"),
@@ -116,12 +132,13 @@ _PATTERNS = (
     _p("Groovy", r"\bGroovy\b", CODE, ignore_case=False),
     _p("COBOL", r"\bcobol\b"),
     _p("Fortran", r"\bfortran\b"),
-    _p("Assembly", r"\b(?:x86 |arm |mips )?assembly (?:language|code|programming)\b|\b(?:x86|arm|mips) assembly\b"),
+    _p("Assembly", r"\b(?:x86 |arm |mips )?assembly (?:language|code|programming)\b|\b(?:x86|arm|mips) assembly\b",
+       keys=("assembly",)),
     _p("Assembly", r"\bAssembly\b", LIST, ignore_case=False),
     _p("Solidity", r"\bSolidity\b", CODE, ignore_case=False),
     _p("Apex", r"\bapex\b(?= (?:code|classes|triggers|programming|development))"),
-    _p("Apex", r"\b(?:Apex|APEX)\b", SALESFORCE, ignore_case=False),
-    _p("Apex", r"\b(?:Apex|APEX)\b", LIST, ignore_case=False),
+    _p("Apex", r"\b(?:Apex|APEX)\b", SALESFORCE, ignore_case=False, keys=("Apex", "APEX")),
+    _p("Apex", r"\b(?:Apex|APEX)\b", LIST, ignore_case=False, keys=("Apex", "APEX")),
     _p("ABAP", r"\babap\b"),
     # single letters: "C/C++", "C, C++", "Python or R", "SAS/R", "R programming"; never "R&D", "A/R", "C-suite"
     _p("C", r"(?<![\w+#.\-&/'’])C(?![\w+#\-&'’]|\.\w|/(?!C\+\+))", LIST, ignore_case=False),
@@ -155,9 +172,11 @@ def _in_list(sentence: str, start: int, end: int) -> bool:
 _NEEDS_ORDER = {ALWAYS: 0, CODE: 1, SALESFORCE: 2, LIST: 3}  # of two matches on one span, the surer one counts
 
 
-def _matches(sentence: str) -> list[tuple[int, int, _Pattern]]:
+def _matches(sentence: str, lowered: str) -> list[tuple[int, int, _Pattern]]:
     """All pattern matches in one sentence, longest first where two overlap."""
-    found = [(m.start(), m.end(), p) for p in _PATTERNS for m in p.regex.finditer(sentence)]
+    found = [
+        (m.start(), m.end(), p) for p in _PATTERNS if p.may_match(sentence, lowered) for m in p.regex.finditer(sentence)
+    ]
     found.sort(key=lambda item: (item[0], -(item[1] - item[0]), _NEEDS_ORDER[item[2].needs]))
     kept: list[tuple[int, int, _Pattern]] = []
     for start, end, pattern in found:
@@ -168,13 +187,22 @@ def _matches(sentence: str) -> list[tuple[int, int, _Pattern]]:
 
 
 # A quick test that a sentence may name a language at all (most do not); the patterns are slower.
-_MAYBE = re.compile(
-    r"java|script|python|c\+\+|#|sharp|golang|go|sql|shell|bash|basic|vb|kotlin|swift|rust|scala|ruby|php|perl|"
-    r"matlab|sas|dart|elixir|erlang|haskell|clojure|lua|julia|groovy|cobol|fortran|assembly|solidity|apex|abap|"
-    r"obj|js",
-    re.I,
+# Substrings of the folded sentence: the test a case-insensitive regex of these words makes, faster.
+_MAYBE_WORDS = (
+    "java", "script", "python", "c++", "#", "sharp", "golang", "go", "sql", "shell", "bash", "basic", "vb", "kotlin",
+    "swift", "rust", "scala", "ruby", "php", "perl", "matlab", "sas", "dart", "elixir", "erlang", "haskell",
+    "clojure", "lua", "julia", "groovy", "cobol", "fortran", "assembly", "solidity", "apex", "abap", "obj", "js",
 )
 _LETTER = re.compile(r"(?<![\w])[CR](?![\w])|(?<![\w])C(?=[A-Z][a-z])")
+
+
+_find_maybe_word = any_of(_MAYBE_WORDS)
+
+
+def _may_name_language(sentence: str, lowered: str) -> bool:
+    if _find_maybe_word(lowered):
+        return True
+    return ("C" in sentence or "R" in sentence) and bool(_LETTER.search(sentence))
 
 
 def languages_in_sentence(sentence: str, known: Collection[str] = ()) -> list[str]:
@@ -183,9 +211,20 @@ def languages_in_sentence(sentence: str, known: Collection[str] = ()) -> list[st
     known: languages the same posting names plainly elsewhere; a mention of one here is the context an
     ambiguous name needs ("Strong C; experience with Rust" names C once Rust is known).
     """
-    if not (_MAYBE.search(sentence) or _LETTER.search(sentence)):
+    return _accepted(sentence, _matches_if_any(sentence), known)
+
+
+def _matches_if_any(sentence: str) -> list[tuple[int, int, _Pattern]]:
+    lowered = folded(sentence)
+    if not _may_name_language(sentence, lowered):
         return []
-    matches = _matches(sentence)
+    return _matches(sentence, lowered)
+
+
+def _accepted(sentence: str, matches: list[tuple[int, int, _Pattern]], known: Collection[str]) -> list[str]:
+    """The languages of one sentence's matches that count (see languages_in_sentence)."""
+    if not matches:
+        return []
     confirmed = {
         p.language for start, end, p in matches
         if p.language in known and (p.needs != LIST or _in_list(sentence, start, end))
@@ -222,14 +261,16 @@ def languages_in_sentences(sentences: list[str]) -> list[tuple[str, str]]:
     A second reading lets a language named plainly in one sentence support an ambiguous name in
     another ("Write Bash scripts." makes "writing Go and Bash" name Go).
     """
+    matched = [(index, sentence, found) for index, sentence in enumerate(sentences)
+               if (found := _matches_if_any(sentence))]  # read once, judged twice
     first: dict[str, tuple[int, str]] = {}
-    for index, sentence in enumerate(sentences):
-        for language in languages_in_sentence(sentence):
+    for index, sentence, found in matched:
+        for language in _accepted(sentence, found, ()):
             first.setdefault(language, (index, sentence))
     if first:
         known = frozenset(first)
-        for index, sentence in enumerate(sentences):
-            for language in languages_in_sentence(sentence, known):
+        for index, sentence, found in matched:
+            for language in _accepted(sentence, found, known):
                 first.setdefault(language, (index, sentence))
     ordered = sorted(first.items(), key=lambda item: item[1][0])
     return [(language, sentence) for language, (_, sentence) in ordered]

@@ -7,6 +7,8 @@ import hashlib
 import importlib
 import json
 import logging
+import queue
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -28,7 +30,8 @@ log = logging.getLogger(__name__)
 MODEL_MAX_TOKENS = 256  # all-MiniLM-L6-v2 cuts text beyond this many word pieces, [CLS] and [SEP] included
 SPECIAL_TOKENS = 2
 EXTRACTION_MODULES = ("index.extract", "index.languages", "index.text", "index.models")
-GROUP_CHUNKS = 4096  # chunks embedded and written together (whole postings; bounds memory)
+GROUP_CHUNKS = 4096  # chunks of unchanged text copied together (whole postings; bounds memory)
+EMBED_GROUP_CHUNKS = 512  # chunks embedded together; the writer thread writes them while the next group embeds
 SLICES_PER_BATCH = 4  # model batches per embed call: how often progress is reported
 
 
@@ -224,12 +227,66 @@ class _Work:
     chunks: list[Chunk] = field(default_factory=list)
 
 
-def _groups(work: list[_Work], size_of: Callable[[_Work], int]) -> Iterator[list[_Work]]:
-    """Whole postings, about GROUP_CHUNKS chunks at a time."""
+class BackgroundWriter:
+    """Calls write(records) for each put batch, in order, on one background thread.
+
+    put raises the writer's failure (if any) instead of queueing more; close waits for every write and
+    raises the first failure; stop (always call it, e.g. in a finally) discards what is not written yet
+    and ends the thread. At most one batch waits while another is written, which bounds memory.
+    """
+
+    _STOP = object()
+
+    def __init__(self, write: Callable[[list[PostingRecord]], None]):
+        self._write = write
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._failure: BaseException | None = None
+        self._abandoned = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="index-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            records = self._queue.get()
+            if records is self._STOP:
+                return
+            if self._failure is not None or self._abandoned.is_set():
+                continue  # after a failure, or once stopped: drop the rest
+            try:
+                self._write(records)
+            except BaseException as err:  # handed to the rebuild's thread, which raises it
+                self._failure = err
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def put(self, records: list[PostingRecord]) -> None:
+        """Queue a batch (waits while another batch is already waiting); raises an earlier write's failure."""
+        self._raise_failure()
+        self._queue.put(records)  # the thread always drains the queue, also after a failure
+
+    def close(self) -> None:
+        """Wait until every batch is written; raise the first write failure."""
+        self._queue.put(self._STOP)
+        self._thread.join()
+        self._raise_failure()
+
+    def stop(self) -> None:
+        """Drop unwritten batches and end the thread, waiting for a write in progress (idempotent)."""
+        if not self._thread.is_alive():
+            return
+        self._abandoned.set()
+        self._queue.put(self._STOP)
+        self._thread.join()
+
+
+def _groups(work: list[_Work], size_of: Callable[[_Work], int], limit: int = GROUP_CHUNKS) -> Iterator[list[_Work]]:
+    """Whole postings, about `limit` chunks at a time."""
     group: list[_Work] = []
     size = 0
     for item in work:
-        if group and size + size_of(item) > GROUP_CHUNKS:
+        if group and size + size_of(item) > limit:
             yield group
             group, size = [], 0
         group.append(item)
@@ -343,7 +400,11 @@ class _Run:
             if head is not None and head.get("text_hash") == item.text_hash:
                 item.old_tag = self.reusable[posting.id]
             else:
-                item.chunks = chunk_for_embedding(posting, self.embedder.count_tokens, self.limit)
+                item.chunks = chunk_for_embedding(
+                    posting, self.embedder.count_tokens, self.limit,
+                    count_batch=getattr(self.embedder, "count_tokens_batch", None),
+                    lines_add_up=bool(getattr(self.embedder, "counts_add_up", False)),
+                )
                 if not item.chunks:
                     self.problems.append(Problem(posting.source, f"posting {posting.id!r} has no text to index"))
                     continue
@@ -366,10 +427,12 @@ class _Run:
         self.live.update((w.posting.id, w.tag) for w in group)
 
     def _embed_and_write(self, to_embed: list[_Work]) -> None:
-        """Embed the chunks of new and changed postings, a group at a time, and write them."""
+        """Embed the chunks of new and changed postings a group at a time; a writer thread writes each group
+        while the next one is embedded. Returns once every group is written; raises the first failure."""
         self.progress.start(sum(len(w.chunks) for w in to_embed))
+        writer = BackgroundWriter(self.store.write_postings)
         try:
-            for group in _groups(to_embed, lambda w: len(w.chunks)):
+            for group in _groups(to_embed, lambda w: len(w.chunks), EMBED_GROUP_CHUNKS):
                 texts = [embedding_text(w.posting, c) for w in group for c in w.chunks]
                 vectors = embed_in_order(self.embedder, texts, self.settings.embed_batch_size, self.progress)
                 records, row = [], 0
@@ -377,11 +440,13 @@ class _Run:
                     records.append(PostingRecord(w.posting, w.tag, w.chunks, vectors[row : row + len(w.chunks)],
                                                  w.text_hash))
                     row += len(w.chunks)
-                self.store.write_postings(records)
+                writer.put(records)  # raises if an earlier group failed to write
                 self.summary.chunks_embedded += len(texts)
                 self.summary.chunks_total += len(texts)
-                self.live.update((w.posting.id, w.tag) for w in group)
+                self.live.update((w.posting.id, w.tag) for w in group)  # listed only if every write succeeds
+            writer.close()
         finally:
+            writer.stop()
             self.progress.finish()
 
     def _switch(self, previous: Manifest | None, manifest: Manifest) -> None:

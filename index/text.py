@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Callable, Iterable
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—]|\d{1,2}[.)])\s+")
 # A sentence ends at . ! ? followed by space and an upper-case letter / digit / quote / bullet.
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•\-*])")
 # Glued sentences in scraped text: "...in design.You will" or "...per hourBenefits:" are split.
-_GLUED = re.compile(r"(?<=[a-z0-9)][.!?])(?=[A-Z][a-z])")
+_GLUED = re.compile(r"(?=[A-Z][a-z])(?<=[a-z0-9)][.!?])")  # the cheaper test first
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Sr|Jr|Inc|Ltd|Co|Corp|Dr|Mr|Ms|Mrs|St|No|approx|incl|min|max|yrs|hr|wk|mo|U\.S|a\.m|p\.m)\.$", re.I)
+_ABBREV_TAIL = 10  # _ABBREV matches within the last 8 characters; 2 more keep the \b before it exact
+
+
+# Characters that match an ASCII letter under re.IGNORECASE but do not lower-case to it ("ſ" matches "s").
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
+
+
+@functools.lru_cache(maxsize=2048)  # several facts test the same sentences of a posting
+def folded(text: str) -> str:
+    """The text in lower case as re.IGNORECASE compares ASCII letters, white space runs as one space.
+
+    For quick substring tests before slower patterns: a case-insensitive pattern can only match where
+    the folded text holds its literal words in lower case ("Ph.D" -> "ph.d", "high\tschool" -> "high school").
+    """
+    if not text.isascii() and any(c in text for c in "İıſK"):
+        text = text.translate(_FOLD)
+    return " ".join(text.lower().split())
+
+
+def any_of(words: Iterable[str]) -> Callable[[str], re.Match[str] | None]:
+    """A search for any of these exact words in a text (one regex, faster than a loop of `in` tests)."""
+    return re.compile("|".join(re.escape(word) for word in words)).search
 
 
 def split_lines(text: str) -> list[str]:
@@ -25,22 +49,36 @@ def split_lines(text: str) -> list[str]:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a posting: split at line breaks, bullets, glued list items and sentence punctuation."""
+    return [sentence for line in split_lines(text) for sentence in _line_sentences(line)]
+
+
+_CACHED_LINE_CHARS = 20_000  # longer lines are split again each time (they are rare; the cache stays small)
+
+
+def _line_sentences(line: str) -> tuple[str, ...]:
+    return _split_line(line) if len(line) > _CACHED_LINE_CHARS else _split_line_cached(line)
+
+
+def _split_line(line: str) -> tuple[str, ...]:
     sentences: list[str] = []
-    for line in split_lines(text):
-        line = _GLUED.sub(" ", line) if _GLUED.search(line) else line
-        for piece in split_glued(line):
-            parts = _SENT_END.split(piece)
-            buffer = ""
-            for part in parts:
-                buffer = f"{buffer} {part}".strip() if buffer else part.strip()
-                if _ABBREV.search(buffer):
-                    continue  # "e.g." or "Inc." is not the end of a sentence
-                if buffer:
-                    sentences.append(buffer)
-                buffer = ""
+    line = _GLUED.sub(" ", line) if _GLUED.search(line) else line
+    for piece in split_glued(line):
+        parts = _SENT_END.split(piece)
+        buffer = ""
+        for part in parts:
+            buffer = f"{buffer} {part}".strip() if buffer else part.strip()
+            if _ABBREV.search(buffer[-_ABBREV_TAIL:]):
+                continue  # "e.g." or "Inc." is not the end of a sentence
             if buffer:
                 sentences.append(buffer)
-    return sentences
+            buffer = ""
+        if buffer:
+            sentences.append(buffer)
+    return tuple(sentences)
+
+
+# Extraction and chunking split the same posting one after the other: the second split is a look-up.
+_split_line_cached = functools.lru_cache(maxsize=1024)(_split_line)
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,7 +156,7 @@ _ITEM_STARTS = frozenset({
     "previous", "prior", "proven", "understanding", "working", "solid", "comfortable", "attention", "life",
     "professional", "parental", "retirement", "employee", "tuition",
 })
-_SEAM = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[0-9)%+])(?=[A-Z][a-z])")
+_SEAM = re.compile(r"(?=[A-Z][a-z])(?:(?<=[a-z0-9)%+])|(?<=[A-Z]{2}))")  # "wordWord", "WORDWord", "1Word"
 # "development1+ years", "Milford, CT.5+ years": a years requirement glued to the item before it
 _YEARS_SEAM = re.compile(
     r"(?:(?<=[a-z]{3})|(?<=[A-Za-z]\.))(?=\d{1,2}\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?)\b)"
@@ -185,7 +223,8 @@ def split_glued(line: str) -> list[str]:
     "McDonald", "iOS", "LinkedIn" or "PhD" are never cut.
     """
     cuts = [m.start() for m in _SEAM.finditer(line) if _new_item_at(line, m.start())]
-    cuts += [m.start() for m in _YEARS_SEAM.finditer(line)]
+    if "year" in line or "yr" in line:  # in every _YEARS_SEAM match
+        cuts += [m.start() for m in _YEARS_SEAM.finditer(line)]
     if not cuts:
         return [line]
     pieces, last = [], 0
@@ -205,6 +244,7 @@ _HEADING_WORDS = (
 )
 
 
+@functools.lru_cache(maxsize=2048)  # extraction asks once per fact, chunking once more
 def is_heading(line: str) -> bool:
     """True for a short line that names a section ("Requirements:", "## Benefits", "WHAT YOU'LL DO")."""
     stripped = line.strip().lstrip("#").strip().rstrip(":").strip()

@@ -189,3 +189,57 @@ def test_the_prefix_adds_no_second_full_stop():
     baker = Posting(id="b", title="Bookkeeper", company="Crumbwell Bakery Co.", text="Count things.")
     assert embedding_prefix(baker) == "Bookkeeper — Crumbwell Bakery Co. "
     assert embedding_prefix(Posting(id="c", title="Cook", company="", text="")) == "Cook. "
+
+
+# --- faster counting, same chunks
+
+
+def word_count(text: str) -> int:
+    """An additive counter: a piece per white-space separated word (lines and words add up exactly)."""
+    return len(text.split())
+
+
+class BatchCounter:
+    """Counts a batch with `count`, remembering how many texts it was given and in how many calls."""
+
+    def __init__(self, count):
+        self.count, self.calls, self.texts = count, 0, 0
+
+    def __call__(self, texts):
+        self.calls += 1
+        self.texts += len(texts)
+        return [self.count(t) for t in texts]
+
+
+class SingleCounter:
+    """Counts with `count`, adding up the characters it was given."""
+
+    def __init__(self, count):
+        self.count, self.chars = count, 0
+
+    def __call__(self, text):
+        self.chars += len(text)
+        return self.count(text)
+
+
+MIXED = TEXT + "\nExtras:\n" + " ".join(f"tool{i}" for i in range(300)) + "\n" + LONG_WORD + "\nTiny:\nYes.\n"
+
+
+@pytest.mark.parametrize("count", [*COUNTERS, pytest.param(word_count, id="words")])
+@pytest.mark.parametrize("max_tokens", [24, 60, 200])
+def test_a_batch_counter_gives_the_same_chunks(count, max_tokens):
+    p = posting(MIXED)
+    batch = BatchCounter(count)
+    assert chunk_for_embedding(p, count, max_tokens, count_batch=batch) == chunk_for_embedding(p, count, max_tokens)
+    assert batch.calls and batch.texts
+
+
+@pytest.mark.parametrize("max_tokens", [24, 60, 200])
+def test_a_counter_whose_lines_add_up_gives_the_same_chunks_counting_less_text(max_tokens):
+    p = posting(MIXED)
+    p.title = "Principal " * 30 + "Engineer"
+    plain, summed = SingleCounter(word_count), SingleCounter(word_count)
+    expected = chunk_for_embedding(p, plain, max_tokens)
+    assert chunk_for_embedding(p, summed, max_tokens, lines_add_up=True) == expected
+    assert chunk_for_embedding(p, word_count, max_tokens, BatchCounter(word_count), lines_add_up=True) == expected
+    assert summed.chars < plain.chars / 2

@@ -236,6 +236,19 @@ def test_remote_words_not_about_where_the_job_is_done_are_ignored(text):
     assert facts_of(text).remote is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("WFH two days a week.", "remote"), ("Telecommuting is available.", "remote"),
+        ("Work from anywhere in the US.", "remote"), ("FULLY REMOTE role.", "remote"), ("100% REMOTE", "remote"),
+        ("Hybrid: 2 days in office.", "hybrid"), ("Work location: in-person.", "on-site"),
+        ("Must work in the office.", "on-site"),
+    ],
+)
+def test_remote_statements_in_any_case_and_wording(text, expected):
+    assert facts_of(text).remote.value == expected
+
+
 def test_a_blank_remote_column_does_not_mean_on_site():
     assert facts_of("You will answer phones and greet guests.").remote is None
 
@@ -343,6 +356,17 @@ def test_years_that_are_not_an_experience_requirement_are_ignored(text):
     assert facts_of(text).min_years is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5 YRS of experience.", 5), ("Minimum 3 to 5 experience in sales.", 3), ("At least 2 yrs experience.", 2),
+        ("Min. 4 years experience.", 4), ("Three Years of Experience Required.", 3),
+    ],
+)
+def test_years_in_any_case_and_abbreviation(text, expected):
+    assert facts_of(text).min_years.value == expected
+
+
 def test_the_required_figure_wins_over_a_preferred_one():
     text = "Requirements:\n7+ years preferred in aerospace.\nAt least 4 years of experience in hardware design."
     assert facts_of(text).min_years.value == 4
@@ -385,6 +409,33 @@ def test_no_years_stated_means_none():
 def test_degree_is_the_lowest_level_accepted(text, expected):
     fact = facts_of(text).degree
     assert fact.value == expected and fact.evidence == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ph.D. in Physics required.", "PhD"), ("PHD REQUIRED.", "PhD"), ("Doctorate in Education required.", "PhD"),
+        ("Doctor of Pharmacy (PharmD) required.", "PhD"), ("Pharm.D required.", "PhD"), ("D.V.M. or equivalent.", "PhD"),
+        ("DDS required.", "PhD"), ("DPT required.", "PhD"), ("Ed.D in Leadership.", "PhD"),
+        ("J.D. from an accredited law school.", "PhD"), ("JD degree required.", "PhD"), ("M.D. required.", "PhD"),
+        ("MD degree required.", "PhD"), ("DNP preferred.", "PhD"),
+        ("M.B.A. preferred.", "Master"), ("M.S. in Statistics.", "Master"), ("MSc in Data Science.", "Master"),
+        ("MSW required.", "Master"), ("MSN required.", "Master"), ("MPH preferred.", "Master"),
+        ("M.Ed. required.", "Master"), ("MFA in Writing.", "Master"), ("MPA preferred.", "Master"),
+        ("Post-graduate degree required.", "Master"), ("MS in Computer Science.", "Master"),
+        ("MA in History.", "Master"),
+        ("BACHELOR'S DEGREE REQUIRED.", "Bachelor"), ("Baccalaureate degree in Nursing.", "Bachelor"),
+        ("BSc in Biology.", "Bachelor"), ("BSN required.", "Bachelor"), ("BSEE or B.S.E.E. required.", "Bachelor"),
+        ("BBA required.", "Bachelor"), ("4-year degree in any field.", "Bachelor"),
+        ("Degree from an accredited four-year university.", "Bachelor"), ("BA/BS in Finance.", "Bachelor"),
+        ("A.A.S. in Electronics.", "Associate"), ("AAS degree in Welding.", "Associate"),
+        ("Two-year degree required.", "Associate"), ("Have an associate or bachelor degree.", "Associate"),
+        ("High-school diploma required.", "HighSchool"), ("High school/GED required.", "HighSchool"),
+        ("HS diploma or GED.", "HighSchool"), ("Secondary school diploma required.", "HighSchool"),
+    ],
+)
+def test_every_spelling_of_a_degree_is_read(text, expected):
+    assert facts_of(text).degree.value == expected
 
 
 def test_a_heading_glued_to_the_degree_is_left_out_of_the_evidence():

@@ -175,3 +175,20 @@ def test_a_posting_with_no_plain_language_gets_no_second_reading():
 
 def test_find_languages_is_empty_when_no_language_is_named():
     assert find_languages("We sell shoes.\nYou will greet customers and keep the store tidy.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("PYTHON, JAVA and GOLANG services.", ["Python", "Java", "Go"]),
+        ("TYPESCRIPT and ECMASCRIPT.", ["TypeScript", "JavaScript"]),
+        ("C SHARP and VB.NET tools.", ["C#", "Visual Basic"]),
+        ("Write OBJ-C and Power Shell code.", ["Objective-C", "PowerShell"]),
+        ("ABAP and COBOL jobs", ["ABAP", "COBOL"]),
+        # letters that only match ignoring case: the long s and the Kelvin sign
+        ("Deploy with Baſh scripts.", ["Bash"]),
+        ("\u212aotlin apps for Android.", ["Kotlin"]),
+    ],
+)
+def test_names_are_found_in_any_case(sentence, expected):
+    assert languages_in_sentence(sentence) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -13,8 +14,8 @@ import pytest
 
 from config import load_settings
 from index import cli
-from index.embedder import HashingEmbedder
-from index.rebuild import LogProgress, RebuildSummary, _rebuild_lock, embed_in_order, rebuild
+from index.embedder import HashingEmbedder, LazyEmbedder
+from index.rebuild import BackgroundWriter, LogProgress, RebuildSummary, _rebuild_lock, embed_in_order, rebuild
 from index.store import IndexStore, StoreUnavailable
 
 POSTINGS = {
@@ -250,6 +251,7 @@ def test_a_failure_while_embedding_leaves_the_previous_index_answering(settings,
         rebuild(settings, embedder, store)
     assert embedder.calls == 2  # it failed half-way, not before starting
     assert snapshot(store) == before
+    assert not writer_threads()
 
 
 def test_a_store_failing_half_way_through_writing_leaves_the_previous_index(settings, store, source):
@@ -276,6 +278,100 @@ def test_a_failed_switch_leaves_the_previous_index(settings, store, source):
     with pytest.raises(StoreUnavailable):
         rebuild(settings, CountingEmbedder(), SwitchFailingStore(store.client, store.prefix))
     assert snapshot(store) == before
+
+
+class SecondWriteFailingStore(IndexStore):
+    """A store whose second batch of records fails to write."""
+
+    writes = 0
+
+    def write_postings(self, records):
+        self.writes += 1
+        if self.writes == 2:
+            raise StoreUnavailable("the index store is unavailable: could not write to the index (disk full)")
+        super().write_postings(records)
+
+
+def writer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "index-writer"]
+
+
+def test_a_store_failing_on_a_later_group_leaves_the_previous_index(settings, store, source, monkeypatch):
+    import index.rebuild as rebuild_module
+
+    monkeypatch.setattr(rebuild_module, "EMBED_GROUP_CHUNKS", 1)  # one posting per group: three writes
+    rebuild(settings, CountingEmbedder(), store)
+    before = snapshot(store)
+    for name, text in POSTINGS.items():
+        (source / name).write_text(text + "\nApply by June 1.\n")
+    with pytest.raises(StoreUnavailable, match="disk full"):
+        rebuild(settings, CountingEmbedder(), SecondWriteFailingStore(store.client, store.prefix))
+    assert snapshot(store) == before
+    assert not writer_threads()
+
+    summary = rebuild(settings, CountingEmbedder(), store)
+    assert summary.ok and summary.updated == 3
+    assert all_record_ids(store, "chunks") == {c.id for c in snapshot(store)[2]}
+
+
+def test_a_group_is_written_while_the_next_one_is_embedded(settings, store, monkeypatch):
+    import index.rebuild as rebuild_module
+
+    monkeypatch.setattr(rebuild_module, "EMBED_GROUP_CHUNKS", 1)
+    writing, embedded_meanwhile, overlapped = threading.Event(), threading.Event(), []
+
+    class SlowStore(IndexStore):
+        def write_postings(self, records):
+            if not writing.is_set():
+                writing.set()
+                overlapped.append(embedded_meanwhile.wait(timeout=60))  # a synchronous write would wait in vain
+            super().write_postings(records)
+
+    class WatchingEmbedder(CountingEmbedder):
+        def embed_documents(self, texts):
+            if writing.is_set():
+                embedded_meanwhile.set()
+            return super().embed_documents(texts)
+
+    summary = rebuild(settings, WatchingEmbedder(), SlowStore(store.client, store.prefix))
+    assert summary.ok and summary.added == 3
+    assert overlapped == [True]
+
+
+def test_the_background_writer_writes_every_batch_in_order_off_the_calling_thread():
+    written, threads = [], set()
+
+    def write(records):
+        written.append(records)
+        threads.add(threading.current_thread().name)
+
+    writer = BackgroundWriter(write)
+    for i in range(5):
+        writer.put([i])
+    writer.close()
+    writer.stop()
+    assert written == [[0], [1], [2], [3], [4]]
+    assert threads == {"index-writer"}
+
+
+def test_a_failed_write_is_raised_to_the_caller_and_nothing_after_it_is_written():
+    written = []
+
+    def write(records):
+        if records == [1]:
+            raise StoreUnavailable("the index store is unavailable: disk full")
+        written.append(records)
+
+    writer = BackgroundWriter(write)
+    try:
+        with pytest.raises(StoreUnavailable, match="disk full"):
+            for i in range(10):
+                writer.put([i])
+            writer.close()
+    finally:
+        writer.stop()
+    assert written == [[0]]
+    assert not writer_threads()
 
 
 class CleanupFailingStore(IndexStore):
@@ -439,6 +535,23 @@ def test_cli_exits_130_on_ctrl_c_and_keeps_the_index(source, tmp_path, capsys):
         assert store.read_manifest().generation == 1
     finally:
         store.close()
+
+
+def never_load():
+    raise AssertionError("the model was loaded")
+
+
+def test_a_cli_rebuild_with_nothing_to_embed_does_not_load_the_model(source, tmp_path):
+    index = str(tmp_path / "idx")
+    assert run_cli(["rebuild", "--source", str(source), "--chroma-path", index]) == 0
+    lazy = LazyEmbedder(never_load, CountingEmbedder().name, 384, 256)
+    assert run_cli(["rebuild", "--source", str(source), "--chroma-path", index], embedder=lazy) == 0
+    assert not lazy.loaded
+
+
+def test_the_cli_model_loads_only_when_used(tmp_path):
+    embedder = cli.real_embedder(load_settings(chroma_path=tmp_path / "idx"))
+    assert isinstance(embedder, LazyEmbedder) and not embedder.loaded
 
 
 @pytest.mark.slow

@@ -183,11 +183,43 @@ def test_the_benchmark_builds_reuses_and_measures_a_small_corpus(tmp_path, monke
     assert scale.reusable(folder, signature) == build
     assert scale.reusable(folder, {**signature, "seed": 1}) is None
 
-    measured = scale.measure_step(12, folder, questions=8, repeats=2, seed=0, profile=True)
+    measured = scale.measure_step(12, folder, questions=8, repeats=2, seed=0, profile="always",
+                                  what_if_gc_freeze=True)
     assert measured["postings"] == 12 and measured["chunks"] == build["chunks"]
     assert measured["latency_ms"]["overall"]["n"] == 16
     assert set(measured["latency_ms"]["by_kind"]) == set(scale.KINDS)
+    assert measured["what_if_gc_freeze"]["latency_ms"]["overall"]["n"] == 16
     assert measured["memory"]["vectors_mb"] >= 0 and measured["load"]["rss_mb_after_load"] > 0
     assert sum(measured["answer_status"]["fact"].values()) == 4
+    checks = measured["fact_answers"]
+    assert checks["asked"] == 4 == checks["first"] + checks["among_several"] + checks["another_posting"] + checks["none"]
     assert set(measured["profile"]) == set(scale.KINDS)
     assert "| 12 |" in scale.table([{**measured, "build": build}])
+    assert "ask" in scale.profile_summary(measured["profile"])
+
+
+def test_fact_answers_are_sorted_by_whom_they_were_about_and_twins_are_told_apart():
+    a, a_twin, b = (Posting(id=i, title=t, company=c, text="x") for i, t, c in (
+        ("a", "Nurse", "Kestrel"), ("a2", "Nurse", "Kestrel"), ("b", "Cook", "Harbor")))
+    asked = [
+        (scale.Question("fact", "salary", "q1", "a"), scale.Outcome("answered", ("a",))),
+        (scale.Question("fact", "salary", "q2", "a"), scale.Outcome("answered", ("a2", "a"))),
+        (scale.Question("fact", "salary", "q3", "a"), scale.Outcome("answered", ("a2",))),
+        (scale.Question("fact", "salary", "q4", "b"), scale.Outcome("answered", ("a",))),
+        (scale.Question("fact", "salary", "q5", "b"), scale.Outcome("no_match", ())),
+    ]
+    checks = scale.fact_answer_checks(asked, [a, a_twin, b])
+    assert (checks["first"], checks["among_several"], checks["another_posting"], checks["none"]) == (1, 1, 2, 1)
+    assert checks["another_posting_with_a_twin"] == 1
+    assert [e["question"] for e in checks["another_posting_examples"]] == ["q3", "q4"]
+    assert checks["another_posting_examples"][1]["answered_about"] == ["Nurse at Kestrel"]
+
+
+def test_the_plot_is_written_as_a_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    lat = {"overall": {"p50": 5.0, "p95": 9.0, "p99": 20.0}}
+    results = [{"postings": n, "chunks": 3 * n, "latency_ms": lat, "load": {"rss_mb_after_load": 100.0 + n / 10},
+                "peak_rss_mb": 150.0 + n / 10, "memory": {"vectors_mb": n / 100, "bm25_mb": n / 200},
+                "what_if_gc_freeze": {"latency_ms": lat}} for n in (500, 1000, 10000)]
+    scale.plot(results, tmp_path / "scale.png", "test")
+    assert (tmp_path / "scale.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from index.text import is_camel_name, is_heading, seam_in_name, split_glued, split_lines, split_sentences
+from index.text import (
+    any_of,
+    folded,
+    is_camel_name,
+    is_heading,
+    seam_in_name,
+    split_glued,
+    split_lines,
+    split_sentences,
+)
 
 
 def test_split_lines_drops_bullets_and_folds_whitespace():
@@ -113,3 +122,30 @@ def test_is_heading_accepts_section_names(line):
 @pytest.mark.parametrize("line", ["Pay is weekly.", "We ship robots to farms across the state every week."])
 def test_is_heading_rejects_sentences(line):
     assert not is_heading(line)
+
+
+def test_folded_text_is_lower_case_with_single_spaces():
+    assert folded("Ph.D  in\tPHYSICS\n") == "ph.d in physics"
+
+
+def test_folded_text_spells_letters_that_only_match_ignoring_case_as_ascii():
+    # "ſ" (long s) and the Kelvin sign match "s" and "k" in a case-insensitive pattern; "İ" and "ı" match "i"
+    assert folded("Baſh, \u212aotlin, İOS, Lınux") == "bash, kotlin, ios, linux"
+
+
+def test_any_of_finds_any_of_its_words_exactly():
+    find = any_of(["c++", "ph.d"])
+    assert find("we use c++ daily") and find("a ph.d is required")
+    assert not find("we use c+ daily") and not find("a phd is required")
+
+
+def test_split_sentences_answers_the_same_again_even_if_a_caller_changed_its_list():
+    text = "We ship weekly. You review code.\nBenefits: dental."
+    first = split_sentences(text)
+    first.append("changed")
+    assert split_sentences(text) == ["We ship weekly.", "You review code.", "Benefits: dental."]
+
+
+def test_a_very_long_line_is_split_like_a_short_one():
+    sentence = "You will review " + "very " * 6000 + "long code."
+    assert split_sentences(f"{sentence} Then ship it.") == [sentence, "Then ship it."]
