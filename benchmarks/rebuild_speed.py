@@ -108,12 +108,14 @@ def change_rows(path: Path, share: float) -> int:
 def cli_no_change(source: Path, chroma: Path, prefix: str) -> dict:
     """A no-change rebuild through the CLI in a fresh process: wall seconds, and whether the summary says so."""
     env = {**os.environ, "POSTINGS_COLLECTION_PREFIX": prefix, "POSTINGS_LOG_LEVEL": "WARNING"}
-    command = [sys.executable, "-m", "index", "rebuild", "--source", str(source), "--chroma-path", str(chroma), "--json"]
+    command = [sys.executable, "-m", "index", "rebuild", "--source", str(source), "--chroma-path", str(chroma),
+               "--json"]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     seconds = time.perf_counter() - started
     summary = json.loads(done.stdout) if done.returncode == 0 else {}
-    return {"seconds": round(seconds, 2), "exit_code": done.returncode, "chunks_embedded": summary.get("chunks_embedded")}
+    return {"seconds": round(seconds, 2), "exit_code": done.returncode,
+            "chunks_embedded": summary.get("chunks_embedded")}
 
 
 def main() -> int:
@@ -156,7 +158,8 @@ def main() -> int:
         t2 = time.perf_counter()
         limit = chunk_limit(settings, model)
         texts = [embedding_text(p, c) for p in loaded.postings
-                 for c in chunk_for_embedding(p, model.count_tokens, limit, model.count_tokens_batch, model.counts_add_up)]
+                 for c in chunk_for_embedding(p, model.count_tokens, limit, model.count_tokens_batch,
+                                              model.counts_add_up)]
         t3 = time.perf_counter()
         tokens = [model.count_tokens(t) for t in texts]
 

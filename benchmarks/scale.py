@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
@@ -545,9 +545,12 @@ def _short(file: str) -> str:
     return file
 
 
-def model_query_ms(questions: Sequence[str]) -> dict[str, float] | None:
-    """Median/p95 ms of the real model's embed_query (what the hashing embedder stands in for)."""
+def model_query_ms(questions: Sequence[str]) -> dict[str, Any] | None:
+    """ms of the real model's embed_query (what the hashing embedder stands in for), with torch's default
+    threads and with one thread (a busy machine makes torch's threads wait for each other)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+
     from index.embedder import SentenceTransformerEmbedder
 
     try:
@@ -555,17 +558,23 @@ def model_query_ms(questions: Sequence[str]) -> dict[str, float] | None:
     except Exception as err:  # the model package is missing: report without it
         logging.getLogger(__name__).warning("real model not measured: %s", err)
         return None
-    for q in questions[:5]:
-        model.embed_query(q)
-    times = []
-    for q in questions:
-        started = time.perf_counter()
-        model.embed_query(q)
-        times.append((time.perf_counter() - started) * 1000)
-    return percentiles(times)
+    out: dict[str, Any] = {}
+    for label, threads in (("default_threads", torch.get_num_threads()), ("one_thread", 1)):
+        torch.set_num_threads(threads)
+        for q in questions[:5]:
+            model.embed_query(q)
+        times = []
+        for q in questions:
+            started = time.perf_counter()
+            model.embed_query(q)
+            times.append((time.perf_counter() - started) * 1000)
+        out[label] = {**percentiles(times), "threads": threads}
+    out["load_average"] = round(os.getloadavg()[0], 2)
+    return out
 
 
 def now_iso() -> str:
+    """The current UTC time, ISO 8601 with a Z."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -798,7 +807,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               "the profiler; see the JSON for more):")
         print(profile_summary(biggest["profile"]))
     if model:
-        print(f"\nreal model embed_query: p50 {model['p50']:.1f} ms, p95 {model['p95']:.1f} ms (add to the figures above)")
+        print("\nreal model embed_query (add to the figures above): " + "; ".join(
+            f"{m['threads']} thread(s) p50 {m['p50']:.1f} / p95 {m['p95']:.1f} ms"
+            for m in (model["default_threads"], model["one_thread"])) + f" (load average {model['load_average']})")
     print(f"wrote {args.out}")
     try:
         plot(results, args.plot, f"{report['machine']['nproc']} cores, {report['date'][:10]}")

@@ -145,26 +145,26 @@ class Answerer:
         c = self.catalog
         if c.chunk_count == 0:
             return compose.no_match_answer(query, "The index has no postings yet.")
-        ranked = self.retriever.rank_chunks(query)
-        keyword = c.keyword_scores(keyword_tokens(query.text))
-        qvec = self.embedder.embed_query(query.text)
+        if query.intent != "general":
+            # a fact about no particular posting: never guess which one; offer the closest by name
+            weak = [c.postings[m.index] for m in self.namer.mentions(query)[: self.top_k]]
+            if weak:
+                return compose.which_posting_answer(query, weak)
+        ranking = self.retriever.search(query)
         chosen: list[int] = []
-        for row in ranked[: 200]:
+        for row in ranking.rows[:200]:
             pi = int(c.chunk_posting[row])
             if pi not in chosen:
                 chosen.append(pi)
             if len(chosen) >= self.top_k:
                 break
-        best_dense = float(c.dense_scores(qvec, ranked[:1])[0]) if len(ranked) else 0.0
-        if not keyword.any() and best_dense < 0.35:
+        if not ranking.any_keyword and ranking.best_dense < 0.35:
             return compose.no_match_answer(
                 query, "No posting matches that question. Try naming the company or the role, or ask e.g. "
                 "“which roles want Python?”.")
         postings = [c.postings[i] for i in chosen]
         if query.intent != "general":
-            # a fact about no particular posting: never guess which one; offer the closest by name
-            weak = [m.index for m in self.namer.mentions(query)[: self.top_k]]
-            return compose.which_posting_answer(query, [c.postings[i] for i in weak] or postings)
+            return compose.which_posting_answer(query, postings)
         return self._passages(query, postings, lead="The closest matching postings:")
 
 

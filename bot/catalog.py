@@ -73,6 +73,7 @@ class MentionIndex:
         self.idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
         self.doc_freq = dict(doc_freq)
         self._rare = max(3, n // 500)
+        self._build_matrices(len(postings))
         self._sorted = sorted(self.idf)
         self._by_len: dict[int, list[str]] = defaultdict(list)
         for token in self._sorted:
@@ -119,52 +120,79 @@ class MentionIndex:
                 present.add(a + b)
         return present
 
+    def _build_matrices(self, n: int) -> None:
+        """Posting x word matrices (IDF-weighted) so a question is scored against every posting at once."""
+        from scipy import sparse
+
+        self._column = {t: j for j, t in enumerate(sorted(self.idf))}
+        idf = np.array([self.idf[t] for t in sorted(self.idf)], dtype=np.float64)
+        self._idf_vec = idf
+        self._stop_cols = np.array([t in _STOP for t in sorted(self.idf)], dtype=bool)
+
+        def matrix(token_lists: list[list[str]]):
+            rows, cols = [], []
+            for i, tokens in enumerate(token_lists):
+                for t in set(tokens):
+                    rows.append(i)
+                    cols.append(self._column[t])
+            data = np.ones(len(rows), dtype=np.float64)
+            return sparse.csr_matrix((data, (rows, cols)), shape=(n, len(self._column)))
+
+        self._company = matrix(self.company_tokens)
+        self._title = matrix(self.title_tokens)
+        self._company_total = self._company @ idf
+        self._title_total = self._title @ idf
+        self._first_company = np.array(
+            [self._column[c[0]] if c else -1 for c in self.company_tokens], dtype=np.int64)
+        self._acronym_postings: dict[str, list[int]] = defaultdict(list)
+        for i, acronym in enumerate(self.acronyms):
+            if acronym:
+                self._acronym_postings[acronym].append(i)
+        self._company_postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i, company in enumerate(self.company_tokens):
+            self._company_postings[tuple(company)].append(i)
+
+    def same_company(self, index: int) -> list[int]:
+        """Every posting whose company words are those of posting `index`."""
+        return self._company_postings[tuple(self.company_tokens[index])]
+
     def match(self, tokens: Sequence[str], raw_tokens: Sequence[str] = (),
               is_common: Callable[[str], bool] = lambda _w: False,
-              is_word: Callable[[str], bool] = lambda _w: False) -> list[Mention]:
-        """Postings the question names, best first; `is_common` marks words too common to name a company alone."""
+              is_word: Callable[[str], bool] = lambda _w: False, limit: int = 200) -> list[Mention]:
+        """Postings the question names, best first (at most `limit`); `is_common` marks words too common to
+        name a company alone."""
         present = self.present_tokens(tokens, raw_tokens, is_word)
-        distinctive = {
-            t for t in present
+        cols = np.array(sorted(self._column[t] for t in present if t in self._column), dtype=np.int64)
+        n = self._company.shape[0]
+        if n == 0 or (len(cols) == 0 and not any(t in self._acronym_postings for t in present)):
+            return []
+        weight = np.zeros(len(self._column), dtype=np.float64)
+        weight[cols] = self._idf_vec[cols]
+        real = weight * ~self._stop_cols  # common words ('job', 'the') count only beside a real hit
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c_share = np.where((self._company @ real) > 0, (self._company @ weight) / self._company_total, 0.0)
+            t_share = np.where((self._title @ real) > 0, (self._title @ weight) / self._title_total, 0.0)
+        c_share = np.nan_to_num(c_share)
+        t_share = np.nan_to_num(t_share)
+        for acronym in present & self._acronym_postings.keys():
+            c_share[self._acronym_postings[acronym]] = 1.0
+        # "Northwind" names "Northwind Analytics": a distinctive first word counts as the company
+        distinctive = [
+            self._column[t] for t in present
             if len(t) >= 4 and t not in _STOP and self.doc_freq.get(t, 0) <= self._rare and not is_common(t)
-        }
-        candidates: set[int] = set()
-        for token in present:
-            if token in _STOP:
-                continue
-            postings = self._postings_by_token.get(token, ())
-            if len(postings) <= 5000:
-                candidates.update(postings)
-        results = []
-        for i in candidates:
-            company, title = self.company_tokens[i], self.title_tokens[i]
-            c_share = _share(company, present, self.idf)
-            t_share = _share(title, present, self.idf)
-            if self.acronyms[i] and self.acronyms[i] in present:
-                c_share = 1.0
-            # "Northwind" names "Northwind Analytics": a distinctive first word counts as the company
-            if (0 < c_share < 0.99 and company and company[0] in present and company[0] in distinctive):
-                c_share = 0.99
-            if c_share == 0 and t_share == 0:
-                continue
-            full = c_share >= 0.99
-            title_words = sum(1 for t in set(title) if t in present)
-            score = (2.0 if full else 0.5 * c_share) + t_share + 0.05 * title_words
-            results.append(Mention(i, score, c_share, t_share, title_words))
-        results.sort(key=lambda m: (-m.score, m.index))
-        return results
-
-
-def _share(tokens: list[str], present: set[str], idf: dict[str, float]) -> float:
-    """IDF-weighted share of the tokens present; common words ('job', 'the') count only beside a real hit."""
-    if not tokens:
-        return 0.0
-    unique = set(tokens)
-    total = sum(idf.get(t, 1.0) for t in unique)
-    if not any(t in present and t not in _STOP for t in unique):
-        return 0.0
-    hit = sum(idf.get(t, 1.0) for t in unique if t in present)
-    return hit / total if total else 0.0
+        ]
+        if distinctive:
+            first = np.isin(self._first_company, distinctive) & (c_share > 0) & (c_share < 0.99)
+            c_share[first] = 0.99
+        title_words = np.asarray((self._title @ (weight > 0).astype(np.float64))).ravel()
+        full = c_share >= 0.99
+        score = np.where(full, 2.0 * c_share, 0.5 * c_share) + t_share + 0.05 * title_words
+        candidates = np.flatnonzero((c_share > 0) | (t_share > 0))
+        if len(candidates) > limit:
+            candidates = candidates[np.argpartition(-score[candidates], limit - 1)[:limit]]
+        order = sorted(candidates, key=lambda i: (-score[i], i))
+        return [Mention(int(i), float(score[i]), float(c_share[i]), float(t_share[i]), int(title_words[i]))
+                for i in order]
 
 
 _REMOTE_CODE = {None: 0, "remote": 1, "hybrid": 2, "on-site": 3}
@@ -227,6 +255,8 @@ class Catalog:
         self.state = np.empty(n, dtype=object)
         self.city = np.empty(n, dtype=object)
         self.country = np.empty(n, dtype=object)
+        self.state_str = np.array([s or "" for s in (state_of(p.location) for p in self.postings)] or [""],
+                                  dtype=str)[:n]
         self.location_lower = np.array([p.location.lower() for p in self.postings] or [""], dtype=str)[:n]
         self.languages: dict[str, np.ndarray] = {}
         for i, p in enumerate(self.postings):
@@ -332,7 +362,7 @@ class Catalog:
         if filters.states or filters.cities:
             place = np.zeros(n, dtype=bool)
             if filters.states:
-                place |= np.isin(self.state.astype(str), filters.states)
+                place |= np.isin(self.state_str, filters.states)
             for city in filters.cities:
                 place |= (self.city == city) | (np.char.find(self.location_lower, city) >= 0)
             mask &= place

@@ -97,16 +97,22 @@ class Namer:
         if not matches:
             return [], False
         place = None
-        if query.filters.any() or query.place_hints:
-            # "the veterinarian job in Farmington MN", "the remote data engineer job": filters help name it
-            f = query.filters
-            place = c.filter_mask(Filters(
-                states=f.states, cities=f.cities + query.place_hints, remote=f.remote, work_type=f.work_type,
-                pay_period=f.pay_period, languages=f.languages), stated=True)
+        f = query.filters
+        if f.states or f.cities or query.place_hints:
+            # "the veterinarian job in Farmington MN": the place helps name it
+            place = c.filter_mask(Filters(states=f.states, cities=f.cities + query.place_hints), stated=True)
             for m in matches:
                 if place[m.index]:
                     m.score += 0.75
-            matches.sort(key=lambda m: (-m.score, m.index))
+        if f.remote or f.work_type or f.pay_period or f.languages:
+            # "the remote data engineer job": other filters help a little (their words may be title words)
+            fits = c.filter_mask(Filters(remote=f.remote, work_type=f.work_type, pay_period=f.pay_period,
+                                         languages=f.languages), stated=True)
+            for m in matches:
+                if fits[m.index]:
+                    m.score += 0.25
+            place = fits if place is None else place
+        matches.sort(key=lambda m: (-m.score, m.index))
         best = matches[0]
         title_len = len(c.mentions.title_tokens[best.index])
         in_place = place is not None and bool(place[best.index])
@@ -126,7 +132,7 @@ class Namer:
             same = [m for m in matches if c.mentions.company_tokens[m.index] == company]
             if len(same) == 1 or (same[0].title > 0 and same[0].score > same[1].score + 1e-6):
                 return [same[0].index], False  # the company's only posting, or the one whose title was named
-            return [m.index for m in same], True
+            return list(c.mentions.same_company(best.index)), True
         if not strong:
             return [], False
         tied = [m.index for m in matches if m.score >= best.score - 1e-6]

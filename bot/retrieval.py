@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from bot.catalog import Catalog, keyword_tokens
 from bot.question import Query
 from index.embedder import Embedder
 from index.text import split_sentences
+
+
+@dataclass
+class Ranking:
+    """Chunk rows best first, the dense similarity of the first, and whether any keyword matched."""
+
+    rows: np.ndarray
+    best_dense: float
+    any_keyword: bool
 
 
 class Retriever:
@@ -17,9 +28,16 @@ class Retriever:
         self.catalog = catalog
         self.embedder = embedder
 
+    def rank_chunks(self, query: Query, rows: np.ndarray | None = None, depth: int = 300) -> np.ndarray:
+        """The best `depth` chunk rows, dense cosine and BM25 fused by reciprocal rank (k = 60)."""
+        return self.search(query, rows, depth).rows
 
-    def rank_chunks(self, query: Query, rows: np.ndarray | None = None) -> np.ndarray:
-        """Hybrid rank of chunk rows: dense cosine and BM25 fused by reciprocal rank."""
+    def search(self, query: Query, rows: np.ndarray | None = None, depth: int = 300) -> "Ranking":
+        """Rank chunk rows (all, or the given ones) for the query; also say how strong the best match is.
+
+        Only each list's top `depth` contributes a rank (argpartition, not a full sort), so the cost
+        stays a scan of the scores at any corpus size.
+        """
         c = self.catalog
         qvec = self.embedder.embed_query(query.text)
         if rows is None:
@@ -30,17 +48,26 @@ class Retriever:
             dense = c.dense_scores(qvec, rows)
             keyword = c.keyword_scores(keyword_tokens(query.text))[rows]
         if len(rows) == 0:
-            return rows
-        k = 60.0
-        dense_rank = np.empty(len(rows)); dense_rank[np.argsort(-dense, kind="stable")] = np.arange(len(rows))
-        fused = 1.0 / (k + dense_rank)
-        if keyword.any():
-            kw_rank = np.empty(len(rows)); kw_rank[np.argsort(-keyword, kind="stable")] = np.arange(len(rows))
-            fused += np.where(keyword > 0, 1.0 / (k + kw_rank), 0.0)
-        return rows[np.argsort(-fused, kind="stable")]
+            return Ranking(rows, 0.0, False)
+        fused: dict[int, float] = {}
+        for scores, only_positive in ((dense, False), (keyword, True)):
+            for rank, position in enumerate(_top(scores, depth, only_positive)):
+                fused[position] = fused.get(position, 0.0) + 1.0 / (60.0 + rank)
+        order = np.array(sorted(fused, key=lambda p: (-fused[p], p)), dtype=np.int64)
+        return Ranking(rows[order], float(dense[order[0]]), bool(keyword.any()))
 
     def best_sentences(self, query: Query, text: str, limit: int = 1, ignore: set[str] = frozenset()) -> list[str]:
+        """The sentences of a chunk sharing the most words with the question."""
         words = set(keyword_tokens(query.text)) - ignore
         sentences = [s for s in split_sentences(text) if len(s) > 20] or split_sentences(text)
         scored = sorted(sentences, key=lambda s: -len(words & set(keyword_tokens(s))))
         return scored[:limit]
+
+
+def _top(scores: np.ndarray, depth: int, only_positive: bool) -> np.ndarray:
+    """Positions of the `depth` highest scores, best first (ties by position)."""
+    candidates = np.flatnonzero(scores > 0) if only_positive else np.arange(len(scores))
+    if len(candidates) > depth:
+        part = np.argpartition(-scores[candidates], depth - 1)[:depth]
+        candidates = candidates[part]
+    return candidates[np.lexsort((candidates, -scores[candidates]))]

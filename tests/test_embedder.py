@@ -91,6 +91,7 @@ def _model_folder(tmp_path: Path, modules: list[dict], pooling: dict, max_seq_le
 
 TRANSFORMER = {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}
 POOLING = {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}
+DENSE = {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}
 MEAN = {"word_embedding_dimension": 768, "pooling_mode_mean_tokens": True, "pooling_mode_cls_token": False}
 
 
@@ -101,8 +102,7 @@ def test_a_plain_mean_pooled_folder_gives_its_shape(tmp_path):
 @pytest.mark.parametrize(
     ("modules", "pooling"),
     [
-        ([TRANSFORMER, POOLING, {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}],
-         MEAN),  # a projection changes the dimension
+        ([TRANSFORMER, POOLING, DENSE], MEAN),  # a projection changes the dimension
         ([TRANSFORMER, POOLING], {**MEAN, "pooling_mode_cls_token": True}),  # two poolings are concatenated
     ],
     ids=["dense", "two-poolings"],

@@ -299,7 +299,8 @@ def writer_threads() -> list[threading.Thread]:
 def test_a_store_failing_on_a_later_group_leaves_the_previous_index(settings, store, source, monkeypatch):
     import index.rebuild as rebuild_module
 
-    monkeypatch.setattr(rebuild_module, "EMBED_GROUP_CHUNKS", 1)  # one posting per group: three writes
+    monkeypatch.setattr(rebuild_module, "overlap_writes", lambda settings: True)
+    monkeypatch.setattr(rebuild_module, "OVERLAP_GROUP_CHUNKS", 1)  # one posting per group: three writes
     rebuild(settings, CountingEmbedder(), store)
     before = snapshot(store)
     for name, text in POSTINGS.items():
@@ -317,7 +318,8 @@ def test_a_store_failing_on_a_later_group_leaves_the_previous_index(settings, st
 def test_a_group_is_written_while_the_next_one_is_embedded(settings, store, monkeypatch):
     import index.rebuild as rebuild_module
 
-    monkeypatch.setattr(rebuild_module, "EMBED_GROUP_CHUNKS", 1)
+    monkeypatch.setattr(rebuild_module, "overlap_writes", lambda settings: True)
+    monkeypatch.setattr(rebuild_module, "OVERLAP_GROUP_CHUNKS", 1)
     writing, embedded_meanwhile, overlapped = threading.Event(), threading.Event(), []
 
     class SlowStore(IndexStore):
