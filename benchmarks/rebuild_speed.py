@@ -105,6 +105,14 @@ def change_rows(path: Path, share: float) -> int:
     return changed
 
 
+def model_start_seconds() -> float:
+    """Importing and loading the model in a fresh process: what a CLI run that loads it eagerly pays."""
+    code = "from index.embedder import SentenceTransformerEmbedder; SentenceTransformerEmbedder()"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, timeout=600)
+    return time.perf_counter() - started
+
+
 def cli_no_change(source: Path, chroma: Path, prefix: str) -> dict:
     """A no-change rebuild through the CLI in a fresh process: wall seconds, and whether the summary says so."""
     env = {**os.environ, "POSTINGS_COLLECTION_PREFIX": prefix, "POSTINGS_LOG_LEVEL": "WARNING"}
@@ -144,9 +152,7 @@ def main() -> int:
         source.mkdir()
         shutil.copy(args.csv, source / args.csv.name)
         settings = load_settings(source_dirs=[source], chroma_path=work / "chroma", collection_prefix="bench")
-        started = time.perf_counter()
         model = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size, settings.embed_threads)
-        model_load_seconds = time.perf_counter() - started
         model.embed_documents(["warm up the model"] * settings.embed_batch_size)
 
         # The exact texts the pipeline embeds, and what preparing them costs.
@@ -183,6 +189,7 @@ def main() -> int:
         same_seconds = time.perf_counter() - started
         assert same.ok and same.chunks_embedded == 0
         cli_same = cli_no_change(source, work / "chroma", "bench")
+        model_load_seconds = model_start_seconds()
 
         changed = change_rows(source / args.csv.name, CHANGED_SHARE)
         embedder.seconds = 0.0
@@ -220,7 +227,7 @@ def main() -> int:
         "no_change_rebuild": {"seconds": round(same_seconds, 3), "speedup_vs_full": round(full.seconds / same_seconds, 1),
                               "target_speedup": 50},
         "cli_no_change_rebuild": {**cli_same, "speedup_vs_full": round(full.seconds / cli_same["seconds"], 1),
-                                  "model_load_seconds_avoided": round(model_load_seconds, 2)},
+                                  "model_start_seconds_avoided": round(model_load_seconds, 2)},
         "one_percent_changed": {"postings_changed": changed, "seconds": round(one_pct_seconds, 2),
                                 "chunks_embedded": one_pct.chunks_embedded,
                                 "embed_seconds": round(embedder.seconds, 2)},
@@ -239,8 +246,8 @@ def main() -> int:
                        f"(load {t1 - t0:.2f}, extract {t2 - t1:.2f}, chunk {t3 - t2:.2f})"),
         ("no-change rebuild", f"{same_seconds:.3f} s, {full.seconds / same_seconds:.0f}x faster than full (target 50x)"),
         ("  from the CLI", f"{cli_same['seconds']:.2f} s in a fresh process (exit {cli_same['exit_code']}), "
-                           f"{full.seconds / cli_same['seconds']:.0f}x faster than full; loading the model "
-                           f"({model_load_seconds:.1f} s) is skipped"),
+                           f"{full.seconds / cli_same['seconds']:.0f}x faster than full; importing and loading "
+                           f"the model ({model_load_seconds:.1f} s in a fresh process) is skipped"),
         ("1% changed", f"{changed} postings, {one_pct.chunks_embedded} chunks embedded, {one_pct_seconds:.2f} s"),
         ("peak RSS", f"{results['peak_rss_mb']:.0f} MB"),
         ("load average", f"{results['machine']['load_average_at_start']:.2f} at start, "
