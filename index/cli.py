@@ -7,6 +7,7 @@ setting is invalid, 130 interrupted (the previous index is kept).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -94,20 +95,28 @@ def _stats(settings: Settings, as_json: bool) -> int:
 
 def _rebuild(settings: Settings, full: bool, as_json: bool, embedder_factory: EmbedderFactory) -> int:
     from index.rebuild import RebuildSummary, progress_for, rebuild
-    from index.store import IndexStore, StoreUnavailable
+    from index.store import IndexStore, StoreUnavailable, now_iso
 
+    started = now_iso()
+    store = None
     try:
         store = IndexStore.open(settings)
         embedder = embedder_factory(settings)
         summary = rebuild(settings, embedder, store, full=full, progress=progress_for(sys.stderr))
+        code = EXIT_OK if summary.ok else EXIT_NOTHING
     except StoreUnavailable as err:
-        return _failed(RebuildSummary(error=str(err)), as_json, EXIT_STORE)
+        summary, code = RebuildSummary(error=str(err)), EXIT_STORE
     except KeyboardInterrupt:
-        return _failed(RebuildSummary(error="interrupted; the previous index is unchanged"), as_json, EXIT_INTERRUPTED)
+        summary, code = RebuildSummary(error="interrupted; the previous index is unchanged"), EXIT_INTERRUPTED
     except Exception as err:  # a bug: report it briefly, the previous index is untouched
         log.exception("rebuild failed")
         message = f"rebuild failed ({type(err).__name__}); the previous index is unchanged"
-        return _failed(RebuildSummary(error=message), as_json, EXIT_NOTHING)
+        summary, code = RebuildSummary(error=message), EXIT_NOTHING
+    summary.started_at, summary.finished_at = started, now_iso()
+    if store is not None and code != EXIT_STORE:
+        _record(store, summary)
+    if code != EXIT_OK and summary.error and not summary.problems and not summary.postings_total:
+        return _failed(summary, as_json, code)
     if as_json:
         print(summary.to_json())
     else:
@@ -116,8 +125,17 @@ def _rebuild(settings: Settings, full: bool, as_json: bool, embedder_factory: Em
         print(summary.line())
     if not summary.ok:
         print(f"postings-index: {summary.error}", file=sys.stderr)
-        return EXIT_NOTHING
-    return EXIT_OK
+    return code
+
+
+def _record(store, summary) -> None:
+    """Keep the rebuild's outcome in the store for /metrics and alerting; a failure here only warns."""
+    from index.store import StoreUnavailable
+
+    try:
+        store.write_rebuild_report(dataclasses.asdict(summary))
+    except StoreUnavailable as err:
+        log.warning("could not record the rebuild report: %s", err)
 
 
 def _failed(summary, as_json: bool, code: int) -> int:

@@ -53,6 +53,8 @@ class RebuildSummary:
     generation: int = 0
     ok: bool = False
     error: str | None = None
+    started_at: str = ""  # ISO UTC, set by the command line
+    finished_at: str = ""
 
     def to_json(self) -> str:
         """The summary as a JSON object."""

@@ -496,6 +496,18 @@ def test_cli_rebuild_json(source, tmp_path, capsys):
     assert code == 0 and data["ok"] and data["added"] == 3 and data["generation"] == 1
 
 
+def test_cli_rebuild_records_its_outcome_in_the_store_for_alerting(source, tmp_path, capsys, monkeypatch):
+    path = tmp_path / "idx"
+    assert run_cli(["rebuild", "--source", str(source), "--chroma-path", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["started_at"] and data["finished_at"] >= data["started_at"]
+    monkeypatch.setenv("POSTINGS_CHROMA_PATH", str(path))
+    report = IndexStore.open(load_settings()).read_rebuild_report()
+    assert report["ok"] is True and report["added"] == 3 and report["finished_at"] == data["finished_at"]
+    assert run_cli(["rebuild", "--source", str(tmp_path / "missing"), "--chroma-path", str(path)]) == 1
+    assert IndexStore.open(load_settings()).read_rebuild_report()["ok"] is False
+
+
 def test_cli_stats(source, tmp_path, capsys):
     assert run_cli(["stats", "--chroma-path", str(tmp_path / "idx")]) == 1  # nothing built yet
     run_cli(["rebuild", "--source", str(source), "--chroma-path", str(tmp_path / "idx")])
