@@ -71,15 +71,8 @@ def answer_reply(
             answer, page=page, page_size=page_size, index_age=age, ephemeral=ephemeral,
             show_question=show_question, shared_by=shared_by, context_posting_ids=context_posting_ids,
         )
-    except IndexUnavailable as err:
-        log.warning("index unavailable: %s", err)
-        text, blks = blocks.unavailable_blocks(str(err))
-        return Reply(text, blks, status="unavailable")
-    except Exception:
-        reference = new_reference()
-        log.exception("answering failed (reference %s, question of %d characters)", reference, len(question))
-        text, blks = blocks.error_blocks(reference)
-        return Reply(text, blks, status="error")
+    except Exception as err:  # noqa: BLE001 (nothing is silent: every failure becomes a reply)
+        return failure_reply(err, f"answering a question of {len(question)} characters")
     finally:
         SURFACE.reset(token)
     _, start, end = blocks.page_bounds(len(answer.postings), page, page_size)
@@ -90,13 +83,18 @@ def stats_reply(engine: Any) -> Reply:
     """How many postings are indexed and when the index was rebuilt, or why that is unknown."""
     try:
         text, blks = blocks.stats_blocks(engine.stats())
-    except IndexUnavailable as err:
+    except Exception as err:  # noqa: BLE001
+        return failure_reply(err, "reading the index stats")
+    return Reply(text, blks, status="stats")
+
+
+def failure_reply(err: Exception, doing: str) -> Reply:
+    """The reply for a failure: the index is unavailable (say so), or an apology with a reference id."""
+    if isinstance(err, IndexUnavailable):
         log.warning("index unavailable: %s", err)
         text, blks = blocks.unavailable_blocks(str(err))
         return Reply(text, blks, status="unavailable")
-    except Exception:
-        reference = new_reference()
-        log.exception("reading index stats failed (reference %s)", reference)
-        text, blks = blocks.error_blocks(reference)
-        return Reply(text, blks, status="error")
-    return Reply(text, blks, status="stats")
+    reference = new_reference()
+    log.error("%s failed (reference %s)", doing, reference, exc_info=err)
+    text, blks = blocks.error_blocks(reference)
+    return Reply(text, blks, status="error")
