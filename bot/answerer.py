@@ -36,7 +36,8 @@ class Answerer:
 
     def ask(self, question: str, context_posting_ids: Sequence[str] = ()) -> Answer:
         """Answer one question (optionally in the context of postings a thread already discussed)."""
-        if not question or not re.search(r"\w", question) or question.strip().lower() in ("help", "usage", "?"):
+        if not question or not re.search(r"\w", question) or re.fullmatch(
+                r"\W*(help|usage|hi|hello|hey|thanks|thank you|ty)\W*", question.strip(), re.I):
             return compose.empty_answer(question or "")
         query = self.namer.parse(question)
         named, company_only = self.namer.named_postings(query)
@@ -45,7 +46,7 @@ class Answerer:
         if unknown and not (named and self.namer.company_named(query, named[0])):
             # "the Zephyrine Robotics SWE role": a name no posting has; never answer for a look-alike
             if not (query.filters.any() and not self.namer.names_a_company(query, unknown)):
-                words = ", ".join(f"“{w}”" for w in unknown[:3])
+                words = ", ".join(f"“{w[:30]}{'…' if len(w) > 30 else ''}”" for w in unknown[:3])
                 return compose.no_match_answer(
                     query, f"No indexed posting mentions {words}, so I can't answer that.")
 

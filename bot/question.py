@@ -233,6 +233,8 @@ def parse_salary_filter(text: str, filters: Filters) -> None:
     """Set salary_over / salary_floor / salary_under from 'over $150k', '$120k+', 'under 80k'."""
     for match in _OVER.finditer(text):
         number, unit = match.group(1), match.group(2)
+        if _amount(number, unit) < 5:
+            continue  # "over 1": not a pay figure
         value = _yearly(_amount(number, unit), text[match.end():match.end() + 12])
         if value < 1000:
             continue

@@ -189,3 +189,10 @@ def test_how_many_postings_counts_them_all(answerer):
 
 def test_help_shows_usage(answerer):
     assert answerer.ask("help").status == EMPTY
+
+
+def test_odd_input_gets_a_short_reply_and_never_an_error(answerer):
+    long_word = answerer.ask("x" * 4000)
+    assert long_word.status == NO_MATCH and len(long_word.text) < 200
+    assert answerer.ask("hello!").status == EMPTY
+    assert answerer.ask("jobs paying over 1").filters.get("salary_over") is None
