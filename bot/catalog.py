@@ -252,11 +252,10 @@ class Catalog:
         self.stated = _PayAndPlace(self.postings, listing_only=False)
         self.min_years = np.full(n, -1, dtype=np.int16)
         self.degree = np.zeros(n, dtype=np.int8)
-        self.state = np.empty(n, dtype=object)
+        states = [state_of(p.location) or "" for p in self.postings]
+        self.state_str = np.array(states or [""], dtype=str)[:n]  # two-letter state, "" when not in a US state
         self.city = np.empty(n, dtype=object)
         self.country = np.empty(n, dtype=object)
-        self.state_str = np.array([s or "" for s in (state_of(p.location) for p in self.postings)] or [""],
-                                  dtype=str)[:n]
         self.location_lower = np.array([p.location.lower() for p in self.postings] or [""], dtype=str)[:n]
         self.languages: dict[str, np.ndarray] = {}
         for i, p in enumerate(self.postings):
@@ -264,9 +263,8 @@ class Catalog:
             if f.min_years:
                 self.min_years[i] = int(f.min_years.value)
             self.degree[i] = DEGREE_RANK.get(f.degree.value if f.degree else None, 0)
-            self.state[i] = state_of(p.location)
             self.city[i] = city_of(p.location)
-            self.country[i] = country_of(p.location)
+            self.country[i] = "US" if states[i] else country_of(p.location)
             for lang in f.languages:
                 self.languages.setdefault(lang.value, np.zeros(n, dtype=bool))[i] = True
         # chunks
