@@ -71,7 +71,6 @@ _UNDER = re.compile(
 _PER_HOUR = re.compile(r"^\s*(?:/\s*h(?:ou)?r|an hour|per hour|/hour|hourly|ph)\b", re.I)
 _FLOOR_WORDS = re.compile(
     r"\b(bottom|minimum|low(?:er)? end|start(?:ing)?|floor|base|even at|entry point|lowest)\b", re.I)
-_YEARLY_WORDS = re.compile(r"\b(a year|per year|yearly|annual|annually|/yr|per annum|salar(?:y|ies) range)\b", re.I)
 _PERIOD_LIST = [
     ("hourly", re.compile(r"\b(hourly|per hour|an hour|by the hour|/\s?h(?:ou)?r)\b", re.I)),
     ("monthly", re.compile(r"\b(monthly|per month|a month|/\s?mo(?:nth)?)\b", re.I)),
@@ -154,13 +153,8 @@ class Filters:
     no_degree: bool = False
 
     def any(self) -> bool:
-        """True when at least one restriction is set."""
-        return bool(
-            self.remote or self.work_type or self.languages or self.states or self.cities
-            or self.salary_over is not None or self.salary_floor is not None or self.salary_under is not None
-            or self.salary_top_under is not None or self.pay_period or self.has_salary or self.salary_range or self.no_salary or self.outside_us
-            or self.max_years is not None or self.no_degree
-        )
+        """True when at least one restriction is set (every field is one: None, False and [] mean unset)."""
+        return any(value is not None and value is not False and value != [] for value in vars(self).values())
 
     def as_dict(self) -> dict[str, Any]:
         """Only the restrictions that are set."""
