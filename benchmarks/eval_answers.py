@@ -4,9 +4,10 @@ Usage:
   .venv/bin/python benchmarks/eval_answers.py                 # real model, all question sets
   .venv/bin/python benchmarks/eval_answers.py --embedder hashing --sets samples
 
-Question sets: dev (../shared/data/questions/dev.jsonl), labeled (dev-labeled.jsonl), both over the 500
-postings in ../shared/data/postings/ (read at run time), and samples (samples/questions.jsonl over the
-shipped samples). Indexes are built with the real rebuild into var/eval/ (incremental on later runs).
+Question sets: dev (../shared/data/questions/dev.jsonl), labeled (dev-labeled.jsonl), filters
+(dev-filters.jsonl), all over the 500 LinkedIn postings in ../shared/data/postings/; wild (wild-dev.jsonl over
+../shared/data/postings/wild/), all read at run time; heldout (our own questions) and samples
+(samples/questions.jsonl over the shipped samples). The judge (benchmarks/judge.py) reads the answer text. Indexes are built with the real rebuild into var/eval/ (incremental on later runs).
 Writes benchmarks/results/eval.json and benchmarks/results/eval.md.
 """
 
@@ -47,12 +48,14 @@ from index.store import IndexStore  # noqa: E402
 SETS = {
     "dev": (SHARED / "data/questions/dev.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
     "labeled": (SHARED / "data/questions/dev-labeled.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
+    "filters": (SHARED / "data/questions/dev-filters.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
+    "wild": (SHARED / "data/questions/wild-dev.jsonl", SHARED / "data/postings/wild"),
     "heldout": (ROOT / "benchmarks/questions/heldout.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
     "samples": (ROOT / "samples/questions.jsonl", ROOT / "samples/postings"),
 }
 FACT_INTENT = {"salary": "salary", "salary_text": "salary", "location": "location", "remote": "remote",
                "work_type": "employment_type", "languages": "languages", "experience_years": "experience",
-               "degree": "degree", "not_stated": None}
+               "degree": "degree", "not_stated": None, "remote_no": "remote"}
 
 
 def machine() -> dict:
@@ -97,9 +100,9 @@ def intent_for_fact(question: dict) -> str | None:
     return FACT_INTENT.get(question["intent"])
 
 
-def build_index(name: str, source: Path, embedder, embedder_name: str):
+def build_index(name: str, source: Path, embedder, embedder_name: str, var: Path | None = None):
     """Rebuild (incrementally) the index of one source folder and return an Engine over it."""
-    path = ROOT / "var" / "eval" / f"{name}-{embedder_name}"
+    path = (var or ROOT / "var" / "eval") / f"{name}-{embedder_name}"
     settings = load_settings(source_dirs=[source], chroma_path=path, reload_interval_seconds=0)
     store = IndexStore.open(settings)
     started = time.perf_counter()
@@ -176,9 +179,11 @@ def markdown(all_results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", choices=["model", "hashing"], default="model")
-    parser.add_argument("--sets", default="dev,labeled,heldout,samples")
+    parser.add_argument("--sets", default="dev,labeled,filters,wild,heldout,samples")
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/eval.json"))
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--no-baselines", action="store_true", help="run the full pipeline only")
+    parser.add_argument("--var", default=None, help="folder for the indexes (default var/eval)")
     args = parser.parse_args(argv)
 
     if args.embedder == "model":
@@ -200,12 +205,15 @@ def main(argv: list[str] | None = None) -> int:
             continue
         key = str(source)
         if key not in engines:
-            engines[key] = build_index("shared" if "shared" in key else "samples", source, embedder, args.embedder)
+            engines[key] = build_index(source.name, source, embedder, args.embedder,
+                                       Path(args.var) if args.var else None)
         engine = engines[key]
         answerer = engine._current()
         questions = [json.loads(line) for line in qpath.open() if line.strip()]
-        systems = {"full": engine, "dense-only": TopChunksBaseline(answerer, "dense"),
-                   "keyword-only": TopChunksBaseline(answerer, "keyword")}
+        systems = {"full": engine}
+        if not args.no_baselines:
+            systems.update({"dense-only": TopChunksBaseline(answerer, "dense"),
+                            "keyword-only": TopChunksBaseline(answerer, "keyword")})
         all_results["sets"][set_name] = evaluate(questions, systems)
         for intent, row in all_results["sets"][set_name]["full"]["per_intent"].items():
             print(f"[{set_name}] full {intent:18s} {row['correct_share']:.1%} correct, {row[WRONG]} wrong, "
