@@ -7,7 +7,8 @@ Usage:
 Question sets: dev (../shared/data/questions/dev.jsonl), labeled (dev-labeled.jsonl), filters
 (dev-filters.jsonl), all over the 500 LinkedIn postings in ../shared/data/postings/; wild (wild-dev.jsonl over
 ../shared/data/postings/wild/), all read at run time; heldout (our own questions) and samples
-(samples/questions.jsonl over the shipped samples). The judge (benchmarks/judge.py) reads the answer text. Indexes are built with the real rebuild into var/eval/ (incremental on later runs).
+(samples/questions.jsonl over the shipped samples); wild-ours (our own questions about the wild postings
+that wild-dev.jsonl does not label, written before any answer was seen: never tuned on). The judge (benchmarks/judge.py) reads the answer text. Indexes are built with the real rebuild into var/eval/ (incremental on later runs).
 Writes benchmarks/results/eval.json and benchmarks/results/eval.md.
 """
 
@@ -50,6 +51,7 @@ SETS = {
     "labeled": (SHARED / "data/questions/dev-labeled.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
     "filters": (SHARED / "data/questions/dev-filters.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
     "wild": (SHARED / "data/questions/wild-dev.jsonl", SHARED / "data/postings/wild"),
+    "wild-ours": (ROOT / "benchmarks/questions/wild-ours.jsonl", SHARED / "data/postings/wild"),
     "heldout": (ROOT / "benchmarks/questions/heldout.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
     "samples": (ROOT / "samples/questions.jsonl", ROOT / "samples/postings"),
 }
@@ -179,7 +181,7 @@ def markdown(all_results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", choices=["model", "hashing"], default="model")
-    parser.add_argument("--sets", default="dev,labeled,filters,wild,heldout,samples")
+    parser.add_argument("--sets", default="dev,labeled,filters,wild,wild-ours,heldout,samples")
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/eval.json"))
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--no-baselines", action="store_true", help="run the full pipeline only")
