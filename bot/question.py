@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from bot.places import CITY_ALIASES, states_in_question
+from bot.places import Place
+from bot.query.grammar import Facet, read_question
+from bot.query.typos import correct_text
 from index.languages import canonical_language, find_languages
 
 INTENTS = ("salary", "languages", "location", "remote", "experience", "degree", "employment_type", "general")
@@ -19,7 +21,7 @@ _INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
     "languages": re.compile(
         r"\b(lang\w*|lan?gu?a?ge?s?|programming|coding|code in|written in|tech stack|scripting)\b", re.I),
     "experience": re.compile(
-        r"\b(years? (?:of|in|with|doing)|min(?:imum)? (?:of )?years|yrs?|experi\w*|expir?e?ance|exp|seniority|how senior|how many years|how long|background)\b", re.I),
+        r"\b(years? (?:of|in|with|doing)|min(?:imum)? (?:of )?years|(?<!/)(?<!a )(?<!per )yrs?|experi\w*|expir?e?ance|exp|seniority|how senior|how many years|how long|background)\b", re.I),
     "degree": re.compile(
         r"\b(degree|diploma|bachelor'?s?|master'?s?|ph\.?d|doctorate|education|ged|college|university|"
         r"bs|ba|ms|mba|bsn|msn|adn|bsc|msc|graduate|educat\w*|schooling|associate'?s degree)\b", re.I),
@@ -47,45 +49,16 @@ _HOW_MANY = re.compile(
     r"\b(?:how many|count|number of)\s+(?:[\w$+-]+\s+){0,4}?(?:roles|jobs|postings|positions|openings|"
     r"opportunities|listings|vacancies|internships|gigs|ones|companies|employers)\b", re.I)
 
-_WORK_TYPES = [
-    ("Full-time", re.compile(r"\bfull[- ]?time\b|\bfte\b", re.I)),
-    ("Part-time", re.compile(r"\bpart[- ]?time\b", re.I)),
-    ("Contract", re.compile(r"\bcontract(?:s|or|ors|ing)?\b|\bc2c\b|\bw2\b|\bfreelance\b", re.I)),
-    ("Internship", re.compile(r"\bintern(?:s|ship|ships)?\b", re.I)),
-    ("Temporary", re.compile(r"\btemp(?:orary)?\b|\bseasonal\b", re.I)),
-    ("Volunteer", re.compile(r"\bvolunteer(?:s|ing)?\b", re.I)),
-]
-_REMOTE = [
-    ("hybrid", re.compile(r"\bhybrid\b", re.I)),
-    ("remote", re.compile(r"\b(remote|remotely|wfh|work[- ]from[- ]home|telecommut\w*|from home)\b", re.I)),
-    ("on-site", re.compile(r"\b(on-?site|in[- ]office|in[- ]person)\b", re.I)),
-]
-
-_AMOUNT = r"\$?\s?(\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)\s?(k|K|thousand|grand|m|mm)?"
-_OVER = re.compile(
-    r"(?:over|above|more than|greater than|at least|min(?:imum)?(?: of)?|>=?|north of|upwards of|starting at|"
-    r"from|exceeding|exceeds|beyond|paying|pays|pay)\s*" + _AMOUNT + r"(\s*\+)?", re.I)
-_PLUS = re.compile(_AMOUNT + r"\s*\+|" + _AMOUNT + r"\s*(?:or more|and up|and above|or higher)", re.I)
-_UNDER = re.compile(
-    r"(?:under|below|less than|at most|max(?:imum)?(?: of)?|<=?|up to|no more than|cheaper than)\s*" + _AMOUNT, re.I)
-_PER_HOUR = re.compile(r"^\s*(?:/\s*h(?:ou)?r|an hour|per hour|/hour|hourly|ph)\b", re.I)
-_FLOOR_WORDS = re.compile(
-    r"\b(bottom|minimum|low(?:er)? end|start(?:ing)?|floor|base|even at|entry point|lowest)\b", re.I)
-_PERIOD_LIST = [
-    ("hourly", re.compile(r"\b(hourly|per hour|an hour|by the hour|/\s?h(?:ou)?r)\b", re.I)),
-    ("monthly", re.compile(r"\b(monthly|per month|a month|/\s?mo(?:nth)?)\b", re.I)),
-    ("weekly", re.compile(r"\b(weekly|per week|a week|/\s?wk)\b", re.I)),
-    ("daily", re.compile(r"\b(daily rate|per day|a day|day rate)\b", re.I)),
-    ("yearly", re.compile(r"\b(yearly|annual|annually|per year|a year|per annum|/\s?yr)\b", re.I)),
-]
 _WORK_TYPE_QUESTION = re.compile(
     r"\b((?:full|part)[- ]?time or|or (?:full|part)[- ]?time|paid or volunteer|volunteer or paid|unpaid|"
     r"permanent or|or permanent|temp or|or temp|contract or|or contract|ft or pt|"
     r"(?:kind|type|sort) of (?:employment|position|engagement|contract|role|job|gig|work))\b", re.I)
 
-_YEARS_FILTER = re.compile(
-    r"(?:less than|under|fewer than|at most|no more than|up to|<)\s*(\d+)\s*(?:years?|yrs?)|"
-    r"(\d+)\s*(?:years?|yrs?)\s*(?:or less|max|at most)|\b(entry[- ]level|no experience|junior|new grad)\b", re.I)
+_FACET_WORK = re.compile(
+    r"\b(?:contract|freelance|temp|temporary|part[- ]?time|full[- ]?time|remote|hybrid|gig|seasonal)\s+work\b", re.I)
+_PAID_IN = re.compile(r"\b(?:pay|pays|paid|paying|salary|salaries|wages?|compensated)\s+(?:is\s+|are\s+)?in\s+"
+                      r"([A-Za-z$€£₹]+)", re.I)
+_ENTRY_LEVEL = re.compile(r"\b(entry[- ]level|no experience|junior|new grads?)\b", re.I)
 _NO_DEGREE = re.compile(r"\b(no degree|without a degree|don'?t (?:need|require) a degree|no college)\b", re.I)
 
 ABBREVIATIONS = {
@@ -149,16 +122,52 @@ class Filters:
     salary_range: bool = False  # only postings that state a range (low and high), not a single figure
     no_salary: bool = False  # only postings that state no pay
     outside_us: bool = False  # only postings located outside the United States
-    max_years: int | None = None
+    max_years: int | None = None  # the posting asks at most this many years (its minimum)
+    min_years: int | None = None  # the posting asks at least this many years ("roles needing 5+ years")
     no_degree: bool = False
+    currency: str | None = None  # the currency of the pay bounds (none named: USD); never converted
+    remote_not: list[str] = field(default_factory=list)  # "not remote": postings not flagged so
+    work_type_not: list[str] = field(default_factory=list)  # "no contract roles"
+    languages_not: list[str] = field(default_factory=list)  # "without Java"
+    states_not: list[str] = field(default_factory=list)  # "not in Texas" (codes, for display; see places_not)
+    places: list[Place] = field(default_factory=list)  # places named (any of them), with their reach
+    places_not: list[Place] = field(default_factory=list)  # places excluded ("outside Ohio")
 
     def any(self) -> bool:
         """True when at least one restriction is set (every field is one: None, False and [] mean unset)."""
         return any(value is not None and value is not False and value != [] for value in vars(self).values())
 
     def as_dict(self) -> dict[str, Any]:
-        """Only the restrictions that are set."""
-        return {k: v for k, v in self.__dict__.items() if v not in (None, [], False)}
+        """Only the restrictions that are set (places as their names)."""
+        out = {k: v for k, v in self.__dict__.items() if v not in (None, [], False)}
+        for key in ("places", "places_not"):
+            if key in out:
+                out[key] = [place_label(p) for p in out[key]]
+        return out
+
+    def describe_more(self) -> list[str]:
+        """Words for the restrictions describe_filters in bot.compose does not know: negations, years, currency."""
+        parts: list[str] = []
+        if self.remote_not:
+            parts.append("not " + " or ".join(self.remote_not))
+        if self.work_type_not:
+            parts.append("not " + " or ".join(w.lower() for w in self.work_type_not))
+        if self.languages_not:
+            parts.append("not wanting " + " or ".join(self.languages_not))
+        if self.places_not:
+            parts.append("not in " + " or ".join(place_label(p) for p in self.places_not))
+        if self.min_years is not None:
+            parts.append(f"asking {self.min_years} year{'' if self.min_years == 1 else 's'} of experience or more")
+        if self.currency and self.currency != "USD":
+            parts.append(f"paid in {self.currency}")
+        return parts
+
+
+def place_label(place: Place) -> str:
+    """'TX', 'Austin', 'GB' for display."""
+    if place.kind == "city":
+        return place.city.name if place.city else place.value.title()
+    return place.value
 
 
 @dataclass
@@ -174,6 +183,7 @@ class Query:
     tokens: list[str]  # normalised words, abbreviations expanded, for matching titles and companies
     raw_tokens: list[str] = field(default_factory=list)  # the words as typed (lower-case), for typo correction
     place_hints: list[str] = field(default_factory=list)  # cities named anywhere (not filters): help name a posting
+    filter_words: set[str] = field(default_factory=set)  # words read as filters ("nyc", "hour"): not subject words
 
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.'&][a-z0-9]+)*", re.I)
@@ -204,94 +214,107 @@ def question_tokens(text: str) -> list[str]:
     return out
 
 
-def _amount(number: str, unit: str | None) -> float:
-    value = float(re.sub(r"[,\s]", "", number))
-    unit = (unit or "").lower()
-    if unit in ("k", "thousand", "grand"):
-        value *= 1000
-    elif unit in ("m", "mm"):
-        value *= 1_000_000
-    return value
+def _language_spans(text: str, names: list[str]) -> list[tuple[str, int, int]]:
+    """Where each language a question names is written (for negation scope)."""
+    spans: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(text):
+        name = canonical_language(m.group(0).rstrip(".'"))
+        if name in names and not any(n == name for n, _s, _e in spans):
+            spans.append((name, m.start(), m.end()))
+    for name in names:
+        if not any(n == name for n, _s, _e in spans):
+            at = text.lower().find(name.lower())
+            spans.append((name, at if at >= 0 else len(text), (at if at >= 0 else len(text)) + len(name)))
+    return spans
 
 
-def _yearly(value: float, rest: str) -> float:
-    """Turn a typed amount into a yearly figure: '$40/hr' -> 83,200; a bare 150 -> 150,000."""
-    if _PER_HOUR.match(rest) or value < 300:
-        return value * 2080 if value < 300 else value
-    if value < 1000:  # "150" in "over 150 a year" means 150k
-        return value * 1000
-    return value
+def _apply_facets(facets: list[Facet], filters: Filters) -> None:
+    """Positive facets become filters, negated ones exclusions."""
+    for f in facets:
+        if f.kind == "remote":
+            if f.negated:
+                excluded = ["remote", "hybrid"] if f.value == "remote" else [str(f.value)]
+                if f.value == "remote":
+                    excluded = ["remote"]
+                for v in excluded:
+                    if v not in filters.remote_not:
+                        filters.remote_not.append(v)
+            elif f.value == "on-site":
+                for v in ("remote", "hybrid"):  # "on-site only", "in person": neither remote nor hybrid
+                    if v not in filters.remote_not:
+                        filters.remote_not.append(v)
+            elif filters.remote is None:
+                filters.remote = str(f.value)
+        elif f.kind == "work_type":
+            if f.negated:
+                if f.value not in filters.work_type_not:
+                    filters.work_type_not.append(str(f.value))
+            elif filters.work_type is None:
+                filters.work_type = str(f.value)
+        elif f.kind == "language":
+            target = filters.languages_not if f.negated else filters.languages
+            if f.value not in target:
+                target.append(str(f.value))
+        elif f.kind == "place":
+            place: Place = f.value  # type: ignore[assignment]
+            if f.negated:
+                if place.kind == "country" and place.value == "US":
+                    filters.outside_us = True
+                    continue
+                filters.places_not.append(place)
+                if place.kind == "state":
+                    filters.states_not.append(place.value)
+                continue
+            filters.places.append(place)
+            if place.kind == "state" and place.value not in filters.states:
+                filters.states.append(place.value)
+            elif place.kind == "city" and place.value not in filters.cities:
+                filters.cities.append(place.value)
+    # a city named with its state ("Austin, TX") is that city, not the whole state
+    city_states = {p.state for p in filters.places if p.kind == "city" and p.state}
+    paired = [p for p in filters.places if p.kind == "state" and p.value in city_states and any(
+        c.kind == "city" and c.state == p.value and 0 <= p.start - c.end <= 3 for c in filters.places)]
+    for p in paired:
+        filters.places.remove(p)
+        if p.value in filters.states:
+            filters.states.remove(p.value)
+    filters.languages = [n for n in filters.languages if n not in filters.languages_not]
 
 
-def parse_salary_filter(text: str, filters: Filters) -> None:
-    """Set salary_over / salary_floor / salary_under from 'over $150k', '$120k+', 'under 80k'."""
-    for match in _OVER.finditer(text):
-        number, unit = match.group(1), match.group(2)
-        if _amount(number, unit) < 5:
-            continue  # "over 1": not a pay figure
-        value = _yearly(_amount(number, unit), text[match.end():match.end() + 12])
-        if value < 1000:
-            continue
-        if _FLOOR_WORDS.search(text):
-            filters.salary_floor = value
-        else:
-            filters.salary_over = value
-        return
-    for match in _PLUS.finditer(text):
-        number = match.group(1) or match.group(3)
-        unit = match.group(2) or match.group(4)
-        if not number:
-            continue
-        value = _yearly(_amount(number, unit), text[match.end():match.end() + 12])
-        if value >= 1000 and "year" not in text[match.start() - 8:match.start()]:
-            filters.salary_over = value
-            return
-    for match in _UNDER.finditer(text):
-        value = _yearly(_amount(match.group(1), match.group(2)), text[match.end():match.end() + 12])
-        if value >= 1000 and not re.search(r"years?|yrs?", text[match.end():match.end() + 8]):
-            if re.search(r"\b(top|max(?:imum)?|high(?:est)? end|tops? out|ceiling|even the top)\b", text, re.I):
-                filters.salary_top_under = value
-            else:
-                filters.salary_under = value
-            return
+def parse_question(text: str, find_languages: Callable[[str], list[str]] | None = None,
+                   known_cities: frozenset[str] | set[str] = frozenset(),
+                   known_word: Callable[[str], bool] | None = None) -> Query:
+    """Parse a question: typos of the grammar's words fixed, intents by keywords, list-ness, and filters.
 
-
-def parse_question(text: str, find_languages: Callable[[str], list[str]] | None = None) -> Query:
-    """Parse a question: intents by keywords, list-ness, and filters."""
+    `known_cities` (the catalog's cities) and `known_word` (a word the postings use: never "corrected") make the
+    reading sharper when a catalog is at hand.
+    """
     clean = re.sub(r"<@[A-Z0-9]+>", " ", text or "")
     clean = re.sub(r"\s+", " ", clean).strip()
+    clean, _fixed = correct_text(clean, known_word or (lambda _w: False))
     hits = [name for name in _ORDER if _INTENT_PATTERNS[name].search(clean)]
     if _WORK_TYPE_QUESTION.search(clean) and "employment_type" in hits:
         hits.remove("employment_type")
         hits.insert(0, "employment_type")
     filters = Filters()
 
-    for value, pattern in _WORK_TYPES:
-        if pattern.search(clean):
-            filters.work_type = value
-            break
-    for value, pattern in _REMOTE:
-        if pattern.search(clean):
-            filters.remote = value
-            break
-    filters.languages = (find_languages or question_languages)(clean)
-    filters.states = states_in_question(clean)
-    for alias, city in CITY_ALIASES.items():
-        # "la" and "dc" are words too: only "LA" / "DC" as written count
-        flags = 0 if alias in ("la", "dc") else re.I
-        pattern = alias.upper() if alias in ("la", "dc") else alias
-        if re.search(rf"\b{pattern}\b", clean, flags):
-            filters.cities.append(city.lower())
-    parse_salary_filter(clean, filters)
-    period = next((name for name, pattern in _PERIOD_LIST if pattern.search(clean)), None)
+    names = (find_languages or question_languages)(clean)
+    reading = read_question(clean, _language_spans(clean, names), frozenset(known_cities))
+    bounds = reading.bounds
+    _apply_facets(reading.facets, filters)
+    filters.salary_over, filters.salary_floor = bounds.salary_over, bounds.salary_floor
+    filters.salary_under, filters.salary_top_under = bounds.salary_under, bounds.salary_top_under
+    filters.min_years, filters.max_years = bounds.min_years_at_least, bounds.max_years
     if filters.salary_over is not None or filters.salary_floor is not None or filters.salary_under is not None \
             or filters.salary_top_under is not None:
-        if period:
-            filters.pay_period = period
-        if re.search(r"\b(range|tops? out|bottom of|low end|high end|top of)\b", clean, re.I):
-            filters.salary_range = True
-    elif period and re.search(r"\b(pay|pays|rate|rates|paid|wages?|salar\w*|figure|comp)\b", clean, re.I):
-        filters.pay_period = period
+        filters.currency = bounds.currency or "USD"
+        if reading.period:  # "hourly roles starting at $40": only hourly pay; "$50k a year": every period
+            filters.pay_period = reading.period
+        if re.search(r"\b(range|tops? out|bottom of|low end|high end|top of|starts? at|starting at)\b", clean, re.I):
+            filters.salary_range = True  # the question is about a range's ends
+    elif reading.period and re.search(r"\b(pay|pays|rate|rates|paid|wages?|salar\w*|figure|comp|roles?|jobs?|"
+                                      r"positions?|openings?|gigs?|postings?|work)\b", clean, re.I):
+        filters.pay_period = reading.period  # "hourly roles", "jobs that pay by the hour"
     elif re.search(r"\b(?:no|without|don'?t|doesn'?t|do not|does not|never|missing|lack\w*)\b[^.?!]{0,25}"
                    r"\b(?:salary|salaries|pay|wage|compensation|comp)\b", clean, re.I):
         filters.no_salary = True
@@ -300,15 +323,22 @@ def parse_question(text: str, find_languages: Callable[[str], list[str]] | None 
     if re.search(r"\b(outside (?:the )?(?:us|usa|u\.s\.?|united states|america)|abroad|international(?:ly)?|"
                  r"overseas|non-us|in europe)\b", clean, re.I):
         filters.outside_us = True
-    years = _YEARS_FILTER.search(clean)
-    if years:
-        filters.max_years = int(years.group(1) or years.group(2)) if (years.group(1) or years.group(2)) else 1
+    paid_in = _PAID_IN.search(clean)
+    if paid_in and filters.currency is None:  # "which postings pay in euros?"
+        from index.money import currency_code
+
+        filters.currency = currency_code(paid_in.group(1))
+        if filters.currency:
+            reading.spans.append(paid_in.span(1))
+    if filters.max_years is None and _ENTRY_LEVEL.search(clean):
+        filters.max_years = 1
     if _NO_DEGREE.search(clean):
         filters.no_degree = True
 
     plural = bool(_JOB_NOUN_PLURAL.search(clean))
     starts_list = bool(_LIST_START.search(clean))
     # "which roles want Go?", "remote roles over $150k", "how many contract jobs", "who's hiring in Austin?"
+    plural = plural or bool(_FACET_WORK.search(clean))  # "contract work I can do from home"
     is_list = (plural and (starts_list or filters.any())) or bool(_HOW_MANY.search(clean)) or bool(
         re.search(r"\bwho(?:'s| is| are)? hiring\b|\b(?:every|all)\s+(?:the\s+)?(?:\w+\s+){0,2}"
                   r"(?:jobs?|roles?|postings?|positions?|openings?|internships?|listings?)\b", clean, re.I))
@@ -322,4 +352,5 @@ def parse_question(text: str, find_languages: Callable[[str], list[str]] | None 
         filters=filters,
         tokens=question_tokens(clean),
         raw_tokens=tokenize(clean),
+        filter_words={t for start, end in reading.spans for t in tokenize(clean[start:end])},
     )
