@@ -10,6 +10,7 @@ from index.models import Posting, Salary
 # Answer.status values
 ANSWERED = "answered"  # the fact(s) were found and stated
 NOT_STATED = "not_stated"  # the posting was found but does not state the fact
+QUOTED = "quoted"  # no value could be read, but the posting speaks of the fact: the sentence is quoted
 NO_MATCH = "no_match"  # no posting matches the question
 UNAVAILABLE = "unavailable"  # the index cannot be read right now
 EMPTY = "empty"  # the question was empty

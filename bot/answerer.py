@@ -12,7 +12,7 @@ from bot import compose
 from bot.answer import Answer
 from bot.catalog import Catalog, keyword_tokens
 from bot.naming import Namer
-from bot.question import Query
+from bot.question import Filters, Query
 from bot.retrieval import Retriever
 from index.embedder import Embedder
 from index.models import Posting
@@ -57,14 +57,19 @@ class Answerer:
             intent = self.namer.intent_without_mention(query, chosen)
             if intent == "general":
                 return self._passages(query, chosen, lead=f"From {compose.label(chosen[0])}:")
-            return compose.fact_answer(query, intent, chosen)
+            return self._fact(query, intent, chosen)
+
+        if company_only and not query.is_list and query.intent != "general":
+            # "can I do the Northwind job remotely?": a company named with a facet word asks a fact about
+            # its postings; the facet is the question, not a filter that could leave nothing to answer about
+            return self._company_fact(query, [postings[i] for i in named])
 
         if context_posting_ids and not query.is_list:
             context = [postings[self.catalog.by_id[p]] for p in context_posting_ids if p in self.catalog.by_id]
             if context:
                 if query.intent == "general":
                     return self._passages(query, context, lead=f"From {compose.label(context[0])}:")
-                return compose.fact_answer(query, query.intent, context)
+                return self._fact(query, query.intent, context)
 
         if query.filters.any():
             listed = self.catalog.filter_mask(query.filters)
@@ -78,8 +83,8 @@ class Answerer:
                 company = postings[named[0]].company
             rows, subject = self.namer.titled(query, np.flatnonzero(listed | stated))
             if not query.is_list and query.intent != "general" and 0 < len(rows) <= self.top_k:
-                # "what's the hourly rate for the ER RN job in Murrieta?": the filters name the posting
-                return compose.fact_answer(query, query.intent, self._order(query, rows))
+                # "what's the hourly rate for the night nurse job in Tulsa?": the filters name the posting
+                return self._fact(query, query.intent, self._order(query, rows))
             if not query.is_list and query.intent != "general" and len(rows) > self.top_k:
                 return compose.which_posting_answer(query, [postings[m.index] for m in self.namer.mentions(query)[:5]]
                                                     or self._order(query, rows)[: self.top_k])
@@ -92,11 +97,35 @@ class Answerer:
             chosen = [postings[i] for i in named]
             if query.is_list or query.intent == "general":
                 return compose.list_answer(query, chosen, company=chosen[0].company)
-            return compose.fact_answer(query, query.intent, chosen)
+            return self._fact(query, query.intent, chosen)
 
         if query.is_list:
             return self._word_list(query)
         return self._search(query)
+
+    def _fact(self, query: Query, intent: str, chosen: Sequence[Posting]) -> Answer:
+        """A fact about named postings; where no value was read, the posting's own sentence about it is quoted.
+
+        "Does not state" is said only when no passage of that posting speaks of the fact (see index/cues.py).
+        """
+        quotes: dict[str, str] = {}
+        for posting in chosen:
+            value, _items = compose.fact_for(intent, posting)
+            if value is None and posting.id in self.catalog.by_id:
+                quote = self.retriever.quote_for(query, intent, self.catalog.by_id[posting.id])
+                if quote:
+                    quotes[posting.id] = quote
+        return compose.fact_answer(query, intent, list(chosen), quotes)
+
+    def _company_fact(self, query: Query, chosen: list[Posting]) -> Answer:
+        """A fact question about a named company's postings, narrowed by a place or language it names."""
+        f = query.filters
+        narrowing = Filters(states=f.states, cities=f.cities, languages=f.languages)
+        if narrowing.any():
+            mask = self.catalog.filter_mask(narrowing, stated=True)
+            narrowed = [p for p in chosen if mask[self.catalog.by_id[p.id]]]
+            chosen = narrowed or chosen
+        return self._fact(query, query.intent, chosen)
 
     def _word_list(self, query: Query) -> Answer:
         """A list question without structured filters: postings whose title, else text, has the subject words."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -12,7 +13,7 @@ from typing import Callable, Sequence
 import bm25s
 import numpy as np
 
-from bot.places import PLACE_WORDS, city_of, country_of, state_of
+from bot.places import PLACE_WORDS, Place, city_place, parse_location
 from bot.question import normalise_token, tokenize
 from index.models import Posting
 
@@ -48,6 +49,23 @@ class Mention:
     title_words: int  # how many of the title's words were named
 
 
+def names_for(posting: Posting) -> tuple[str, str]:
+    """The company and title a posting is named by: its fields, or what its body names when they are empty
+    or generic ('Untitled posting', 'Avatar for X'; see bot/body_names.py)."""
+    from bot.body_names import company_in_title, is_generic_title, names_in_body
+
+    company, title = posting.company, posting.title
+    generic = is_generic_title(title)
+    if company.strip() and not generic:
+        return company, title
+    body = names_in_body(title, company, posting.text, posting.url)
+    if not company.strip():
+        company = company_in_title(title) or (body.companies[0] if body.companies else "")
+    if generic:
+        title = body.titles[0] if body.titles else ""
+    return company, title
+
+
 class MentionIndex:
     """Finds the posting(s) a question names by company and title, tolerant of case, plurals, acronyms and typos."""
 
@@ -58,9 +76,10 @@ class MentionIndex:
         self._postings_by_token: dict[str, list[int]] = defaultdict(list)
         doc_freq: dict[str, int] = defaultdict(int)
         for i, posting in enumerate(postings):
-            words = tokenize(posting.company)
+            company_name, title_name = names_for(posting)
+            words = tokenize(company_name)
             company = [normalise_token(t) for t in words if t not in _LEGAL] or [normalise_token(t) for t in words]
-            title = [normalise_token(t) for t in tokenize(posting.title) if t not in _STOP]
+            title = [normalise_token(t) for t in tokenize(title_name) if t not in _STOP]
             acronym = "".join(t[0] for t in words if t not in _LEGAL and t[0].isalpha())
             acronym = acronym if len(acronym) >= 3 else ""
             self.company_tokens.append(company)
@@ -216,6 +235,7 @@ class _PayAndPlace:
         self.salary_min_y = np.full(n, np.nan, dtype=np.float64)
         self.salary_max_y = np.full(n, np.nan, dtype=np.float64)
         self.salary_is_range = np.zeros(n, dtype=bool)
+        self.currency = np.full(n, "", dtype=object)
         self.work_type = np.empty(n, dtype=object)
         for i, p in enumerate(postings):
             f = p.facts
@@ -234,6 +254,7 @@ class _PayAndPlace:
                 self.salary_min_y[i] = lo if lo is not None else (hi if hi is not None else np.nan)
                 self.salary_max_y[i] = hi if hi is not None else (lo if lo is not None else np.nan)
                 self.salary_is_range[i] = lo is not None and hi is not None and lo != hi
+                self.currency[i] = (sal.currency or "USD").upper()
             if usable(f.employment_type):
                 self.work_type[i] = f.employment_type.value
 
@@ -252,7 +273,8 @@ class Catalog:
         self.stated = _PayAndPlace(self.postings, listing_only=False)
         self.min_years = np.full(n, -1, dtype=np.int16)
         self.degree = np.zeros(n, dtype=np.int8)
-        states = [state_of(p.location) or "" for p in self.postings]
+        self.where = [parse_location(p.location) for p in self.postings]  # city, state, country, coordinates
+        states = [w.state for w in self.where]
         self.state_str = np.array(states or [""], dtype=str)[:n]  # two-letter state, "" when not in a US state
         self.city = np.empty(n, dtype=object)
         self.country = np.empty(n, dtype=object)
@@ -263,8 +285,8 @@ class Catalog:
             if f.min_years:
                 self.min_years[i] = int(f.min_years.value)
             self.degree[i] = DEGREE_RANK.get(f.degree.value if f.degree else None, 0)
-            self.city[i] = city_of(p.location)
-            self.country[i] = "US" if states[i] else country_of(p.location)
+            self.city[i] = self.where[i].city
+            self.country[i] = self.where[i].country or None
             for lang in f.languages:
                 self.languages.setdefault(lang.value, np.zeros(n, dtype=bool))[i] = True
         # chunks
@@ -342,30 +364,72 @@ class Catalog:
             return self.vectors @ vector.astype(np.float32)
         return self.vectors[rows] @ vector.astype(np.float32)
 
+    def place_mask(self, place: Place) -> np.ndarray:
+        """Postings located in a place (a state, a country, or a city with its boroughs and close suburbs)."""
+        n = len(self.postings)
+        if place.kind == "state":
+            return self.state_str == place.value if n else np.zeros(0, dtype=bool)
+        if place.kind == "country":
+            return np.array([c == place.value for c in self.country], dtype=bool)
+        mask = np.array([place.contains(w) for w in self.where], dtype=bool)
+        if place.value and n:  # "New York City Metropolitan Area" names the city in its (metro) location
+            metro = np.array([not w.city and bool(re.search(r"\b(?:metro\w*|area|greater|region)\b", loc))
+                              for w, loc in zip(self.where, self.location_lower)], dtype=bool)
+            mask |= metro & (np.char.find(self.location_lower, place.value) >= 0)
+        return mask
+
+    def _places(self, filters) -> np.ndarray | None:
+        """The place restriction: any place named (with cities added by name), or None when none is."""
+        places = list(getattr(filters, "places", []) or [])
+        named = {p.value for p in places}
+        for state in filters.states:
+            if state not in named and not any(p.kind == "city" and p.state == state for p in places):
+                places.append(Place("state", state))
+        for city in filters.cities:
+            if city not in named:  # added by name (the catalog's own cities): resolved by the gazetteer
+                places.append(city_place(city))
+        if not places:
+            return None
+        mask = np.zeros(len(self.postings), dtype=bool)
+        for place in places:
+            mask |= self.place_mask(place)
+        return mask
+
     def filter_mask(self, filters, stated: bool = False) -> np.ndarray:
         """A boolean mask over postings for the filters of a list question (exact, no ranking).
 
         With stated=False, pay, remote and work type of tabular postings come from their listing fields only;
-        with stated=True, from anything the posting states (its text too).
+        with stated=True, from anything the posting states (its text too). A negated filter ("not remote",
+        "no contract", "outside Ohio") keeps the complement: every posting not marked so.
         """
         n = len(self.postings)
         v = self.stated if stated else self.listed
         mask = np.ones(n, dtype=bool)
         if filters.remote:
             mask &= v.remote == _REMOTE_CODE[filters.remote]
+        for value in getattr(filters, "remote_not", ()):
+            mask &= v.remote != _REMOTE_CODE[value]
         if filters.work_type:
             mask &= v.work_type == filters.work_type
+        for value in getattr(filters, "work_type_not", ()):
+            mask &= v.work_type != value
         for lang in filters.languages:
             mask &= self.languages.get(lang, np.zeros(n, dtype=bool))
-        if filters.states or filters.cities:
-            place = np.zeros(n, dtype=bool)
-            if filters.states:
-                place |= np.isin(self.state_str, filters.states)
-            for city in filters.cities:
-                place |= (self.city == city) | (np.char.find(self.location_lower, city) >= 0)
+        for lang in getattr(filters, "languages_not", ()):
+            mask &= ~self.languages.get(lang, np.zeros(n, dtype=bool))
+        place = self._places(filters)
+        if place is not None:
             mask &= place
+        for excluded in getattr(filters, "places_not", ()):
+            mask &= ~self.place_mask(excluded)
         if filters.pay_period:
             mask &= v.period == _PERIOD_CODE[filters.pay_period]
+        bounded = any(getattr(filters, name) is not None
+                      for name in ("salary_over", "salary_floor", "salary_under", "salary_top_under"))
+        if bounded:  # a pay bound is in one currency: the one named, else USD (no conversion)
+            mask &= v.currency == (getattr(filters, "currency", None) or "USD")
+        elif getattr(filters, "currency", None):  # "which roles pay in euros?"
+            mask &= v.currency == filters.currency
         with np.errstate(invalid="ignore"):
             if filters.salary_over is not None:
                 mask &= v.salary_max_y > filters.salary_over
@@ -385,6 +449,8 @@ class Catalog:
             mask &= np.array([c is not None and c != "US" for c in self.country], dtype=bool)
         if filters.max_years is not None:
             mask &= (self.min_years >= 0) & (self.min_years <= filters.max_years)
+        if getattr(filters, "min_years", None) is not None:
+            mask &= self.min_years >= filters.min_years
         if filters.no_degree:
             mask &= self.degree <= DEGREE_RANK["HighSchool"]
         return mask

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from bot.answer import ANSWERED, EMPTY, NO_MATCH, NOT_STATED, Answer, EvidenceItem, format_money, format_salary
+from bot.answer import (
+    ANSWERED, EMPTY, NO_MATCH, NOT_STATED, QUOTED, Answer, EvidenceItem, format_money, format_salary,
+)
 from bot.question import Filters, Query
 from index.models import Posting
 
@@ -16,6 +18,14 @@ NOT_STATED_WORDS = {
     "salary": "a salary", "languages": "any programming languages", "experience": "a number of years of experience",
     "degree": "a degree requirement", "remote": "whether the role is remote, hybrid or on-site",
     "employment_type": "whether the role is full-time, part-time or contract", "location": "a location",
+}
+# When no value could be read but a sentence speaks of the fact: what could not be read.
+UNREAD_WORDS = {
+    "salary": "doesn't give a figure I can read", "experience": "doesn't give a number of years I can read",
+    "degree": "doesn't name a degree I can read",
+    "remote": "doesn't say plainly whether the role is remote, hybrid or on-site",
+    "employment_type": "doesn't say plainly whether the role is full-time, part-time or contract",
+    "location": "has no location field", "languages": "names no programming language I recognise",
 }
 EXAMPLES = (
     "what does the <company> backend role pay?",
@@ -87,49 +97,72 @@ def _fact_for(intent: str, posting: Posting) -> tuple[str | None, list[EvidenceI
             return None, []
         value = posting.location
         evidence = [EvidenceItem(pid, f.location.evidence if f.location else f"Location: {value}", "column")]
-        if f.remote and f.remote.value in ("remote", "hybrid"):
+        if f.remote and f.remote.value in ("remote", "hybrid", "on-site"):
             value = f"{value} ({f.remote.value})"
         return value, evidence
     return None, []
 
 
-def _sentence_for(intent: str, value: str, posting: Posting) -> str:
+def fact_for(intent: str, posting: Posting) -> tuple[str | None, list[EvidenceItem]]:
+    """The stated value of one fact for one posting, as words, with its evidence; None when not stated."""
+    return _fact_for(intent, posting)
+
+
+def _sentence_for(intent: str, value: str, posting: Posting, query: Query | None = None) -> str:
     name = label(posting)
-    if intent == "salary":
-        return f"{value[0].upper()}{value[1:]} — {name}."
-    if intent == "languages":
-        return f"{value} — {name}."
-    if intent == "experience":
-        return f"{value[0].upper()}{value[1:]} — {name}."
-    if intent == "degree":
-        return f"{value[0].upper()}{value[1:]} — {name}."
+    asked = query.filters if query is not None else Filters()
     if intent == "remote":
-        lead = {"remote": "Yes, it is remote", "hybrid": "It is hybrid", "on-site": "No, it is on-site"}[value]
+        if asked.remote and asked.remote != "remote" and value != asked.remote:
+            # "is the X role hybrid?" / "is it on-site?": answer the mode asked about, then what it is
+            return f"No, it is {value}, not {asked.remote} — {name}."
+        if asked.remote and asked.remote != "remote" and value == asked.remote:
+            return f"Yes, it is {value} — {name}."
+        lead = {"remote": "Yes, it is remote", "hybrid": "It is hybrid (partly remote, not fully remote)",
+                "on-site": "No, it is on-site, not remote"}[value]
         return f"{lead} — {name}."
-    if intent == "employment_type":
-        return f"{value} — {name}."
-    if intent == "location":
-        return f"{value} — {name}."
-    return f"{value} — {name}."
+    if intent == "salary" and asked.pay_period and posting.facts.salary:
+        # "does X pay hourly?": yes or no first, then the figure as stated
+        period = posting.facts.salary.value.period
+        yes = "Yes" if period == asked.pay_period else f"No, it is paid {period}"
+        return f"{yes}: {value} — {name}."
+    if intent == "employment_type" and asked.work_type and value != asked.work_type:
+        return f"No, it is {value}, not {asked.work_type.lower()} — {name}."
+    if intent == "employment_type" and asked.work_type:
+        return f"Yes, it is {value} — {name}."
+    return f"{value[0].upper()}{value[1:]} — {name}."
 
 
-def fact_answer(query: Query, intent: str, postings: Sequence[Posting]) -> Answer:
-    """Answer one fact about one or more named postings; 'does not state' where a posting does not."""
+def fact_answer(query: Query, intent: str, postings: Sequence[Posting],
+                quotes: dict[str, str] | None = None) -> Answer:
+    """Answer one fact about one or more named postings.
+
+    Where a posting has no value for the fact: when `quotes` holds a sentence of that posting that speaks
+    of it, the sentence is quoted ("doesn't give a figure I can read, but says: …"); only otherwise
+    "does not state".
+    """
     lines: list[str] = []
     evidence: list[EvidenceItem] = []
-    stated = 0
+    stated = quoted = 0
+    quotes = quotes or {}
     for posting in postings:
         value, items = _fact_for(intent, posting)
-        if value is None:
+        if value is None and quotes.get(posting.id):
+            quoted += 1
+            quote = quotes[posting.id]
+            lines.append(f"The posting {UNREAD_WORDS.get(intent, 'gives no value I can read')}, but says: "
+                         f"“{quote}” — {label(posting)}.")
+            evidence.append(EvidenceItem(posting.id, quote, "text"))
+        elif value is None:
             lines.append(f"The posting does not state {NOT_STATED_WORDS[intent]} — {label(posting)}.")
         else:
             stated += 1
-            lines.append(_sentence_for(intent, value, posting))
+            lines.append(_sentence_for(intent, value, posting, query))
             evidence.extend(e for e in items if e.text)
     if len(postings) > 1:
         lines.insert(0, f"{len(postings)} postings match:")
+    status = ANSWERED if stated else QUOTED if quoted else NOT_STATED
     return Answer(
-        question=query.text, intent=intent, status=ANSWERED if stated else NOT_STATED,
+        question=query.text, intent=intent, status=status,
         text="\n".join(lines), postings=list(postings), evidence=evidence, total=len(postings),
     )
 

@@ -55,6 +55,52 @@ _INTENT_WORD_PATTERNS = [re.compile(p, re.I) for p in (
 )]
 
 
+# Bare words that ask for a fact even without a phrase around them (English and German), as data.
+FACET_WORDS = {
+    "salary": "salary", "pay": "salary", "comp": "salary", "compensation": "salary", "wage": "salary",
+    "wages": "salary", "ctc": "salary", "rate": "salary", "gehalt": "salary", "lohn": "salary",
+    "stundenlohn": "salary", "vergütung": "salary", "verguetung": "salary", "bezahlung": "salary",
+    "years": "experience", "yrs": "experience", "experience": "experience", "erfahrung": "experience",
+    "berufserfahrung": "experience", "seniority": "experience",
+    "degree": "degree", "education": "degree", "abschluss": "degree", "studium": "degree", "ausbildung": "degree",
+    "remote": "remote", "hybrid": "remote", "onsite": "remote", "homeoffice": "remote",
+    "where": "location", "wo": "location", "location": "location", "office": "location", "offices": "location",
+    "standort": "location", "city": "location", "based": "location",
+    "languages": "languages", "language": "languages", "stack": "languages",
+}
+
+
+def facet_word_intent(text: str, known_word=lambda _w: False) -> str | None:
+    """The intent a bare facet word asks for ("years??" -> experience, "gehalt" -> salary), typos forgiven
+    ("sallary", "experince", "wich offices") when the word is not itself a word of the postings."""
+    from rapidfuzz.distance import Levenshtein
+
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        if word in FACET_WORDS:
+            return FACET_WORDS[word]
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        if len(word) < 5 or known_word(word):
+            continue
+        limit = 2 if len(word) >= 8 else 1
+        for facet, intent in FACET_WORDS.items():
+            if len(facet) >= 5 and Levenshtein.distance(word, facet, score_cutoff=limit) <= limit:
+                return intent
+    return None
+
+
+def _written_as_name(word: str, text: str) -> bool:
+    """True when the text writes the word as a name at least once: capitalised inside a sentence (not only as
+    its first word), in mixed case, or with a dot or digit."""
+    for match in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.I):
+        written = match.group(0)
+        if any(ch.isupper() for ch in written[1:]) or re.search(r"[.\d]", written):
+            return True  # "GenAI", "Example.io"
+        before = text[:match.start()].rstrip()
+        if written[0].isupper() and before and before[-1] not in ".!?:|•*-–—\n\"'(“":
+            return True  # capitalised inside a sentence, not merely as its first word
+    return False
+
+
 class Namer:
     """Reads a question against one Catalog: cities it names, postings it names, words no posting has."""
 
@@ -65,7 +111,8 @@ class Namer:
 
     def parse(self, question: str) -> Query:
         """Parse a question, adding the cities of the catalog it names."""
-        query = parse_question(question, question_languages)
+        query = parse_question(question, question_languages, known_cities=self._cities,
+                               known_word=self.catalog.known_word)
         words = re.findall(r"[a-z0-9.'-]+", query.text.lower())
         for size in (3, 2, 1):  # "in Salt Lake City", "near Fort Collins", "Houston"
             for start in range(len(words) - size + 1):
@@ -95,7 +142,7 @@ class Namer:
         c = self.catalog
         matches = [copy.copy(m) for m in self.mentions(query)]
         if not matches:
-            return [], False
+            return self.named_by_text(query), False
         place = None
         f = query.filters
         if f.states or f.cities or query.place_hints:
@@ -134,9 +181,40 @@ class Namer:
                 return [same[0].index], False  # the company's only posting, or the one whose title was named
             return list(c.mentions.same_company(best.index)), True
         if not strong:
-            return [], False
+            return self.named_by_text(query), False
+        if best.company < 0.99:
+            # only title words matched ("the full stack job"): a name the question gives that only one
+            # posting's text has ("the Kestrelvane full stack job") names that posting instead
+            by_text = self.named_by_text(query, only_unnamed=True)
+            if by_text and by_text[0] != best.index:
+                return by_text, False
         tied = [m.index for m in matches if m.score >= best.score - 1e-6]
         return tied[: max(self.top_k, 1)], False
+
+    def named_by_text(self, query: Query, only_unnamed: bool = False) -> list[int]:
+        """The one posting whose text alone has a name-like word of the question ("kestrelvane" -> the posting
+        that is about Kestrelvane), when its title and company fields do not name it.
+
+        A question word counts when it is a content word of 4+ letters, not a place or a language, found in
+        exactly one posting's text, and written there as a name (capitalised, mixed case, or with a dot or
+        digit: "GenAI", "Example.io"). All such words must agree on the posting; otherwise nothing is named.
+        With only_unnamed, words that are some posting's title or company words are not counted.
+        """
+        c = self.catalog
+        found: set[int] = set()
+        for word in self.content_words(query):
+            token = normalise_token(word)
+            if len(token) < 4 or word in c.place_words or canonical_language(word) or not c.text_word(token):
+                continue
+            if only_unnamed and (token in c.mentions.idf or word in c.mentions.idf):
+                continue  # a title or company word: the field match already weighed it
+            rows = np.unique(c.chunk_posting[c.keyword_scores([token]) > 0])
+            if len(rows) != 1:
+                continue
+            posting = c.postings[int(rows[0])]
+            if _written_as_name(word, f"{posting.title}\n{posting.company}\n{posting.text}"):
+                found.add(int(rows[0]))
+        return sorted(found) if len(found) == 1 else []
 
     def intent_without_mention(self, query: Query, chosen: list[Posting]) -> str:
         """The intent of what is left once the posting's title and company words are taken out."""
@@ -158,11 +236,16 @@ class Namer:
             if not (in_name[i] and ((i > 0 and in_name[i - 1]) or (i + 1 < len(words) and in_name[i + 1])))
         ]
         rest = " ".join(kept)
-        intent = parse_question(rest).intent
+        parsed = parse_question(rest)
+        intent = parsed.intent
         if intent == "general" and question_languages(rest):
             intent = "languages"  # "does the Tallowbrook DevOps job need Go?"
         if intent == "general" and query.intents:
             intent = query.intent  # the intent word was also a title word: "…Engineer – Remote, remote ok?"
+        if intent == "general":
+            intent = facet_word_intent(rest, self.catalog.known_word) or intent  # "years??", "gehalt", "sallary"
+        if intent == "remote" and "location" in parsed.intents and re.search(r"\b(where|wo)\b", rest, re.I):
+            intent = "location"  # "where is it? onsite?": the place, with its work mode
         return intent
 
     def content_words(self, query: Query) -> list[str]:
@@ -173,6 +256,8 @@ class Namer:
                 continue
             if any(p.fullmatch(raw) for p in _INTENT_WORD_PATTERNS):
                 continue
+            if raw in getattr(query, "filter_words", ()):
+                continue  # read as a filter by the question grammar ("by the hour", "cali", "nyc")
             words.append(raw)
         return words
 

@@ -13,6 +13,8 @@ import time
 from typing import Any, Callable
 
 from bot.logs import redact
+from bot.slack.dedup import Deduplicator, InMemoryDeduplicator
+from bot.slack.memory import InMemoryThreadMemory
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,6 @@ class RedisDeduplicator:
         clock: Callable[[], float] = time.monotonic,
     ):
         """client: a redis.Redis; fallback: the in-process Deduplicator used while Redis fails."""
-        from bot.slack.dedup import InMemoryDeduplicator
-
         self.client = client
         self.ttl = max(1, int(ttl_seconds))
         self.fallback = fallback or InMemoryDeduplicator(self.ttl)
@@ -85,8 +85,6 @@ class RedisThreadMemory:
     """
 
     def __init__(self, client: Any, ttl_seconds: int, fallback: Any | None = None, prefix: str = THREAD_PREFIX):
-        from bot.slack.memory import InMemoryThreadMemory
-
         self.client = client
         self.ttl = max(1, int(ttl_seconds))
         self.fallback = fallback or InMemoryThreadMemory(self.ttl)
@@ -118,8 +116,14 @@ class RedisThreadMemory:
 
 def build_thread_memory(settings):
     """Thread memory shared through Redis when POSTINGS_REDIS_URL is set, else in-process."""
-    from bot.slack.memory import InMemoryThreadMemory
-
     if settings.redis_url is not None and settings.redis_url.get_secret_value():
         return RedisThreadMemory(connect_redis(settings.redis_url.get_secret_value()), 24 * 3600)
     return InMemoryThreadMemory()
+
+
+def build_deduplicator(settings, on_error: Callable[[str], None] | None = None) -> Deduplicator:
+    """Shared through Redis when POSTINGS_REDIS_URL is set (on_error is told of each Redis failure), else in-process."""
+    if settings.redis_url is not None and settings.redis_url.get_secret_value():
+        log.info("de-duplicating Slack deliveries through Redis (shared by every replica)")
+        return redis_deduplicator(settings.redis_url.get_secret_value(), settings.dedup_ttl_seconds, on_error=on_error)
+    return InMemoryDeduplicator(settings.dedup_ttl_seconds)

@@ -8,8 +8,21 @@ import numpy as np
 
 from bot.catalog import Catalog, keyword_tokens
 from bot.question import Query
+from index import cues
 from index.embedder import Embedder
 from index.text import split_sentences
+
+# A question's intent -> the cue key of the fact it asks about (index/cues.py), and words that help rank
+# the posting's own passages for it (English and German).
+INTENT_CUES = {
+    "salary": (cues.SALARY, "salary pay compensation rate range hourly annual gehalt vergütung"),
+    "experience": (cues.YEARS, "years experience berufserfahrung jahre"),
+    "degree": (cues.DEGREE, "degree bachelor master diploma education studium abschluss"),
+    "remote": (cues.REMOTE, "remote hybrid onsite office home homeoffice"),
+    "employment_type": (cues.WORK_TYPE, "full-time part-time contract permanent vollzeit teilzeit"),
+    "location": (cues.LOCATION, "location based office located standort"),
+}
+QUOTE_CHARS = 300
 
 
 @dataclass
@@ -55,6 +68,32 @@ class Retriever:
                 fused[position] = fused.get(position, 0.0) + 1.0 / (60.0 + rank)
         order = np.array(sorted(fused, key=lambda p: (-fused[p], p)), dtype=np.int64)
         return Ranking(rows[order], float(dense[order[0]]), bool(keyword.any()))
+
+    def quote_for(self, query: Query, intent: str, posting_index: int) -> str | None:
+        """A sentence of this posting's own passages that speaks of the fact asked about, else None.
+
+        The posting's chunks are ranked (dense + BM25, restricted to that posting) for the question plus the
+        fact's cue words; the first sentence, in that order, that speaks of the fact (index.cues) is quoted.
+        """
+        if intent not in INTENT_CUES:
+            return None
+        key, words = INTENT_CUES[intent]
+        c = self.catalog
+        rows = np.flatnonzero(c.chunk_posting == posting_index)
+        if len(rows):
+            focused = Query(text=f"{query.text} {words}", intent=query.intent, intents=query.intents,
+                            is_list=False, wants_count=False, filters=query.filters, tokens=query.tokens)
+            texts = [c.chunk_texts[r] for r in self.search(focused, rows).rows]
+            texts += [c.chunk_texts[r] for r in rows if c.chunk_texts[r] not in texts]
+        else:
+            texts = [c.postings[posting_index].text]
+        asked = set(keyword_tokens(query.text))
+        for text in texts:
+            found = [s for s in split_sentences(text) if cues.speaks_of(s, key)]
+            if found:
+                best = max(found, key=lambda s: len(asked & set(keyword_tokens(s))))
+                return best if len(best) <= QUOTE_CHARS else best[: QUOTE_CHARS - 1].rstrip() + "…"
+        return None
 
     def best_sentences(self, query: Query, text: str, limit: int = 1, ignore: set[str] = frozenset()) -> list[str]:
         """The sentences of a chunk sharing the most words with the question."""

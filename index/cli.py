@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None, embedder_factory: EmbedderFactory | None
     except SettingsError as err:
         print(f"postings-index: {err}", file=sys.stderr)
         return EXIT_STORE
-    from bot.logs import configure, secret_values
+    from config.logs import configure, secret_values
 
     configure(settings.log_level, settings.log_format, secret_values(settings))
     if args.command == "stats":

@@ -30,10 +30,31 @@ log = logging.getLogger(__name__)
 
 MODEL_MAX_TOKENS = 256  # all-MiniLM-L6-v2 cuts text beyond this many word pieces, [CLS] and [SEP] included
 SPECIAL_TOKENS = 2
-EXTRACTION_MODULES = ("index.extract", "index.languages", "index.text", "index.models")
+EXTRACTION_MODULES = ("index.extract", "index.languages", "index.text", "index.models", "index.money",
+                      "index.facts.common", "index.facts.cues", "index.facts.degree", "index.facts.employment",
+                      "index.facts.german", "index.facts.languages", "index.facts.location", "index.facts.remote",
+                      "index.facts.salary", "index.facts.years")
 GROUP_CHUNKS = 4096  # chunks embedded (or copied) and written together (whole postings; bounds memory)
 OVERLAP_GROUP_CHUNKS = 512  # the same when a writer thread writes each group while the next one is embedded
 SLICES_PER_BATCH = 4  # model batches per embed call: how often progress is reported
+
+
+GAP_FACTS = ("salary", "experience_years", "degree")
+GAP_IDS_SHOWN = 5  # ids listed per fact in the text line (the JSON lists them all)
+
+
+def extraction_gaps(posting: Posting) -> list[str]:
+    """The facts (of GAP_FACTS) the posting's text speaks of but that were not extracted from it."""
+    from index.cues import text_cues
+
+    facts = posting.facts
+    have = {"salary": facts.salary is not None or facts.salary_text is not None,
+            "experience_years": facts.min_years is not None, "degree": facts.degree is not None}
+    missing = [fact for fact in GAP_FACTS if not have[fact]]
+    if not missing:
+        return []
+    cues = text_cues(posting.text)
+    return [fact for fact in missing if fact in cues]
 
 
 @dataclass
@@ -55,6 +76,9 @@ class RebuildSummary:
     error: str | None = None
     started_at: str = ""  # ISO UTC, set by the command line
     finished_at: str = ""
+    # where extraction fails: per fact (salary, experience_years, degree), the ids of postings whose text
+    # speaks of it (index/cues.py) but from which no value was extracted
+    extraction_gaps: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The summary as a JSON object."""
@@ -66,7 +90,17 @@ class RebuildSummary:
             f"postings: {self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.unchanged} unchanged, {self.skipped} skipped; "
             f"chunks: {self.chunks_embedded} embedded ({self.chunks_total} in index); {self.seconds:.1f} s"
-        )
+        ) + self.gaps_line()
+
+    def gaps_line(self) -> str:
+        """'; a cue but no value: salary 3 (p1, p7, p9), degree 1 (p4)' — empty when extraction missed nothing."""
+        parts = []
+        for fact in GAP_FACTS:
+            ids = self.extraction_gaps.get(fact) or []
+            if ids:
+                shown = ", ".join(ids[:GAP_IDS_SHOWN]) + (", …" if len(ids) > GAP_IDS_SHOWN else "")
+                parts.append(f"{fact} {len(ids)} ({shown})")
+        return "; a cue but no value: " + ", ".join(parts) if parts else ""
 
 
 class Progress(Protocol):
@@ -359,6 +393,7 @@ class _Run:
         self.heads: dict[str, dict] = {}  # posting id -> metadata of its previous version
         self.reusable: dict[str, str] = {}  # posting id -> tag of a previous version that may be kept
         self.problems: list[Problem] = []
+        self.gaps: dict[str, list[str]] = {}  # fact -> ids of postings extracted in this run with a cue, no value
 
     def run(self, full: bool) -> None:
         summary = self.summary
@@ -390,6 +425,7 @@ class _Run:
         if not self.live and not work:
             summary.error = "no usable postings found; the previous index is kept"
             return
+        summary.extraction_gaps = self._gaps(previous)
         summary.chunks_total = sum(int(self.heads[pid]["chunks"]) for pid in self.live)
         kept = [w for w in work if w.old_tag is not None]
         to_embed = [w for w in work if w.old_tag is None]
@@ -399,6 +435,22 @@ class _Run:
             self._write_kept(group, previous.dim if previous else self.embedder.dim)
         self._embed_and_write(to_embed)
         self._switch(previous, Manifest(generation, now_iso(), self.embedder.name, self.embedder.dim, self.live))
+
+    def _gaps(self, previous: Manifest | None) -> dict[str, list[str]]:
+        """Extraction gaps of every posting: found now for the postings extracted in this run, carried over
+        from the last recorded report for unchanged ones (they are not extracted again)."""
+        carried: dict[str, list[str]] = {}
+        if previous is not None and self.live:
+            try:
+                report = self.store.read_rebuild_report() or {}
+            except (StoreUnavailable, ValueError):
+                report = {}
+            for fact, ids in (report.get("extraction_gaps") or {}).items():
+                kept = [pid for pid in ids if pid in self.live]
+                if kept:
+                    carried[fact] = kept
+        return {fact: sorted(set(carried.get(fact, [])) | set(self.gaps.get(fact, [])))
+                for fact in GAP_FACTS if carried.get(fact) or self.gaps.get(fact)}
 
     def _diff(self, postings: Sequence[Posting], generation: int) -> list[_Work]:
         """Unchanged postings go live as they are; the others get a new tag."""
@@ -425,6 +477,11 @@ class _Run:
                 log.exception("fact extraction failed for %s", posting.id)
                 self.problems.append(Problem(posting.source, f"fact extraction failed ({type(err).__name__})"))
                 continue
+            try:
+                for fact in extraction_gaps(posting):
+                    self.gaps.setdefault(fact, []).append(posting.id)
+            except Exception:  # the report must never stop a rebuild
+                log.exception("cue check failed for %s", posting.id)
             head = self.heads.get(posting.id)
             if head is not None and head.get("text_hash") == item.text_hash:
                 item.old_tag = self.reusable[posting.id]

@@ -591,3 +591,43 @@ def test_the_real_model_indexes_and_finds_postings_end_to_end(settings, store):
     assert postings[best.posting_id].title == "Registered Nurse (Nights)"
     hit_id, similarity = store.query(question, 1)[0]
     assert hit_id.split("::")[0] == best.posting_id and 0.2 < similarity <= 1.0
+
+
+# --- the extraction report: postings whose text speaks of a fact the extractor did not read
+
+GAP_POSTING = (
+    "Title: Kiln Technician\nCompany: Furnacewood Ceramics\nLocation: Stoke, UK\n\n"
+    "Furnacewood Ceramics fires tableware for restaurants.\n"
+    "Remuneration: to be agreed at interview, in line with the market.\n"
+    "You bring several years around industrial kilns.\n"
+)
+
+
+def test_the_summary_lists_postings_with_a_cue_but_no_value(settings, store, source):
+    (source / "furnace-kiln.txt").write_text(GAP_POSTING)
+    summary = rebuild(settings, CountingEmbedder(), store)
+    assert summary.ok
+    assert summary.extraction_gaps.get("salary") == ["furnace-kiln"]
+    assert summary.extraction_gaps.get("experience_years") == ["furnace-kiln"]
+    assert "degree" not in summary.extraction_gaps  # no posting speaks of a degree without one being read
+    assert "a cue but no value: salary 1 (furnace-kiln)" in summary.line()
+    assert json.loads(summary.to_json())["extraction_gaps"]["salary"] == ["furnace-kiln"]
+
+
+def test_unchanged_postings_keep_their_gaps_from_the_last_report(settings, store, source):
+    (source / "furnace-kiln.txt").write_text(GAP_POSTING)
+    first = rebuild(settings, CountingEmbedder(), store)
+    store.write_rebuild_report(json.loads(first.to_json()))  # what the command line records
+    again = rebuild(settings, CountingEmbedder(), store)
+    assert again.unchanged == 4 and again.extraction_gaps == first.extraction_gaps
+    (source / "furnace-kiln.txt").unlink()
+    store.write_rebuild_report(json.loads(again.to_json()))
+    assert rebuild(settings, CountingEmbedder(), store).extraction_gaps == {}
+
+
+def test_the_cli_json_summary_has_the_extraction_gaps(settings, source, tmp_path, capsys):
+    (source / "furnace-kiln.txt").write_text(GAP_POSTING)
+    code = cli.main(["rebuild", "--json", "--source", str(source), "--chroma-path", str(tmp_path / "gaps")],
+                    embedder_factory=lambda _s: HashingEmbedder())
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["extraction_gaps"]["salary"] == ["furnace-kiln"]

@@ -9,7 +9,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.slack.clients import make_web_client
-from bot.slack.dedup import Deduplicator, build_deduplicator
+from bot.redis_dedup import build_deduplicator
+from bot.slack.dedup import Deduplicator
 from bot.slack.deps import AnswerEngine, Deps
 from bot.slack.listeners import register_listeners
 from bot.slack.logsafety import protect_logger

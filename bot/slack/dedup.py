@@ -3,8 +3,9 @@
 Slack retries events (same `event_id`, `X-Slack-Retry-Num`), sometimes while the first attempt
 still runs, and delivers a mention both as `app_mention` and as `message` (same channel and ts).
 A Deduplicator answers "is this the first time?" atomically; the in-process one serves a single
-replica, the shared one (bot.redis_dedup: Redis `SET key 1 NX EX ttl`) serves several, chosen by
-POSTINGS_REDIS_URL.
+replica, the shared one (bot.redis_dedup: Redis `SET key 1 NX EX ttl`) serves several;
+`bot.redis_dedup.build_deduplicator` picks one by POSTINGS_REDIS_URL. This module imports nothing of
+bot.redis_dedup (the dependency runs one way: redis_dedup -> slack.dedup).
 """
 
 from __future__ import annotations
@@ -61,13 +62,3 @@ class InMemoryDeduplicator:
             self._seen[key] = now + self.ttl
             self._seen.move_to_end(key)
             return True
-
-
-def build_deduplicator(settings, on_error: Callable[[str], None] | None = None) -> Deduplicator:
-    """Shared through Redis when POSTINGS_REDIS_URL is set (on_error is told of each Redis failure), else in-process."""
-    if settings.redis_url is not None and settings.redis_url.get_secret_value():
-        from bot.redis_dedup import redis_deduplicator
-
-        log.info("de-duplicating Slack deliveries through Redis (shared by every replica)")
-        return redis_deduplicator(settings.redis_url.get_secret_value(), settings.dedup_ttl_seconds, on_error=on_error)
-    return InMemoryDeduplicator(settings.dedup_ttl_seconds)

@@ -23,9 +23,8 @@ from bot.engine import IndexUnavailable
 from bot.metrics import METRICS_PATH, InstrumentedEngine, Metrics, metrics_route
 from bot.slack.app import ANSWER_WORKERS, create_app, secret_values
 from bot.slack.clients import make_web_client
-from bot.slack.dedup import build_deduplicator
 from bot.slack.deps import AnswerEngine
-from bot.redis_dedup import build_thread_memory
+from bot.redis_dedup import build_deduplicator, build_thread_memory
 from bot.slack.logsafety import protect_handlers, protect_logger
 from config.settings import Settings
 
