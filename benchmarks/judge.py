@@ -113,6 +113,19 @@ def text_says_remote(text: str) -> bool | None:
     return None
 
 
+def _quote_shows(intent: str, expect: dict, text: str) -> bool:
+    """A quoted passage that shows the expected value (figures with currency and period, years, degree)."""
+    if intent in ("salary", "salary_text"):
+        return text_states_salary(text, expect)
+    if intent == "experience_years":
+        return bool(re.search(rf"(?<![\d.]){expect['min_years']}\+?\s*(?:years?|yrs?)\b", text, re.I))
+    if intent == "degree":
+        return any(re.search(_DEGREE_MARKS[d], text, re.I) for d in expect["any_of"] if d in _DEGREE_MARKS)
+    if intent == "location":
+        return text_states_location(text, expect["location"])
+    return False
+
+
 def rank_of(answer: dict[str, Any], job_id: str | None) -> int | None:
     """1-based position of the expected posting among the answer's postings, or None."""
     ids = [p["id"] for p in answer.get("postings", [])]
@@ -162,13 +175,18 @@ def judge(question: dict[str, Any], answer: dict[str, Any]) -> str:
             return WRONG
         if field == "salary" and any(re.search(m, text) for m in ("\\$", "€", "£", "₹")) and numbers_in(text):
             return WRONG  # a figure in the text is a stated salary
-        if status == "not_stated" and _NOT_STATED_TEXT.search(text):
+        # "doesn't give a figure, but says: 'competitive pay'" is honest too: no value, the gap said
+        if status in ("not_stated", "quoted") and _NOT_STATED_TEXT.search(text):
             return CORRECT
         return MISSED
     if answer.get("intent") != _INTENT_FIELD.get(intent):
         return MISSED
     if status == "not_stated":
         return NOT_STATED
+    if status == "quoted":
+        # no value was read, the posting's own sentence is quoted: right when the quote shows the expected
+        # value as a user would need it, otherwise an honest gap (never a wrong fact: it is the posting's words)
+        return CORRECT if _quote_shows(intent, expect, text) else NOT_STATED
     if intent in ("salary", "salary_text"):
         got = _salary_matches(top.get("salary_in_text"), expect) or _salary_matches(top.get("salary"), expect)
         if intent == "salary":

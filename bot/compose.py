@@ -167,14 +167,15 @@ def fact_answer(query: Query, intent: str, postings: Sequence[Posting],
     )
 
 
-def _per(value: float, period: str | None) -> str:
-    """A yearly filter figure in the period the question used: '$30 an hour', '$150,000 a year'."""
+def _per(value: float, period: str | None, currency: str | None = None) -> str:
+    """A yearly filter figure in the period and currency the question used: '$30 an hour', '€60,000 a year'."""
     from index.models import PERIOD_TO_YEAR
     from bot.answer import PERIOD_WORDS
 
+    currency = currency or "USD"
     if period and period != "yearly" and period in PERIOD_TO_YEAR:
-        return f"{format_money(round(value / PERIOD_TO_YEAR[period], 2), 'USD')} {PERIOD_WORDS[period]}"
-    return f"{format_money(value)} a year"
+        return f"{format_money(round(value / PERIOD_TO_YEAR[period], 2), currency)} {PERIOD_WORDS[period]}"
+    return f"{format_money(value, currency)} a year"
 
 
 def describe_filters(filters: Filters) -> str:
@@ -186,17 +187,19 @@ def describe_filters(filters: Filters) -> str:
         parts.append(filters.work_type.lower())
     if filters.languages:
         parts.append("wanting " + join_words(filters.languages))
-    places = filters.states + [c.title() for c in filters.cities]
+    from bot.question import place_label
+
+    places = [place_label(p) for p in filters.places] or filters.states + [c.title() for c in filters.cities]
     if places:
         parts.append("in " + " or ".join(places))
     if filters.salary_over is not None:
-        parts.append(f"pay topping out above {_per(filters.salary_over, filters.pay_period)}")
+        parts.append(f"pay topping out above {_per(filters.salary_over, filters.pay_period, filters.currency)}")
     if filters.salary_floor is not None:
-        parts.append(f"pay starting at {_per(filters.salary_floor, filters.pay_period)} or more")
+        parts.append(f"pay starting at {_per(filters.salary_floor, filters.pay_period, filters.currency)} or more")
     if filters.salary_under is not None:
-        parts.append(f"pay starting below {_per(filters.salary_under, filters.pay_period)}")
+        parts.append(f"pay starting below {_per(filters.salary_under, filters.pay_period, filters.currency)}")
     if filters.salary_top_under is not None:
-        parts.append(f"pay topping out below {_per(filters.salary_top_under, filters.pay_period)}")
+        parts.append(f"pay topping out below {_per(filters.salary_top_under, filters.pay_period, filters.currency)}")
     if filters.pay_period:
         parts.append(f"{filters.pay_period} pay stated")
     if filters.has_salary:
@@ -212,6 +215,7 @@ def describe_filters(filters: Filters) -> str:
         parts.append(f"asking {years} year{'' if years == 1 else 's'} of experience or less")
     if filters.no_degree:
         parts.append("no degree required")
+    parts.extend(filters.describe_more())
     return ", ".join(parts)
 
 
