@@ -138,7 +138,7 @@ class Answerer:
         if not words:
             return compose.no_match_answer(
                 query, "Tell me what to look for: a role, a company, a language or a filter such as “remote”.")
-        titled = [i for i, tokens in enumerate(c.mentions.title_tokens) if all(w in tokens for w in words)]
+        titled = self.namer.titles_with(words)
         if titled:
             return compose.list_answer(query, [c.postings[i] for i in titled], subject=" ".join(words))
         rows = np.flatnonzero(c.postings_with_words(words))

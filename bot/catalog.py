@@ -225,6 +225,22 @@ def from_listing(posting: Posting) -> bool:
     return "#row" in source or source.endswith((".csv", ".json", ".jsonl"))
 
 
+def _source_file(posting: Posting) -> str:
+    """The file a posting came from ('jobs.csv' for 'jobs.csv#row3')."""
+    return posting.source.split("#row", 1)[0]
+
+
+def _listing_fields(postings: Sequence[Posting]) -> dict[str, set[str]]:
+    """Per source file, the facts (salary, remote, employment_type) some row of it gives in a field of its own."""
+    fields: dict[str, set[str]] = defaultdict(set)
+    for p in postings:
+        for name in ("salary", "remote", "employment_type"):
+            fact = getattr(p.facts, name)
+            if fact is not None and fact.origin == "column":
+                fields[_source_file(p)].add(name)
+    return fields
+
+
 class _PayAndPlace:
     """Typed arrays of pay, remote and work type; `listing_only` keeps only listing fields for tabular postings."""
 
@@ -237,17 +253,20 @@ class _PayAndPlace:
         self.salary_is_range = np.zeros(n, dtype=bool)
         self.currency = np.full(n, "", dtype=object)
         self.work_type = np.empty(n, dtype=object)
+        listed = _listing_fields(postings) if listing_only else {}
         for i, p in enumerate(postings):
             f = p.facts
-            strict = listing_only and from_listing(p)
+            fields = listed.get(_source_file(p), set()) if listing_only and from_listing(p) else set()
 
-            def usable(fact):
-                return fact is not None and (not strict or fact.origin == "column")
+            def usable(fact, name):
+                # a listing is judged on its own fields, where its source has that field at all: rows of a
+                # board export without a pay column (forum comments, API records) are judged on their text
+                return fact is not None and (name not in fields or fact.origin == "column")
 
             # a listing can flag "remote" but has no field for hybrid or on-site: those come from the text
-            if usable(f.remote) or (f.remote is not None and f.remote.value != "remote"):
+            if usable(f.remote, "remote") or (f.remote is not None and f.remote.value != "remote"):
                 self.remote[i] = _REMOTE_CODE.get(f.remote.value, 0)
-            if usable(f.salary):
+            if usable(f.salary, "salary"):
                 sal = f.salary.value
                 self.period[i] = _PERIOD_CODE.get(sal.period, 0)
                 lo, hi = sal.yearly_min, sal.yearly_max
@@ -255,7 +274,7 @@ class _PayAndPlace:
                 self.salary_max_y[i] = hi if hi is not None else (lo if lo is not None else np.nan)
                 self.salary_is_range[i] = lo is not None and hi is not None and lo != hi
                 self.currency[i] = (sal.currency or "USD").upper()
-            if usable(f.employment_type):
+            if usable(f.employment_type, "employment_type"):
                 self.work_type[i] = f.employment_type.value
 
 

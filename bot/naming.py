@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Sequence
 
 import numpy as np
 
 from bot.catalog import Catalog
-from bot.question import Filters, Query, normalise_token, parse_question, question_languages, tokenize
+from bot.question import Filters, Query, normalise_token, parse_question, question_languages, stem, tokenize
 from index.languages import canonical_language
 from index.models import Posting
 
@@ -43,7 +44,8 @@ _COMPANY_WORDS = (
     "technologies|technology|tech|software|solutions|bank|insurance|consulting|media|networks?|payments|analytics|"
     "holdings|ventures|studios?|games|foods?|energy|logistics|clinic|hospital|university|college|agency"
 )
-_LIST_NOISE = {"indexed", "available", "total", "count", "number", "mention", "mentioned", "say", "says"}
+_LIST_NOISE = {"indexed", "available", "total", "count", "number", "mention", "mentioned", "say", "says", "here",
+               "there", "now", "currently", "open", "listed"}
 _INTENT_WORD_PATTERNS = [re.compile(p, re.I) for p in (
     r"pay|pays|paid|paying|salary|salaries|comp|compensation|wages?|earn\w*|money|make|rate|range|hourly|yearly|"
     r"annual\w*|bonus",
@@ -302,6 +304,16 @@ class Namer:
         words = self.subject_words(query)
         if not words:
             return rows, ""
-        titles = self.catalog.mentions.title_tokens
-        narrowed = np.array([i for i in rows if all(w in titles[i] for w in words)], dtype=int)
+        narrowed = np.array(self.titles_with(words, rows), dtype=int)
         return (narrowed, " ".join(words)) if len(narrowed) else (rows, "")
+
+    def titles_with(self, words: Sequence[str], rows: Sequence[int] | None = None) -> list[int]:
+        """Postings (of `rows`, else all) whose title has every word; when none has them as written, every word's
+        stem ('nursing jobs' finds 'Registered Nurse')."""
+        titles = self.catalog.mentions.title_tokens
+        rows = range(len(titles)) if rows is None else rows
+        exact = [int(i) for i in rows if all(w in titles[i] for w in words)]
+        if exact:
+            return exact
+        wanted = [stem(w) for w in words]
+        return [int(i) for i in rows if all(w in {stem(t) for t in titles[i]} for w in wanted)]

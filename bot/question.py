@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+import snowballstemmer
 
 from bot.places import Place
 from bot.query.grammar import Facet, read_question
@@ -186,12 +190,20 @@ class Query:
     filter_words: set[str] = field(default_factory=set)  # words read as filters ("nyc", "hour"): not subject words
 
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.'&][a-z0-9]+)*", re.I)
+_TOKEN = re.compile(r"[^\W_](?:[^\W_]|[+#])*(?:[.'&][^\W_]+)*")
+
+
+def _fold_accents(text: str) -> str:
+    """'für Köln' -> 'fur Koln': a word matches however its accents were typed."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens keeping c#, c++ and o'neil together ('acme's' -> 'acme')."""
-    text = re.sub(r"['’]s\b", "", text)
+    """Lower-case word tokens in any script, accents folded, keeping c#, c++ and o'neil together ('acme's' -> 'acme')."""
+    text = re.sub(r"['’]s\b", "", _fold_accents(text))
     return [t.lower().rstrip(".'") for t in _TOKEN.findall(text.replace("’", "'"))]
 
 
@@ -200,6 +212,15 @@ def normalise_token(token: str) -> str:
     if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is", "sales")):
         return token[:-1]
     return token
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """The Snowball stem of a word: 'nursing' and 'nurses' -> 'nurs'."""
+    return _STEMMER.stemWord(token)
 
 
 def question_tokens(text: str) -> list[str]:
@@ -308,8 +329,11 @@ def parse_question(text: str, find_languages: Callable[[str], list[str]] | None 
     if filters.salary_over is not None or filters.salary_floor is not None or filters.salary_under is not None \
             or filters.salary_top_under is not None:
         filters.currency = bounds.currency or "USD"
-        if reading.period:  # "hourly roles starting at $40": only hourly pay; "$50k a year": every period
-            filters.pay_period = reading.period
+        # "hourly roles starting at $40", "over $50k a year": a period named for the jobs or with the figure keeps
+        # postings paid per that period (the reading that never compares pay across periods); no period named:
+        # every period, compared as yearly figures
+        if reading.period or bounds.period:
+            filters.pay_period = reading.period or bounds.period
         if re.search(r"\b(range|tops? out|bottom of|low end|high end|top of|starts? at|starting at)\b", clean, re.I):
             filters.salary_range = True  # the question is about a range's ends
     elif reading.period and re.search(r"\b(pay|pays|rate|rates|paid|wages?|salar\w*|figure|comp|roles?|jobs?|"

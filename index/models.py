@@ -41,6 +41,7 @@ class Fact:
     value: Any
     evidence: str = ""  # the supporting sentence (for a column: a rendering such as "Salary: $18–$20 an hour")
     origin: str = "text"  # "column" (structured source field) or "text" (found in the description)
+    place: str = ""  # for a pay tier: the place or group the figure is given for ("NYC", "Remote US")
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Facts:
 
     salary: Fact | None = None  # value: Salary
     salary_text: Fact | None = None  # value: Salary found in the text when a column also exists and differs
+    salary_tiers: list[Fact] = field(default_factory=list)  # value: Salary per place (Fact.place), when tiered
     remote: Fact | None = None  # value: one of REMOTE_VALUES
     employment_type: Fact | None = None  # value: one of EMPLOYMENT_TYPES
     languages: list[Fact] = field(default_factory=list)  # value: canonical language name
@@ -124,11 +126,13 @@ def posting_from_dict(data: dict[str, Any]) -> Posting:
         value = raw["value"]
         if salary and isinstance(value, dict):
             value = Salary(**value)
-        return Fact(value=value, evidence=raw.get("evidence", ""), origin=raw.get("origin", "text"))
+        return Fact(value=value, evidence=raw.get("evidence", ""), origin=raw.get("origin", "text"),
+                    place=raw.get("place", ""))
 
     facts = Facts(
         salary=fact(facts_data.get("salary"), salary=True),
         salary_text=fact(facts_data.get("salary_text"), salary=True),
+        salary_tiers=[f for f in (fact(x, salary=True) for x in facts_data.get("salary_tiers") or []) if f],
         remote=fact(facts_data.get("remote")),
         employment_type=fact(facts_data.get("employment_type")),
         languages=[f for f in (fact(x) for x in facts_data.get("languages") or []) if f],

@@ -109,7 +109,7 @@ PERIOD_WORDS: dict[str, tuple[str, ...]] = {
               "pd", "p/d"),
     "weekly": ("weekly", "week", "weeks", "wk", "wks", "pw", "p/w", "woche", "wöchentlich"),
     "biweekly": ("biweekly", "bi-weekly", "fortnightly", "fortnight", "every two weeks", "two weeks"),
-    "monthly": ("monthly", "month", "months", "mo", "mos", "mth", "pcm", "p/m", "pm", "monat", "monatlich",
+    "monthly": ("monthly", "month", "months", "mo", "mos", "mth", "pcm", "p/m", "pm", "monat", "monatlich", "mtl",
                 "monatsgehalt"),
     "yearly": ("yearly", "year", "years", "yr", "yrs", "annual", "annually", "annum", "per annum", "pa", "p.a",
                "p/a", "a year", "jahr", "jährlich", "jahresgehalt", "bruttojahresgehalt", "lpa", "ctc",
@@ -270,6 +270,7 @@ _K = r"(?:\s?[kK](?![a-zA-Z])|\s?(?i:thousand|grand|tsd\.?|tausend)\b)"
 _LAKH = r"(?:\s?(?i:lakhs?|lacs?|lpa|crores?|cr)\b)"
 _BIG = r"(?:\s?(?:million|billion|trillion|mil\b|mio\b\.?|mm\b|MM\b|bn\b|[MBT](?![a-zA-Z])))"
 _SEP = r"(?:-|–|—|~|to|and|bis|und|through)"
+CURRENCY_BEFORE, FIGURE = _CUR, _NUM  # regex fragments, for modules that look for money without reading it
 _MONEY = re.compile(
     rf"(?P<c1>{_CUR})?\s?(?P<n1>{_NUM})(?P<k1>{_K})?(?P<l1>{_LAKH})?(?P<b1>{_BIG})?(?P<t1>\s?{_CUR_AFTER})?"
     rf"(?:\s*{_SEP}\s*(?P<c2>{_CUR})?\s?(?P<n2>{_NUM})(?P<k2>{_K})?(?P<l2>{_LAKH})?(?P<b2>{_BIG})?)?"
@@ -296,6 +297,7 @@ _PAY_WORDS = re.compile(
     r"brutto|jährlich|monatlich)\b",
     re.I,
 )
+_PAY_SENTENCE_CUE = re.compile(_PAY_NEAR.pattern + "|" + _PAY_WORDS.pattern + r"|\b(?:equity|salary|gehalt)\b", re.I)
 _PER_UNIT = re.compile(
     r"\b(?:sessions?|visits?|shifts?|class(?:es)?|lessons?|projects?|pieces?|units?|appointments?|enrollments?|"
     r"calls?|cases?|patients?|words?|articles?|posts?|jobs?|clients?|customers?|persons?|person|groups?)\b",
@@ -321,7 +323,7 @@ _PERIOD_AFTER = re.compile(
     r"\((?:gross|brutto|base)\)|(?-i:\(?[A-Z]{3}\)?)))*\s*"
     rf"(?:(?P<per>/\s?(?:one\s)?|per\s(?:one\s)?|an?\s|each\s|pro\s|im\s|je\s|in the\s)\s?(?P<unit>{_PERIOD_UNITS})"
     r"|(?:for\s+)?(?P<adverb>hourly|daily|weekly|bi-?weekly|fortnightly|monthly|annually|annual|yearly|"
-    r"p\.\s?a\.?|pa\b|p/a\b|p/h\b|ph\b|pcm\b|per annum|salary\b|jährlich|monatlich|stündlich))",
+    r"p\.\s?a\.?|pa\b|p/a\b|p/h\b|ph\b|pcm\b|per annum|salary\b|jährlich|monatlich|stündlich|mtl\b\.?))",
     re.I,
 )
 _PERIOD_BEFORE = re.compile(
@@ -335,7 +337,7 @@ _FROM = re.compile(
 _UP_TO = re.compile(r"\b(?:up to|upto|max(?:imum)?(?: of)?|as much as|bis zu|bis)\s*:?\s*$", re.I)
 _PLUS_AFTER = re.compile(r"^\s*(?:\+|plus\b|and up\b|or more\b|and above\b|und mehr\b)", re.I)
 # plausible wage per period, in US dollars (scaled by _UNITS_PER_USD for other currencies)
-_BOUNDS = {"hourly": (5, 1000), "daily": (30, 5000), "weekly": (100, 20000), "biweekly": (200, 40000),
+_BOUNDS = {"hourly": (2, 1000), "daily": (30, 5000), "weekly": (100, 20000), "biweekly": (200, 40000),
            "monthly": (500, 100000), "yearly": (8000, 5_000_000)}
 _DIGIT = re.compile(r"\d")
 
@@ -379,7 +381,9 @@ def _mention(match: re.Match[str], before: str, after: str, sentence: str, assum
     lakh = match.group("l1") or match.group("l2")
     has_currency = currency is not None or bool(lakh)
     labelled = bool(_PAY_LABEL.search(before[-40:]))
-    if not has_currency and not (labelled or assume_pay):
+    # "75k-110k+ (based on experience)": a range in thousands, in a sentence about pay, is pay without a currency
+    k_range = bool(match.group("n2") and (match.group("k1") or match.group("k2")))
+    if not has_currency and not (labelled or assume_pay or (k_range and _PAY_SENTENCE_CUE.search(sentence))):
         return None
     if match.group("b1") or match.group("b2"):
         return None  # millions and billions are revenue, funding or deal sizes, not a wage
@@ -410,7 +414,7 @@ def _mention(match: re.Match[str], before: str, after: str, sentence: str, assum
     if period is None and lakh and lakh.strip().lower() == "lpa":
         period = "yearly"
     tail = after[period_match.end():] if period_match else after
-    head_words = before.split()[-5:]
+    head_words = re.split(r"[|•·]", before)[-1].split()[-5:]  # "Equity | 75k-110k": a field of its own
     if _NON_PAY.search(" ".join(head_words)) and not _PAY_LABEL.search(before[-40:]):
         return None
     tail = re.split(r"[+,;:(.]|\bplus\b|\bwith\b|\band\b|\balong\b|(?<=[a-z])(?=[A-Z])", tail, maxsplit=1)[0]
@@ -428,7 +432,7 @@ def _mention(match: re.Match[str], before: str, after: str, sentence: str, assum
     # "EUR 65,000 – 80,000 per year." under "What we offer": a sum with its currency opens the sentence
     opens = has_currency and not sentence[: match.start()].strip(" \t-–•*·~")
     pay_sentence = near_pay or opens or bool(_PAY_WORDS.search(sentence)) or bool(_PAY_NEAR.search(sentence))
-    is_range = high is not None and has_currency and high > low
+    is_range = high is not None and (has_currency or k_range) and high > low
     likely = period or period_from_magnitude(high if high is not None else low, currency)
     if period is None:
         if likely is None or not (near_pay or (is_range and likely == "yearly")):
@@ -479,6 +483,20 @@ def find_pay(text: str, *, assume_pay: bool = False) -> list[PayMention]:
     return mentions
 
 
+def currencies_written(text: str) -> list[str]:
+    """The currency of every figure written with one, pay or not ("a €1,200 budget" -> ["EUR"]), in order."""
+    if not text or not _DIGIT.search(text):
+        return []
+    out = []
+    for match in _MONEY.finditer(text):
+        code = _written_currency(match) if match.group("n1") else None
+        if code is None and (match.group("l1") or match.group("l2")):
+            code = "INR"
+        if code:
+            out.append(code)
+    return out
+
+
 # ------------------------------------------------------------------------------------------------
 # salary fields and pay without a figure
 
@@ -505,7 +523,7 @@ def pay_without_figure(text: str) -> bool:
     no_figure = _NO_FIGURE.search(text)
     if not no_figure:
         return False
-    field_like = len(text) <= 40  # a salary field that only says "Competitive"
+    field_like = len(text.split()) <= 3  # a salary field that only says "Competitive" or "DOE"
     return field_like or bool(_PAY_TOPIC.search(text))
 
 

@@ -95,8 +95,9 @@ def test_a_year_count_is_experience_not_pay(catalog):
     assert ids(catalog, "jobs asking 2 years or less") == {"a", "d", "i"}
 
 
-def test_hourly_pay_is_compared_as_yearly_unless_the_jobs_period_is_named(catalog):
-    assert ids(catalog, "jobs over $40 an hour") == {"a", "b", "c", "d", "e", "j"}  # 45/hr is 93,600 a year
+def test_pay_is_compared_as_yearly_unless_a_period_is_named(catalog):
+    assert ids(catalog, "jobs over $83,200") == {"a", "b", "c", "d", "e", "j"}  # 45/hr is 93,600 a year
+    assert ids(catalog, "jobs over $40 an hour") == {"b"}  # a period named: pay of that period only
     assert ids(catalog, "hourly jobs over $40") == {"b"}
 
 

@@ -191,9 +191,10 @@ def test_german_thousands_separator_is_read_as_thousands():
 
 @pytest.mark.parametrize("question, period", [
     ("hourly roles over $30", "hourly"), ("which gigs pay by the hour over 25?", "hourly"),
-    ("jobs over $30 an hour", None), ("roles over $120k a year", None), ("monthly paid jobs over 5k", "monthly"),
+    ("jobs over $30 an hour", "hourly"), ("roles over $120k a year", "yearly"), ("monthly paid jobs over 5k", "monthly"),
+    ("roles over 120k", None), ("anything paying more than $95,000?", None),
 ])
-def test_a_period_named_about_the_jobs_restricts_it_but_a_figures_unit_does_not(question, period):
+def test_a_period_named_for_the_jobs_or_with_the_figure_keeps_pay_of_that_period(question, period):
     assert f(question).pay_period == period
 
 
