@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -36,15 +35,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+from harness import build_engine, machine, make_embedder  # noqa: E402
 from judge import CORRECT, MISSED, NOT_STATED, WRONG, judge, rank_of  # noqa: E402
 
 from bot import compose  # noqa: E402
 from bot.answer import answer_to_json  # noqa: E402
 from bot.catalog import keyword_tokens  # noqa: E402
-from bot.engine import Answerer, Engine  # noqa: E402
-from config import load_settings  # noqa: E402
-from index.rebuild import rebuild  # noqa: E402
-from index.store import IndexStore  # noqa: E402
+from bot.engine import Answerer  # noqa: E402
 
 SETS = {
     "dev": (SHARED / "data/questions/dev.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
@@ -58,16 +55,6 @@ SETS = {
 FACT_INTENT = {"salary": "salary", "salary_text": "salary", "location": "location", "remote": "remote",
                "work_type": "employment_type", "languages": "languages", "experience_years": "experience",
                "degree": "degree", "not_stated": None, "remote_no": "remote"}
-
-
-def machine() -> dict:
-    """The machine the figures come from."""
-    cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "platform": platform.platform()}
 
 
 class TopChunksBaseline:
@@ -100,18 +87,6 @@ def intent_for_fact(question: dict) -> str | None:
     if question["intent"] == "not_stated":
         return {"experience_years": "experience"}.get(question["expect"]["field"], question["expect"]["field"])
     return FACT_INTENT.get(question["intent"])
-
-
-def build_index(name: str, source: Path, embedder, embedder_name: str, var: Path | None = None):
-    """Rebuild (incrementally) the index of one source folder and return an Engine over it."""
-    path = (var or ROOT / "var" / "eval") / f"{name}-{embedder_name}"
-    settings = load_settings(source_dirs=[source], chroma_path=path, reload_interval_seconds=0)
-    store = IndexStore.open(settings)
-    started = time.perf_counter()
-    summary = rebuild(settings, embedder, store)
-    print(f"[{name}] {summary.line() if hasattr(summary, 'line') else summary} ({time.perf_counter() - started:.1f} s)",
-          file=sys.stderr)
-    return Engine(store, embedder, top_k=settings.top_k, reload_interval=0)
 
 
 def evaluate(questions: list[dict], systems: dict) -> dict:
@@ -188,12 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--var", default=None, help="folder for the indexes (default var/eval)")
     args = parser.parse_args(argv)
 
-    if args.embedder == "model":
-        from index.embedder import SentenceTransformerEmbedder
-        embedder = SentenceTransformerEmbedder()
-    else:
-        from index.embedder import HashingEmbedder
-        embedder = HashingEmbedder()
+    embedder = make_embedder(args.embedder)
 
     engines: dict = {}
     all_results = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
@@ -207,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         key = str(source)
         if key not in engines:
-            engines[key] = build_index(source.name, source, embedder, args.embedder,
-                                       Path(args.var) if args.var else None)
+            var = Path(args.var) if args.var else ROOT / "var" / "eval"
+            engines[key] = build_engine(f"{source.name}-{args.embedder}", source, var, embedder)
         engine = engines[key]
         answerer = engine._current()
         questions = [json.loads(line) for line in qpath.open() if line.strip()]

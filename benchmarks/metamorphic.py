@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import re
 import sys
@@ -47,6 +46,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import variants as V  # noqa: E402
+from harness import build_engine, machine, make_embedder  # noqa: E402
 
 from bot.answer import answer_to_json  # noqa: E402
 
@@ -60,32 +60,6 @@ MAX_EXAMPLES = 20
 
 
 # ------------------------------------------------------------------------------------------- engines
-
-
-def build_engine(name: str, source: Path, var: Path, embedder):
-    """Rebuild (incrementally) the index of one folder under var/name and return an Engine over it."""
-    from bot.engine import Engine
-    from config import load_settings
-    from index.rebuild import rebuild
-    from index.store import IndexStore
-
-    settings = load_settings(source_dirs=[source], chroma_path=var / name, reload_interval_seconds=0)
-    store = IndexStore.open(settings)
-    started = time.perf_counter()
-    summary = rebuild(settings, embedder, store)
-    if not summary.ok:
-        raise RuntimeError(f"rebuilding the index of {source} failed: {summary.error or summary.problems[:3]}")
-    print(f"[{name}] {summary.line()} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
-    return Engine(store, embedder, top_k=settings.top_k, reload_interval=0)
-
-
-def make_embedder(kind: str):
-    """The hashing fake (default: list and fact questions do not need the model) or the real model."""
-    if kind == "model":
-        from index.embedder import SentenceTransformerEmbedder
-        return SentenceTransformerEmbedder()
-    from index.embedder import HashingEmbedder
-    return HashingEmbedder()
 
 
 def context_for(postings: list) -> V.Context:
@@ -451,16 +425,6 @@ def run_suite(engines: dict[str, Any], seeds: list[Seed], seed: int = 0) -> tupl
 # ------------------------------------------------------------------------------------------- report
 
 
-def machine() -> dict:
-    """The machine the figures come from."""
-    cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "platform": platform.platform()}
-
-
 GROUP_TITLES = {"dev": "dev files (dev, dev-labeled, dev-filters; tuned on)", "wild": "wild-dev.jsonl",
                 "generated": "generated template questions (never tuned on)"}
 
@@ -484,7 +448,7 @@ def table(summary: dict) -> list[str]:
 
 def markdown(result: dict) -> str:
     """A short Markdown report beside the JSON."""
-    out = [f"# Metamorphic suite\n",
+    out = ["# Metamorphic suite\n",
            f"{result['date']}, embedder {result['embedder']}, {result['machine']['cores']} cores "
            f"({result['machine']['cpu']}), `{result['command']}`; {result['run']['questions_asked']} questions "
            f"asked in {result['run']['seconds']} s.\n",
