@@ -220,9 +220,11 @@ DEGREE_RANK = {None: 0, "HighSchool": 1, "Associate": 2, "Bachelor": 3, "Master"
 
 
 def from_listing(posting: Posting) -> bool:
-    """True for a posting from a tabular export (CSV, JSON, JSONL rows): its own fields are the listing."""
+    """True for a posting from a tabular export (CSV, JSON, JSONL rows) whose fields are its own: the listing.
+    A record that is a page or a forum comment (its fields read from its own first lines) is judged on its text."""
     source = posting.source.lower()
-    return "#row" in source or source.endswith((".csv", ".json", ".jsonl"))
+    tabular = "#row" in source or source.endswith((".csv", ".json", ".jsonl"))
+    return tabular and "read_from_text" not in posting.columns
 
 
 def _source_file(posting: Posting) -> str:

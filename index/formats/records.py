@@ -51,6 +51,8 @@ def posting_from_record(record: Mapping[str, Any], *, fallback_id: str, source: 
         location = location or page.location
         for key, value in page.columns.items():
             columns.setdefault(key, value)
+        if page.columns:  # values the page's own lines gave: written in its text, not fields of a listing
+            columns["read_from_text"] = ", ".join(sorted(page.columns))
         text = page.text or text
     return Posting(
         id=to_posting_id(pick("id")) or fallback_id,

@@ -1,0 +1,51 @@
+"""Which of a posting's facts a list answer counts: a listing's own fields, or what a page or comment says."""
+
+from __future__ import annotations
+
+import json
+
+from bot.answer import answer_to_json
+from bot.catalog import Catalog, from_listing
+from bot.engine import Answerer
+from index.embedder import HashingEmbedder
+from index.extract import extract_facts
+from index.loaders import load_postings
+
+
+def _answerer(folder):
+    postings = load_postings([folder]).postings
+    for p in postings:
+        p.facts = extract_facts(p)
+    embedder = HashingEmbedder()
+    texts = [p.text for p in postings]
+    return Answerer(Catalog(postings, [p.id for p in postings], texts, embedder.embed_documents(texts)), embedder)
+
+
+def _write_sources(folder):
+    comments = [
+        {"id": 901, "by": "someone", "text": "Quillfeather | Data Engineer | Lisbon, Portugal | ONSITE | €70k - €85k"
+                                             "<p>We move data for small lenders. Python and SQL daily.</p>"},
+        {"id": 902, "by": "another", "text": "Brambleworks | Support Lead | REMOTE (EU)"
+                                             "<p>Help our customers. The salary is €60,000 - €72,000 a year.</p>"},
+    ]
+    (folder / "forum.json").write_text(json.dumps({"jobs": comments}))
+    (folder / "board.csv").write_text(
+        "job_id,title,company_name,location,description,min_salary,max_salary,pay_period,currency\n"
+        "c1,Accountant,Lindenhall,\"Porto, Portugal\",Close the books monthly.,65000,80000,YEARLY,EUR\n"
+        "c2,Auditor,Lindenhall,\"Porto, Portugal\",Audit suppliers. Pay: €66,000 - €79,000 per year.,,,,\n")
+
+
+def test_a_forum_comment_is_judged_on_its_text_and_a_board_row_on_its_fields(tmp_path):
+    _write_sources(tmp_path)
+    answerer = _answerer(tmp_path)
+    by_id = {p.id: p for p in answerer.catalog.postings}
+    assert not from_listing(by_id["901"]) and not from_listing(by_id["902"])
+    assert from_listing(by_id["c1"]) and from_listing(by_id["c2"])
+
+    answer = answer_to_json(answerer.ask("which roles pay over €50k?"))
+    listed = {p["id"] for p in answer["postings"]}
+    related = {p["id"] for p in answer["related_postings"]}
+    # both comments state pay in their own words: both count; the board row without pay fields is named apart
+    assert listed == {"901", "902", "c1"}
+    assert related == {"c2"}
+    assert "3 postings" in answer["answer"]
