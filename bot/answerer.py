@@ -81,7 +81,8 @@ class Answerer:
                 listed &= allowed
                 stated &= allowed
                 company = postings[named[0]].company
-            rows, subject = self.namer.titled(query, np.flatnonzero(listed | stated))
+            exclude = self.catalog.mentions.company_tokens[named[0]] if company_only else ()
+            rows, subject = self.namer.titled(query, np.flatnonzero(listed | stated), exclude)
             if not query.is_list and query.intent != "general" and 0 < len(rows) <= self.top_k:
                 # "what's the hourly rate for the night nurse job in Tulsa?": the filters name the posting
                 return self._fact(query, query.intent, self._order(query, rows))
@@ -130,21 +131,22 @@ class Answerer:
     def _word_list(self, query: Query) -> Answer:
         """A list question without structured filters: postings whose title, else text, has the subject words."""
         c = self.catalog
-        words = self.namer.subject_words(query)
-        if not words and query.wants_count is False and re.search(r"\bhow many\b", query.text, re.I):
+        subjects = self.namer.subjects(query)
+        words = " ".join(s.shown for s in subjects)
+        if not subjects and query.wants_count is False and re.search(r"\bhow many\b", query.text, re.I):
             query.wants_count = True
-        if not words and (query.wants_count or re.search(r"\b(all|every)\b", query.text, re.I)):
+        if not subjects and (query.wants_count or re.search(r"\b(all|every)\b", query.text, re.I)):
             return compose.list_answer(query, list(c.postings))  # "how many postings are there?"
-        if not words:
+        if not subjects:
             return compose.no_match_answer(
                 query, "Tell me what to look for: a role, a company, a language or a filter such as “remote”.")
-        titled = self.namer.titles_with(words)
+        titled = self.namer.without_negated(query, self.namer.titles_with(subjects))
         if titled:
-            return compose.list_answer(query, [c.postings[i] for i in titled], subject=" ".join(words))
-        rows = np.flatnonzero(c.postings_with_words(words))
+            return compose.list_answer(query, [c.postings[i] for i in titled], subject=words)
+        rows = self.namer.text_rows(subjects)
         if len(rows):
-            return compose.list_answer(query, [c.postings[i] for i in rows], subject=" ".join(words), in_text=True)
-        return compose.no_match_answer(query, f"No posting mentions {' '.join(words)}.")
+            return compose.list_answer(query, [c.postings[i] for i in rows], subject=words, in_text=True)
+        return compose.no_match_answer(query, f"No posting mentions {words}.")
 
     def _order(self, query: Query, rows: np.ndarray) -> list[Posting]:
         """Matching postings, by salary when pay was asked about, else in index order."""

@@ -73,7 +73,9 @@ class MentionIndex:
         self.company_tokens: list[list[str]] = []
         self.title_tokens: list[list[str]] = []
         self.acronyms: list[str] = []
+        self.short_names: list[str] = []  # an opening word in capitals that names the company alone ("MHS")
         self._postings_by_token: dict[str, list[int]] = defaultdict(list)
+        self._surface: dict[str, str] = {}  # a title or company word as written -> its token ('athos' -> 'atho')
         doc_freq: dict[str, int] = defaultdict(int)
         for i, posting in enumerate(postings):
             company_name, title_name = names_for(posting)
@@ -82,9 +84,16 @@ class MentionIndex:
             title = [normalise_token(t) for t in tokenize(title_name) if t not in _STOP]
             acronym = "".join(t[0] for t in words if t not in _LEGAL and t[0].isalpha())
             acronym = acronym if len(acronym) >= 3 else ""
+            # a company that opens with its initials ("MHS - Medical Home Service") is named by them too
+            rest = "".join(t[0] for t in words[1:] if t not in _LEGAL and t[0].isalpha())
+            short = words[0] if len(words) > 1 and len(words[0]) >= 2 and words[0] == rest else ""
+            self.short_names.append(short if short != acronym else "")
             self.company_tokens.append(company)
             self.title_tokens.append(title)
             self.acronyms.append(acronym)
+            for word in words + tokenize(title_name):
+                if word.isalpha() and len(word) >= 4 and word not in _STOP:
+                    self._surface.setdefault(word, normalise_token(word))  # "athos" as written, for typos
             for token in set(company) | set(title) | ({acronym} if acronym else set()):
                 self._postings_by_token[token].append(i)
                 doc_freq[token] += 1
@@ -94,17 +103,28 @@ class MentionIndex:
         self._rare = max(3, n // 500)
         self._build_matrices(len(postings))
         self._sorted = sorted(self.idf)
-        self._by_len: dict[int, list[str]] = defaultdict(list)
+        self._surface = {word: token for word, token in self._surface.items() if token in self.idf}
         for token in self._sorted:
             if token.isalpha() and len(token) >= 4:
-                self._by_len[len(token)].append(token)
+                self._surface.setdefault(token, token)
+        self._by_len: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(self._surface):
+            self._by_len[len(word)].append(word)
 
-    def _corrections(self, raw: str) -> set[str]:
-        """Vocabulary words one typo away (two for 8+ letters) from a question word of 5+ letters."""
+    def _corrections(self, raw: str, context: Sequence[str] = (), supported: bool = True) -> set[str]:
+        """Vocabulary words one typo away (two for 8+ letters) from a question word of 4+ letters.
+
+        A typo is a changed, missing, extra or doubled letter, or two neighbours swapped ("abrmas" is one typo
+        from "abrams": optimal string alignment distance). A vocabulary word must keep the first or the last
+        letter. A 4-letter word is read as a typo only when the question also names another word of a posting
+        that has the correction ("Crsp"/"Crip" at "Crisp" beside "Mid-Market"): short words are too easily one
+        letter from some name. `context` holds the question's tokens; `supported=False` drops that condition
+        (a role word of a list question: "nurs roles").
+        """
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
 
-        if len(raw) < 5 or not raw.isalpha():
+        if len(raw) < 4 or not raw.isalpha():
             return set()
         found: set[str] = set()
         for word in {raw, normalise_token(raw)}:
@@ -114,26 +134,49 @@ class MentionIndex:
                 if not bucket:
                     continue
                 for candidate, _distance, _i in process.extract(
-                        word, bucket, scorer=Levenshtein.distance, score_cutoff=limit, limit=None):
+                        word, bucket, scorer=OSA.distance, score_cutoff=limit, limit=None):
                     if candidate[0] == word[0] or candidate[-1] == word[-1]:
-                        found.add(candidate)
+                        found.add(self._surface[candidate])
+        if len(raw) == 4 and supported:
+            found = {token for token in found if self._supported(token, raw, context)}
         return found
+
+    def _supported(self, token: str, raw: str, context: Sequence[str]) -> bool:
+        """True when some posting named by `token` also has another word of the question in its title or company."""
+        others = {t for t in context if t != raw and t in self.idf and t != token and t not in _STOP and len(t) >= 2}
+        if not others:
+            return False
+        for i in self._postings_by_token.get(token, ()):
+            if others & (set(self.company_tokens[i]) | set(self.title_tokens[i])):
+                return True
+        return False
+
+    def names(self, raw: str, context: Sequence[str] = (), is_word: Callable[[str], bool] = lambda _w: False) -> bool:
+        """True when a question word is a title or company word of some posting, typos fixed, prefixes completed."""
+        if normalise_token(raw) in self.idf or raw in self.idf:
+            return True
+        return bool(self._named_by(raw, context, is_word))
+
+    def _named_by(self, raw: str, context: Sequence[str], is_word: Callable[[str], bool]) -> set[str]:
+        """The vocabulary words a question word that is not itself one stands for (a typo, a prefix)."""
+        if raw in _STOP or is_word(raw):
+            return set()  # a real word of the postings' text, not a misspelt name
+        present = self._corrections(raw, context)
+        if len(raw) >= 4 and raw.isalpha():  # "pharma" names "Pharmaceuticals"
+            start = bisect.bisect_left(self._sorted, raw)
+            found = list(itertools.takewhile(lambda w: w.startswith(raw), self._sorted[start:start + 6]))
+            if 0 < len(found) <= 5:
+                present.update(found)
+        return present
 
     def present_tokens(self, tokens: Sequence[str], raw_tokens: Sequence[str] = (),
                        is_word: Callable[[str], bool] = lambda _w: False) -> set[str]:
         """The vocabulary words a question contains, typos corrected, prefixes completed, split names joined."""
         present = {t for t in tokens if t in self.idf}
         for raw in raw_tokens or tokens:
-            if raw in _STOP or normalise_token(raw) in self.idf or raw in self.idf:
+            if normalise_token(raw) in self.idf or raw in self.idf:
                 continue
-            if is_word(raw):
-                continue  # a real word of the postings' text, not a misspelt name
-            present |= self._corrections(raw)
-            if len(raw) >= 4 and raw.isalpha():  # "pharma" names "Pharmaceuticals"
-                start = bisect.bisect_left(self._sorted, raw)
-                found = list(itertools.takewhile(lambda w: w.startswith(raw), self._sorted[start:start + 6]))
-                if 0 < len(found) <= 5:
-                    present.update(found)
+            present |= self._named_by(raw, tokens, is_word)
         for a, b in zip(tokens, tokens[1:]):  # "sales force" -> "salesforce"
             if a + b in self.idf:
                 present.add(a + b)
@@ -167,6 +210,9 @@ class MentionIndex:
         for i, acronym in enumerate(self.acronyms):
             if acronym:
                 self._acronym_postings[acronym].append(i)
+        for i, short in enumerate(self.short_names):
+            if short:
+                self._acronym_postings[short].append(i)
         self._company_postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i, company in enumerate(self.company_tokens):
             self._company_postings[tuple(company)].append(i)
@@ -347,6 +393,33 @@ class Catalog:
     def text_word(self, word: str) -> bool:
         """True when the word occurs in some posting's text (a real word, not a misspelling)."""
         return self._bm25 is not None and (word in self._bm25_vocab or normalise_token(word) in self._bm25_vocab)
+
+    def text_typo(self, word: str) -> str | None:
+        """The one word of the postings' text a misspelt question word stands for ("normnton" -> "normanton"):
+        5+ letters, not itself a word of the postings, one typo away (two for 8+ letters), keeping its first or
+        last letter; None when there is no such word or several are equally close."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if len(word) < 5 or not word.isalpha() or self._bm25 is None or self.known_word(word):
+            return None
+        if getattr(self, "_text_by_len", None) is None:
+            by_len: dict[int, list[str]] = defaultdict(list)
+            for token in sorted(self._bm25_vocab):
+                if token.isalpha() and len(token) >= 4:
+                    by_len[len(token)].append(token)
+            self._text_by_len = dict(by_len)
+        limit = 2 if len(word) >= 8 else 1
+        found: list[tuple[int, str]] = []
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for candidate, distance, _i in process.extract(word, self._text_by_len.get(length, ()),
+                                                           scorer=OSA.distance, score_cutoff=limit, limit=None):
+                if candidate[0] == word[0] or candidate[-1] == word[-1]:
+                    found.append((int(distance), candidate))
+        found.sort()
+        if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+            return None
+        return found[0][1]
 
     def is_common_word(self, word: str) -> bool:
         """True for a place name or a word found in the text of many postings (not a name on its own)."""

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from bot.catalog import Catalog
-from bot.question import Filters, Query, normalise_token, parse_question, question_languages, stem, tokenize
+from bot.query import typos
+from bot.query.filler import FILLER
+from bot.question import (ABBREVIATIONS, Filters, Query, normalise_token, parse_question, question_languages, stem,
+                          tokenize)
 from index.languages import canonical_language
 from index.models import Posting
 
@@ -45,7 +50,19 @@ _COMPANY_WORDS = (
     "holdings|ventures|studios?|games|foods?|energy|logistics|clinic|hospital|university|college|agency"
 )
 _LIST_NOISE = {"indexed", "available", "total", "count", "number", "mention", "mentioned", "say", "says", "here",
+               "bottom", "top", "tops", "end", "even",  # ends of a pay range ("even at the bottom of the range")
                "there", "now", "currently", "open", "listed"}
+# a word the question rules out: "(non-senior)", "not the senior one", "except the lead role", "other than intern"
+_NEGATED = re.compile(
+    r"\bnon[- ]?([^\W\d_]{2,})"
+    r"|\bnot\s+(?:the\s+|a\s+|an\s+)?([^\W\d_]{3,})(?=\s+(?:one|role|job|position|posting|opening)s?\b|\s*[)?,.!;]|\s*$)"
+    r"|\b(?:except|excluding|other than)\s+(?:the\s+|a\s+|an\s+)?([^\W\d_]{3,})", re.I)
+# the question grammar's own words ("range", "least", "roles"): their typos are no names either
+_GRAMMAR_WORDS = set(typos.VOCABULARY) | set(typos.ORDINARY) | set(typos.JOB_NOUNS)
+_QUESTION_WORDS_BY_LEN: dict[int, list[str]] = defaultdict(list)
+for _w in sorted(_QUESTION_WORDS | _LIST_NOISE | _GRAMMAR_WORDS):
+    if _w.isalpha() and len(_w) >= 4:
+        _QUESTION_WORDS_BY_LEN[len(_w)].append(_w)
 _INTENT_WORD_PATTERNS = [re.compile(p, re.I) for p in (
     r"pay|pays|paid|paying|salary|salaries|comp|compensation|wages?|earn\w*|money|make|rate|range|hourly|yearly|"
     r"annual\w*|bonus",
@@ -55,6 +72,35 @@ _INTENT_WORD_PATTERNS = [re.compile(p, re.I) for p in (
     r"remote\w*|wfh|hybrid|on-?site|office|person|home|telecommut\w*|location|located|based|city|where",
     r"full|part|time|contract\w*|temp\w*|intern\w*|permanent|perm|ft|pt|freelance|seasonal|volunteer|employment",
 )]
+
+
+# an abbreviation's expansion -> the abbreviations of it ("representative" -> "rep"): a title may have either form
+_EXPANSION = {abbr: tuple(normalise_token(p) for p in full.split()) for abbr, full in ABBREVIATIONS.items()}
+_ABBREVIATED: dict[tuple[str, ...], list[str]] = defaultdict(list)
+for _abbr, _full in _EXPANSION.items():
+    if _full != (_abbr,):
+        _ABBREVIATED[_full].append(_abbr)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A word of a list question that names a kind of role, as shown and as a title may write it.
+
+    `forms` are alternatives, each a run of title tokens that must all be there: "rep" and "representative"
+    are one subject, as are "swe" and "software engineer".
+    """
+
+    shown: str
+    forms: tuple[tuple[str, ...], ...]
+
+    @staticmethod
+    def of(word: str) -> "Subject":
+        """The subject a (normalised) word or abbreviation names, with every form a title may use."""
+        full = _EXPANSION.get(word) or tuple(normalise_token(p) for p in word.split())
+        forms = [full] + [(a,) for a in _ABBREVIATED.get(full, ())]
+        if word in _EXPANSION and (word,) not in forms:
+            forms.append((word,))
+        return Subject(" ".join(full), tuple(dict.fromkeys(forms)))
 
 
 # Bare words that ask for a fact even without a phrase around them (English and German), as data.
@@ -115,12 +161,14 @@ class Namer:
         """Parse a question, adding the cities of the catalog it names."""
         query = parse_question(question, question_languages, known_cities=self._cities,
                                known_word=self.catalog.known_word)
-        words = re.findall(r"[a-z0-9.'-]+", query.text.lower())
+        words = [w.strip(".'-") for w in re.findall(r"[a-z0-9.'-]+", query.text.lower())]  # "Dallas." is Dallas
         for size in (3, 2, 1):  # "in Salt Lake City", "near Fort Collins", "Houston"
             for start in range(len(words) - size + 1):
                 city = " ".join(words[start:start + size])
                 if city not in self._cities or city in query.filters.cities or city in query.place_hints:
                     continue
+                if all(w in query.filter_words for w in city.split()):
+                    continue  # the grammar read it already ("not in New York" is a place ruled out)
                 before = words[start - 1] if start else ""
                 if len(city) >= 4 and before in ("in", "near", "around", "at", "from"):
                     query.filters.cities.append(city)
@@ -143,6 +191,9 @@ class Namer:
         """Postings the question names; the flag is True when only the company was named."""
         c = self.catalog
         matches = [copy.copy(m) for m in self.mentions(query)]
+        negated = self._negated_tokens(query)
+        if negated:  # "metriport (non-senior) software engineer": never the Senior one
+            matches = [m for m in matches if not self._has_negated(negated, c.mentions.title_tokens[m.index])]
         if not matches:
             return self.named_by_text(query), False
         place = None
@@ -205,6 +256,8 @@ class Namer:
         c = self.catalog
         found: set[int] = set()
         for word in self.content_words(query):
+            if not c.known_word(word):
+                word = c.text_typo(word) or word  # "panptic" names the posting that is about Panoptic
             token = normalise_token(word)
             if len(token) < 4 or word in c.place_words or canonical_language(word) or not c.text_word(token):
                 continue
@@ -251,17 +304,66 @@ class Namer:
         return intent
 
     def content_words(self, query: Query) -> list[str]:
-        """The words of a question that name a subject (not question words, intent words or filters)."""
+        """The words of a question that name a subject (not question words, intent words, filters or filler)."""
         words = []
         for raw in query.raw_tokens:
-            if raw in _QUESTION_WORDS or len(raw) < 2 or raw.isdigit():
+            if raw in _QUESTION_WORDS or raw in FILLER or len(raw) < 2 or raw.isdigit():
                 continue
             if any(p.fullmatch(raw) for p in _INTENT_WORD_PATTERNS):
                 continue
-            if raw in getattr(query, "filter_words", ()):
+            if raw in query.filter_words:
                 continue  # read as a filter by the question grammar ("by the hour", "cali", "nyc")
+            if self._misspelt_question_word(raw):
+                continue  # "which postings mentin rust?", "contract roels"
+            if raw == "non" or raw in self.negated_words(query):
+                continue  # "(non-senior)": a word ruled out, not a name
             words.append(raw)
         return words
+
+    def negated_words(self, query: Query) -> set[str]:
+        """Words the question rules out ("non-senior", "not the lead one", "except the intern role"): a posting
+        whose title has one is not the one meant. Filter words ("not remote") are the grammar's, not these."""
+        out: set[str] = set()
+        for match in _NEGATED.finditer(query.text):
+            word = next(g for g in match.groups() if g).lower()
+            if word in _QUESTION_WORDS or word in FILLER or word in query.filter_words:
+                continue
+            out.add(word)
+        return out
+
+    def _negated_tokens(self, query: Query) -> set[str]:
+        """The ruled-out words as title tokens, abbreviations with their expansion ("non-sr" rules out Senior)."""
+        out: set[str] = set()
+        for word in self.negated_words(query):
+            out.add(normalise_token(word))
+            if word in _EXPANSION and len(_EXPANSION[word]) == 1:
+                out.add(_EXPANSION[word][0])
+        return out
+
+    def without_negated(self, query: Query, rows: Sequence[int]) -> list[int]:
+        """The rows whose title has none of the words the question rules out."""
+        negated = self._negated_tokens(query)
+        if not negated:
+            return [int(i) for i in rows]
+        titles = self.catalog.mentions.title_tokens
+        return [int(i) for i in rows if not self._has_negated(negated, titles[i])]
+
+    @staticmethod
+    def _has_negated(negated: set[str], title: Sequence[str]) -> bool:
+        """True when a title has a ruled-out word, not itself negated there ("Accountant - Non Profit" keeps
+        "non profit": the question's "non-profit" is the title's own words)."""
+        return any(t in negated and not (i and title[i - 1] == "non") for i, t in enumerate(title))
+
+    def _misspelt_question_word(self, raw: str) -> bool:
+        """True for a word of 4+ letters one typo from a question or grammar word ("roels", "openning", "mentin",
+        "rang") that is not itself a word of the postings."""
+        if len(raw) < 4 or not raw.isalpha() or self.catalog.known_word(raw):
+            return False
+        from rapidfuzz.distance import OSA
+
+        return any(OSA.distance(raw, w, score_cutoff=1) <= 1 for w in _QUESTION_WORDS_BY_LEN.get(len(raw), ())
+                   ) or any(OSA.distance(raw, w, score_cutoff=1) <= 1 for n in (len(raw) - 1, len(raw) + 1)
+                            for w in _QUESTION_WORDS_BY_LEN.get(n, ()))
 
     def unknown_words(self, query: Query) -> list[str]:
         """Content words (4+ letters) that no posting contains, not even with a typo fixed."""
@@ -270,8 +372,10 @@ class Namer:
         for word in self.content_words(query):
             if len(word) < 4 or not word.isalpha() or c.known_word(word):
                 continue
-            if c.mentions.present_tokens([], [word]):
-                continue
+            if c.mentions.names(word, query.tokens):
+                continue  # a typo of a title or company word the question names
+            if c.text_typo(word):
+                continue  # a typo of a word of some posting's text ("normnton" for Normanton)
             unknown.append(word)
         return unknown
 
@@ -293,27 +397,113 @@ class Namer:
                 return True
         return False
 
+    def subjects(self, query: Query, exclude: Sequence[str] = ()) -> list[Subject]:
+        """The words of a list question that could name a kind of role ('backend', 'nurse', 'mgr'), each with the
+        forms a title may write it in; typos of title words fixed ("directoor" -> director).
+
+        Never a subject: filler, places, languages, words the grammar read as a filter, words in `exclude`
+        (the named company's words). A word the catalog knows is matched as the titles are indexed, but shown as
+        written ("Dallas", never "dalla")."""
+        c = self.catalog
+        out: list[Subject] = []
+        for raw in self.content_words(query):
+            word = normalise_token(raw)
+            if raw in _LIST_NOISE or word in _LIST_NOISE or len(raw) < 3 or raw in exclude or word in exclude:
+                continue
+            if raw in _EXPANSION:  # "mgr", "eng", "rep": a role word even where it could be read otherwise
+                subject = Subject.of(raw)
+            elif raw in c.place_words or word in c.place_words or canonical_language(raw):
+                continue
+            elif not self._in_titles(Subject.of(word), exact=True) and not c.text_word(raw):
+                fixed = self._title_typo(raw) or c.text_typo(raw)  # "directoor", "analyts", "nurs", "nurisng"
+                subject = Subject.of(normalise_token(fixed) if fixed else word)
+            else:
+                subject = Subject.of(word)
+                if raw != word and c.known_word(raw) and raw not in c.mentions.idf:
+                    subject = Subject(raw, subject.forms)  # shown as written
+            if subject not in out:
+                out.append(subject)
+        return out
+
     def subject_words(self, query: Query) -> list[str]:
-        """Content words of a list question that could name a kind of role ('backend', 'nurse')."""
-        words = [normalise_token(w) for w in self.content_words(query)]
-        return [w for w in words if w not in _LIST_NOISE and w not in self.catalog.place_words
-                and not canonical_language(w) and len(w) >= 3]
+        """The subjects of a list question as shown ('backend', 'nurse', 'manager' for 'mgr')."""
+        return [s.shown for s in self.subjects(query)]
 
-    def titled(self, query: Query, rows: np.ndarray) -> tuple[np.ndarray, str]:
-        """Narrow filtered postings to those whose title has the question's subject words, when some do."""
-        words = self.subject_words(query)
-        if not words:
+    def _title_typo(self, raw: str) -> str | None:
+        """The title word a misspelt question word stands for ("attoorney" -> attorney), when there is one."""
+        m = self.catalog.mentions
+        found = [t for t in m._corrections(raw, supported=False) if self._title_vocabulary().get(t)]
+        if not found:
+            return None
+        return max(found, key=lambda t: (self._title_vocabulary()[t], t))
+
+    def _title_vocabulary(self) -> dict[str, int]:
+        """How many titles have each title token."""
+        if getattr(self, "_title_counts", None) is None:
+            counts: dict[str, int] = defaultdict(int)
+            for tokens in self.catalog.mentions.title_tokens:
+                for t in set(tokens):
+                    counts[t] += 1
+            self._title_counts = dict(counts)
+        return self._title_counts
+
+    def _in_titles(self, subject: Subject, exact: bool = False) -> bool:
+        """True when some title has the subject (as written; else, unless `exact`, by its stem)."""
+        titles = self._title_sets()
+        if any(all(t in title for t in form) for title in titles for form in subject.forms):
+            return True
+        return not exact and bool(self.titles_with([subject]))
+
+    def titled(self, query: Query, rows: np.ndarray, exclude: Sequence[str] = ()) -> tuple[np.ndarray, str]:
+        """Narrow filtered postings to those whose title has the question's subject words.
+
+        Subject words that are some posting's title words anywhere in the catalog are authoritative: the
+        postings left are those of `rows` so titled, none when none is ("attorney roles wanting SQL" never lists
+        SQL roles that are not attorneys). Words no title has (a company's, a stray word) do not narrow.
+        """
+        subjects = [s for s in self.subjects(query, exclude) if self._in_titles(s)]
+        if not subjects or not self.titles_with(subjects):
             return rows, ""
-        narrowed = np.array(self.titles_with(words, rows), dtype=int)
-        return (narrowed, " ".join(words)) if len(narrowed) else (rows, "")
+        narrowed = np.array(self.without_negated(query, self.titles_with(subjects, rows)), dtype=int)
+        return narrowed, " ".join(s.shown for s in subjects)
 
-    def titles_with(self, words: Sequence[str], rows: Sequence[int] | None = None) -> list[int]:
-        """Postings (of `rows`, else all) whose title has every word; when none has them as written, every word's
-        stem ('nursing jobs' finds 'Registered Nurse')."""
-        titles = self.catalog.mentions.title_tokens
+    def titles_with(self, words: Sequence[str | Subject], rows: Sequence[int] | None = None) -> list[int]:
+        """Postings (of `rows`, else all) whose title has every word (in one of its forms: "rep" or
+        "representative"); when none has them as written, every word's stem ('nursing jobs' finds 'Registered
+        Nurse')."""
+        subjects = [w if isinstance(w, Subject) else Subject.of(w) for w in words]
+        titles = self._title_sets()
+
+        def exact(candidates) -> list[int]:
+            return [int(i) for i in candidates if all(any(all(t in titles[i] for t in form) for form in s.forms)
+                                                      for s in subjects)]
+
+        if rows is None or exact(range(len(titles))):
+            # as written whenever some title of the catalog has the words so: stems only when none does
+            found = exact(range(len(titles)) if rows is None else rows)
+            if found or rows is not None:
+                return found
         rows = range(len(titles)) if rows is None else rows
-        exact = [int(i) for i in rows if all(w in titles[i] for w in words)]
-        if exact:
-            return exact
-        wanted = [stem(w) for w in words]
-        return [int(i) for i in rows if all(w in {stem(t) for t in titles[i]} for w in wanted)]
+        stems = self._title_sets(stemmed=True)
+        wanted = [[tuple(stem(t) for t in form) for form in s.forms] for s in subjects]
+        return [int(i) for i in rows if all(any(all(t in stems[i] for t in form) for form in forms)
+                                            for forms in wanted)]
+
+    def _title_sets(self, stemmed: bool = False) -> list[set[str]]:
+        """Each posting's title tokens as a set (or their stems), computed once."""
+        key = "_title_stems" if stemmed else "_title_tokens"
+        if getattr(self, key, None) is None:
+            titles = self.catalog.mentions.title_tokens
+            setattr(self, key, [{stem(t) for t in ts} if stemmed else set(ts) for ts in titles])
+        return getattr(self, key)
+
+    def text_rows(self, subjects: Sequence[Subject]) -> np.ndarray:
+        """Postings whose title, company or text has every subject (in one of its forms)."""
+        c = self.catalog
+        mask = np.ones(len(c.postings), dtype=bool)
+        for s in subjects:
+            has = np.zeros(len(c.postings), dtype=bool)
+            for form in s.forms:
+                has |= c.postings_with_words(list(form))
+            mask &= has
+        return np.flatnonzero(mask)

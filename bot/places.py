@@ -64,8 +64,9 @@ COUNTRY_ALIASES = {"uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "
                    "south korea": "KR", "vietnam": "VN", "czechia": "CZ", "turkey": "TR", "iran": "IR",
                    "taiwan": "TW", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "uae": "AE"}
 # Country names that are also ordinary words or US states: a country only with a capital letter after "in".
+# ("india", "peru", "israel" are no English words: read in any case)
 _WORDLIKE_COUNTRIES = {"chad", "jordan", "turkey", "georgia", "guinea", "niger", "mali", "togo", "oman", "cuba",
-                       "india", "jersey", "monaco", "peru", "israel"}
+                       "jersey", "monaco"}
 
 
 def _fold(text: str) -> str:
@@ -289,8 +290,13 @@ _STATE_NAMES = re.compile(
 # two-letter codes that are English words: a state only in capitals after a city or "in"
 _WORD_CODES = {"IN", "OR", "ME", "OK", "HI", "DE", "PA", "MA", "LA", "CO", "AL", "ID", "OH", "AS", "GU", "MP", "VI",
                "MO", "NE", "SC", "MS", "MT", "AR", "GA"}
-# of those, the ones too common as words even right after a city ("jobs in Columbus in June")
+# of those, the ones too common as words even right after a city ("jobs in Columbus in June"); the others ("ga",
+# "sc", "mo") are read in lower case too, right after a place preposition ("roles in ga")
 _COMMON_WORD_CODES = {"IN", "OR", "ME", "OK", "HI", "AS", "ID", "OH", "LA", "DE", "MA", "PA", "AL", "CO"}
+# after a lower-case code read as a state: the end, punctuation, a job noun or a word that starts another part
+_AFTER_LOWER_CODE = re.compile(
+    r"\s*(?:$|[?!.,;:)]|(?:roles?|jobs?|positions?|openings?|postings?|gigs?|only|that|which|who|with|paying|pays?|"
+    r"paid|and|or|for|over|under|above|below|at|state|area|please|pls|remote|hybrid)\b)", re.I)
 _JOB_NOUNS = r"(?:roles?|jobs?|positions?|openings?|postings?|opportunit(?:y|ies)|gigs?|listings?|vacanc(?:y|ies)|work|based)"
 _PLACE_PREP = r"(?:in|near|around|from|within|outside(?: of)?|out of|based in|located in)"
 
@@ -317,10 +323,14 @@ def places_in_question(question: str, known_cities: set[str] | frozenset[str] = 
     (of the gazetteer, or `known_cities`) written after 'in'/'near' or before 'roles'/'jobs'."""
     found: list[Place] = []
     text = question
+    # a question in capitals says nothing by its case: codes are read as in lower case ("SHOW ME ROLES")
+    shouting = sum(ch.isupper() for ch in text) > 1 and not any(ch.islower() for ch in text)
     for nick, entry in NICKNAMES.items():
         flags = 0 if nick in _CAPITALS_ONLY else re.I
         pattern = re.escape(nick.upper() if nick in _CAPITALS_ONLY else nick)
         for m in re.finditer(rf"(?<![\w-]){pattern}(?![\w-])", text, flags):
+            if shouting and nick in _CAPITALS_ONLY and not _place_cue(text, m.start(), m.end()):
+                continue
             if entry[0] == "state":
                 _add(found, Place("state", entry[1], m.start(), m.end()))
             else:
@@ -328,7 +338,7 @@ def places_in_question(question: str, known_cities: set[str] | frozenset[str] = 
     # "Austin, TX", "austin tx", "Salt Lake City UT"
     for m in re.finditer(r"\b([A-Za-z][A-Za-z.'-]+(?:\s+[A-Za-z][A-Za-z.'-]+){0,2}),?\s+([A-Za-z]{2})\b", text):
         code = m.group(2).upper()
-        if code not in STATES or (m.group(2).islower() and code in _COMMON_WORD_CODES):
+        if code not in STATES or ((m.group(2).islower() or shouting) and code in _COMMON_WORD_CODES):
             continue
         words = m.group(1).split()
         for size in range(len(words), 0, -1):  # the longest tail that is a city of that state
@@ -349,6 +359,11 @@ def places_in_question(question: str, known_cities: set[str] | frozenset[str] = 
         _add(found, Place("state", _NAME_TO_CODE[name], m.start(), m.end()))
     for m in re.finditer(r"\bwashington state\b|\bstate of washington\b", lowered):
         _add(found, Place("state", "WA", m.start(), m.end()))
+    # "in Washington" alone is either the state or the capital: both places (a posting in either matches)
+    for m in re.finditer(r"\bwashington\b(?!\s*,?\s*d\.?\s?c\b|\s+(?:state|county|heights|township|park)\b)", lowered):
+        if _place_cue(text, m.start(), m.end()) and not any(p.start < m.end() and m.start() < p.end for p in found):
+            found.append(Place("state", "WA", m.start(), m.end()))
+            found.append(_city_place("Washington", m.start(), m.end(), "DC"))
     for m in re.finditer(r"\b([A-Za-z]{2})\b", text):
         code, word = m.group(1).upper(), m.group(1)
         if code not in STATES:
@@ -357,20 +372,36 @@ def places_in_question(question: str, known_cities: set[str] | frozenset[str] = 
         after = text[m.end():m.end() + 16].lower()
         after_prep = re.search(rf"\b{_PLACE_PREP}\s+(?:the\s+)?$", before) is not None
         before_noun = re.match(rf"\s*(?:-\s*)?{_JOB_NOUNS}\b", after) is not None
-        if word.isupper() and (code not in _WORD_CODES or after_prep or before_noun):
+        if shouting:
+            # capitals say nothing: a code after a place preposition ("JOBS IN PA?"), or an uncommon one before a
+            # job noun ("GA ROLES"), never the pronoun ("SHOW ME ROLES")
+            pronoun = re.search(r"\b(?:show|give|tell|send|find|get|let|help|for|to)\s+$", before)
+            if (after_prep and _AFTER_LOWER_CODE.match(after)) or (
+                    before_noun and code not in _COMMON_WORD_CODES and not pronoun):
+                _add(found, Place("state", code, m.start(), m.end()))
+        elif word.isupper() and (code not in _WORD_CODES or after_prep or before_noun):
             _add(found, Place("state", code, m.start(), m.end()))
         elif word.islower() and code not in _WORD_CODES and (after_prep or before_noun):
             _add(found, Place("state", code, m.start(), m.end()))  # "in tx", "tx roles"
+        elif word.islower() and code not in _COMMON_WORD_CODES and after_prep and \
+                _AFTER_LOWER_CODE.match(after):
+            _add(found, Place("state", code, m.start(), m.end()))  # "roles in ga?", "IN SC THAT PAY"
     for name, code in sorted(_countries().items(), key=lambda kv: -len(kv[0])):
         if code == "US" and name in ("america",):
             pass
         for m in re.finditer(rf"(?<![\w.]){re.escape(name)}(?![\w])", lowered):
-            if name in _WORDLIKE_COUNTRIES and not text[m.start()].isupper():
+            if name in _WORDLIKE_COUNTRIES and (not text[m.start()].isupper() or shouting) and not (
+                    shouting and _place_cue(text, m.start(), m.end())):
                 continue
             if name in _NAME_TO_CODE:  # "Georgia" is the state here
                 continue
             _add(found, Place("country", code, m.start(), m.end()))
     for m in re.finditer(r"(?<![\w.])US(?![\w])|\b(?:the )?us\b(?=\s+(?:only|roles?|jobs?|based))", text):
+        if shouting and not re.match(r"(?:the )?us\s+(?:only|roles?|jobs?|based)", lowered[m.start():]) and \
+                not _place_cue(text, m.start(), m.end()):
+            continue
+        if re.search(r"\b(?:show|give|tell|send|find|get|let|help|for)\s+$", lowered[max(0, m.start() - 8):m.start()]):
+            continue  # "show us roles": the pronoun
         _add(found, Place("country", "US", m.start(), m.end()))
     # cities: after "in"/"near", or before a job noun ("houston roles"), 1-3 words
     words = list(re.finditer(r"[A-Za-z][A-Za-z.'-]*", text))
@@ -378,6 +409,8 @@ def places_in_question(question: str, known_cities: set[str] | frozenset[str] = 
         for i in range(len(words) - size + 1):
             span = words[i:i + size]
             name = text[span[0].start():span[-1].end()]
+            if name.endswith(".") and len(name) > 4:
+                name = name[:-1]  # "jobs in Dallas." (not "St.")
             folded = _fold(name)
             if len(folded) < 4 or folded in _NAME_TO_CODE:
                 continue
@@ -391,9 +424,16 @@ def places_in_question(question: str, known_cities: set[str] | frozenset[str] = 
             city = find_city(name, country="US") or find_city(name)
             known = folded in known_cities
             if (city and city.population >= 100_000) or known:
-                _add(found, _city_place(name, span[0].start(), span[-1].end()))
+                _add(found, _city_place(name, span[0].start(), span[0].start() + len(name)))
     found.sort(key=lambda p: p.start)
     return found
+
+
+def _place_cue(text: str, start: int, end: int) -> bool:
+    """True when a word stands where a place is expected: after a place preposition or before a job noun."""
+    before = text[max(0, start - 24):start].lower()
+    return (re.search(rf"\b{_PLACE_PREP}\s+(?:the\s+)?$", before) is not None
+            or re.match(rf"\s*(?:-\s*)?{_JOB_NOUNS}\b", text[end:end + 16].lower()) is not None)
 
 
 def states_in_question(question: str) -> list[str]:

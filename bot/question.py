@@ -11,6 +11,7 @@ from typing import Any, Callable
 import snowballstemmer
 
 from bot.places import Place
+from bot.query.filler import FILLER, strip_filler
 from bot.query.grammar import Facet, read_question
 from bot.query.typos import correct_text
 from index.languages import canonical_language, find_languages
@@ -41,6 +42,43 @@ _INTENT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(where|located|location|based|city|town|area|region|metro|which state|what state|which office|"
         r"what office|relocat\w*)\b", re.I),
 }
+# Degree words that are often part of a job title or a job level: read as a degree only in a degree context.
+_ROLE_NOUN = r"(?:roles?|jobs?|positions?|openings?|postings?|posts?|gigs?|vacanc\w+|internships?|programs?|schemes?|" \
+             r"trainees?|team|hires?|opportunit\w+|listings?)"
+_TITLE_LEVEL_DEGREE = re.compile(r"\b(graduates?|ba|bs|ms|mba|bsc|msc|bsn|msn|adn|masters?|master'?s)\b", re.I)
+_DEGREE_AFTER = re.compile(r"^\s*(?:'?s\s+)?(?:degrees?|diplomas?|school|education|studies|of|in|or|and|/|required|"
+                           r"needed|preferred|holders?)\b", re.I)
+_DEGREE_BEFORE = re.compile(r"\b(?:a|an|need|needs|require|requires|required|want|wants|have|has|with|without|"
+                            r"college|university|high school|or|and|/)\s+$", re.I)
+
+
+def degree_asked(text: str) -> bool:
+    """True when the degree words of a question ask about a degree, not a job title or level: "BA degree",
+    "need a BA", "a BS or MS", "college graduate" are degrees; "the BA role", "BA jobs", "Assistant (Graduate)",
+    "graduate programme", "Master Electrician" are titles."""
+    if not _INTENT_PATTERNS["degree"].search(text):
+        return False
+    rest = _TITLE_LEVEL_DEGREE.sub(lambda m: " " * len(m.group(0)), text)
+    if _INTENT_PATTERNS["degree"].search(rest):
+        return True  # "degree", "bachelor's", "education", "college": a degree whatever else is there
+    for m in _TITLE_LEVEL_DEGREE.finditer(text):
+        word, before, after = m.group(1).lower(), text[:m.start()], text[m.end():]
+        if re.match(rf"\s*(?:[\w-]+\s+)?{_ROLE_NOUN}\b", after, re.I) or (
+                re.search(r"\(\s*$", before) and re.match(r"\s*\)", after)):
+            continue  # "BA jobs", "the BA analyst role", "(Graduate)"
+        if word.startswith("graduate"):
+            if _DEGREE_AFTER.match(after) or re.search(r"\b(?:college|university|high school)\s+$", before, re.I):
+                return True
+            continue  # a job level ("graduate roles")
+        if word in ("master", "masters") and not (_DEGREE_AFTER.match(after) or _DEGREE_BEFORE.search(before)
+                                                  or re.match(r"\s*[?!.]?\s*$", after)):
+            continue  # a trade title ("Master Electrician")
+        if word == "master's" or _DEGREE_AFTER.match(after) or _DEGREE_BEFORE.search(before) or \
+                re.match(r"\s*[?!.]?\s*$", after):
+            return True
+    return False
+
+
 # When several intents are named, the most specific wins.
 _ORDER = ("languages", "degree", "experience", "salary", "remote", "employment_type", "location")
 
@@ -223,11 +261,18 @@ def stem(token: str) -> str:
     return _STEMMER.stemWord(token)
 
 
+# abbreviations that are also degrees: expanded only before a role noun ("the BA role", "BA jobs")
+ROLE_ABBREVIATIONS = {"ba": "business analyst", "bas": "business analysts"}
+
+
 def question_tokens(text: str) -> list[str]:
     """Tokens of a question with abbreviations expanded and plurals folded."""
     out: list[str] = []
-    for token in tokenize(text):
+    tokens = tokenize(text)
+    for i, token in enumerate(tokens):
         expanded = ABBREVIATIONS.get(token)
+        if token in ROLE_ABBREVIATIONS and i + 1 < len(tokens) and re.fullmatch(_ROLE_NOUN, tokens[i + 1]):
+            expanded = ROLE_ABBREVIATIONS[token]
         if expanded:
             out.append(token)  # "RN" may be in the title as written, or spelled out
         for part in (expanded.split() if expanded else [token]):
@@ -312,8 +357,11 @@ def parse_question(text: str, find_languages: Callable[[str], list[str]] | None 
     """
     clean = re.sub(r"<@[A-Z0-9]+>", " ", text or "")
     clean = re.sub(r"\s+", " ", clean).strip()
-    clean, _fixed = correct_text(clean, known_word or (lambda _w: False))
+    clean, filler = strip_filler(clean)  # "pls", "hey bot,", "thanks!": never a subject, never a filter
+    clean, _fixed = correct_text(clean, known_word or (lambda _w: False), known_cities)
     hits = [name for name in _ORDER if _INTENT_PATTERNS[name].search(clean)]
+    if "degree" in hits and not degree_asked(clean):
+        hits.remove("degree")
     if _WORK_TYPE_QUESTION.search(clean) and "employment_type" in hits:
         hits.remove("employment_type")
         hits.insert(0, "employment_type")
@@ -376,5 +424,6 @@ def parse_question(text: str, find_languages: Callable[[str], list[str]] | None 
         filters=filters,
         tokens=question_tokens(clean),
         raw_tokens=tokenize(clean),
-        filter_words={t for start, end in reading.spans for t in tokenize(clean[start:end])},
+        filter_words={t for start, end in reading.spans for t in tokenize(clean[start:end])}
+        | {t for part in filler for t in tokenize(part)},
     )

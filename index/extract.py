@@ -9,8 +9,8 @@ modules import from here.
 
 from __future__ import annotations
 
+from index.cues import fact_cues
 from index.facts.common import COLUMN, TEXT, unglue
-from index.facts.cues import fact_cues
 from index.facts.degree import extract_degree
 from index.facts.employment import extract_employment_type
 from index.facts.languages import extract_languages
@@ -40,7 +40,7 @@ def extract_facts(posting: Posting) -> Facts:
         salary_tiers=pay.tiers,
         remote=extract_remote(posting.columns, posting.title, sentences),
         employment_type=extract_employment_type(posting.columns, posting.title, sentences),
-        languages=extract_languages(sentences),
+        languages=extract_languages(sentences, posting.title),
         min_years=extract_min_years(sentences),
         degree=extract_degree(sentences),
         location=extract_location(posting.location),

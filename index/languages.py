@@ -99,8 +99,15 @@ _PATTERNS = (
     _p("Go", r"(?<![\w\-\"'“])Go(?![\w\-'’\"”])"
        r"(?! (?:to|the|out|into|above|beyond|live|get|far|further|deep|back|on|for|ahead|with)\b)",
        LIST, ignore_case=False),
-    _p("Go", r"\bGo (?=programming|language|developers?|engineers?|code|services|microservices)", CODE,
-       ignore_case=False),
+    _p("Go", r"\bGo (?=(?i:programming|language|developers?|engineers?|programmers?|code|services|microservices|"
+       r"backend|back-end|stack|team|expert|experience)\b)", CODE, ignore_case=False),
+    # Go the language in a language context: "we write Go", "100% Go", "our backend is Go", "built in Go"
+    _p("Go", r"(?:(?i:\b(?:write|writes|writing|written|wrote|code|coding|coded|program|programming|built|build|"
+       r"building|develop|developing|developed|implemented|ship|shipping)\s+(?:(?:in|with)\s+)?"
+       r"(?:mostly\s+|mainly\s+|primarily\s+|entirely\s+|only\s+)?)|\d{1,3}\s?%\s?|"
+       r"(?i:\b(?:backend|back-end|stack|codebase|code base|services?|server|platform|api|tooling|infrastructure)\s+"
+       r"(?:is|are)\s+(?:(?:all|mostly|mainly|primarily|entirely|written in|built (?:in|with))\s+)*))"
+       r"Go(?![\w\-'’\"”])(?! (?:to|live|ahead|out|back|for|on)\b)", ignore_case=False, keys=("Go",)),
     _p("Go", r"(?<=\bin )Go(?=\s*[.,;)]|\s*$)", CODE, ignore_case=False),  # "internal tooling in Go."
     _p("SQL", r"(?<![\w/\-])(?:t-sql|pl/sql|pl-sql|sql)(?![a-z])", keys=("sql",)),
     _p("PowerShell", r"\bpower ?shell\b", keys=("shell",)),

@@ -24,7 +24,7 @@ from index.formats.json import json_rows, jsonl_rows
 from index.formats.records import UNTITLED, posting_from_record
 from index.formats.skips import not_a_posting
 from index.formats.text import split_header, strip_markdown, text_record
-from index.models import Problem
+from index.models import Posting, Problem
 
 log = logging.getLogger(__name__)
 

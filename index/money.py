@@ -9,7 +9,8 @@ the number notation ("160,000", "32.000", "4,5", "120'000").
 - `find_pay(text)` -> every pay statement (`PayMention`) in a sentence, funding and revenue left out;
 - `parse_pay(field)` -> one `Salary` from a free-text salary field, or None;
 - `pay_without_figure(text)` -> True for "DOE", "competitive salary", "attraktives Gehalt";
-- `render_money(salary)` -> "€90,000–€120,000 a year".
+- `render_money(salary)` -> "€90,000–€120,000 a year"; `render_amount(120000, "CHF")` -> "CHF 120,000";
+- `read_period("fortnightly")` -> ("weekly", 0.5): every period read is one of index.models.PERIODS.
 """
 
 from __future__ import annotations
@@ -119,11 +120,15 @@ _PERIOD_LOOKUP = {word: period for period, words in PERIOD_WORDS.items() for wor
 _PERIOD_PREFIX = re.compile(r"^(?:/\s*|(?:per|a|an|each|every|pro|im|je|in the|for the|the)\s+)", re.I)
 
 
-def normalize_period(value: Any) -> str | None:
-    """'Annually', 'per annum', '/yr', 'p.a.', 'pro Jahr', 'LPA' -> 'yearly'; '/hr' -> 'hourly'; else None.
+# Periods written that are not one of index.models.PERIODS: the period they are kept in and the factor a figure
+# is multiplied by ("$2,400 every two weeks" is $1,200 a week: the same pay a year, in a period every answer,
+# filter and sort knows). Decision: one set of PERIODS everywhere rather than a sixth period few consumers know.
+PERIOD_CONVERSIONS: dict[str, tuple[str, float]] = {"biweekly": ("weekly", 0.5)}
 
-    Returns one of index.models.PERIODS, or "biweekly" (kept as written: doubling a figure would misquote it).
-    """
+
+def period_key(value: Any) -> str | None:
+    """The period as written, by its key in PERIOD_WORDS ("biweekly" included): for a listed column, whose
+    figures are converted only when they are read (see read_period)."""
     if value is None or isinstance(value, bool):
         return None
     key = re.sub(r"[\s_]+", " ", str(value)).strip().lower().rstrip(".").strip()
@@ -134,6 +139,25 @@ def normalize_period(value: Any) -> str | None:
         if found:
             return found
     return None
+
+
+def read_period(value: Any) -> tuple[str, float] | None:
+    """(period, factor): the period as one of index.models.PERIODS and the factor its figures are multiplied by
+    ("fortnightly" -> ("weekly", 0.5); "per annum" -> ("yearly", 1.0)); None when it is not a period."""
+    key = period_key(value)
+    if key is None:
+        return None
+    return PERIOD_CONVERSIONS.get(key, (key, 1.0))
+
+
+def normalize_period(value: Any) -> str | None:
+    """'Annually', 'per annum', '/yr', 'p.a.', 'pro Jahr', 'LPA' -> 'yearly'; '/hr' -> 'hourly'; else None.
+
+    Always one of index.models.PERIODS ("biweekly" -> "weekly"): a figure read with it is converted by the factor
+    read_period gives.
+    """
+    found = read_period(value)
+    return found[0] if found else None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -228,6 +252,7 @@ class PayMention:
     near_pay: bool = False  # a pay word shortly before the figure
     period_word: bool = False  # the period is written, not inferred from the size
     pay_sentence: bool = False  # the sentence talks about pay somewhere
+    dollar_sign: bool = False  # the currency is a bare "$": USD unless the posting's place uses another dollar
 
     @property
     def likely_period(self) -> str | None:
@@ -270,7 +295,8 @@ _K = r"(?:\s?[kK](?![a-zA-Z])|\s?(?i:thousand|grand|tsd\.?|tausend)\b)"
 _LAKH = r"(?:\s?(?i:lakhs?|lacs?|lpa|crores?|cr)\b)"
 _BIG = r"(?:\s?(?:million|billion|trillion|mil\b|mio\b\.?|mm\b|MM\b|bn\b|[MBT](?![a-zA-Z])))"
 _SEP = r"(?:-|–|—|~|to|and|bis|und|through)"
-CURRENCY_BEFORE, FIGURE = _CUR, _NUM  # regex fragments, for modules that look for money without reading it
+# regex fragments, for modules that look for money without reading it (index.cues)
+CURRENCY_BEFORE, CURRENCY_AFTER, FIGURE, THOUSANDS = _CUR, _CUR_AFTER, _NUM, _K
 _MONEY = re.compile(
     rf"(?P<c1>{_CUR})?\s?(?P<n1>{_NUM})(?P<k1>{_K})?(?P<l1>{_LAKH})?(?P<b1>{_BIG})?(?P<t1>\s?{_CUR_AFTER})?"
     rf"(?:\s*{_SEP}\s*(?P<c2>{_CUR})?\s?(?P<n2>{_NUM})(?P<k2>{_K})?(?P<l2>{_LAKH})?(?P<b2>{_BIG})?)?"
@@ -278,8 +304,8 @@ _MONEY = re.compile(
 )
 # "Salary Range: $", "pay rate of $", "salary is $", "Gehalt: ", "Vergütung: ab": the figure is labelled as pay
 _PAY_LABEL = re.compile(
-    r"\b(?:salary|pay|compensation|wages?|rate|earnings|ctc|gehalt|vergütung|jahresgehalt|bruttojahresgehalt|"
-    r"stundenlohn|lohn|entgelt|verdienst|gehaltsrahmen|gehaltsspanne)\b"
+    r"\b(?:salary|pay|compensation|wages?|rate|earnings|ctc|\w*gehalt|\w*vergütung|\w*lohn|entgelt|verdienst|"
+    r"gehaltsrahmen|gehaltsspanne)\b"
     r"(?: range| rate| scale| band)?\s*(?:is|of|liegt bei|beträgt)?\s*(?:\([^)]{0,20}\))?\s*:?\s*"
     r"(?:(?:between|from|up to|ab|bis zu|zwischen|starting at|approx\.?|ca\.?|~)\s*)?$",
     re.I,
@@ -287,7 +313,7 @@ _PAY_LABEL = re.compile(
 # words that make a nearby figure pay ("pays between $18-$25", "expect to earn $43,000")
 _PAY_NEAR = re.compile(
     r"\b(?:pay|pays|paying|salary|salaries|compensation|comp|wages?|rates?|base|range|earn\w*|income|"
-    r"offering|offer|ote|ctc|package|gehalt\w*|jahresgehalt|vergütung|lohn|entgelt|verdienst|verdienen|bieten|"
+    r"offering|offer|ote|ctc|package|\w*gehalt\w*|\w*vergütung|\w*lohn|entgelt|verdienst|verdienen|bieten|"
     r"brutto\w*)\b",
     re.I,
 )
@@ -322,8 +348,9 @@ _PERIOD_AFTER = re.compile(
     r"^(?:\s*(?:USD|EUR|GBP|dollars|\+|plus|and up|or more|DOE|base|gross|brutto|netto|range|"
     r"\((?:gross|brutto|base)\)|(?-i:\(?[A-Z]{3}\)?)))*\s*"
     rf"(?:(?P<per>/\s?(?:one\s)?|per\s(?:one\s)?|an?\s|each\s|pro\s|im\s|je\s|in the\s)\s?(?P<unit>{_PERIOD_UNITS})"
-    r"|(?:for\s+)?(?P<adverb>hourly|daily|weekly|bi-?weekly|fortnightly|monthly|annually|annual|yearly|"
-    r"p\.\s?a\.?|pa\b|p/a\b|p/h\b|ph\b|pcm\b|per annum|salary\b|jährlich|monatlich|stündlich|mtl\b\.?))",
+    r"|(?:for\s+)?(?P<adverb>every\s+(?:two|2)\s+weeks|(?:a|per|every)\s+fortnight|hourly|daily|weekly|bi-?weekly|fortnightly|monthly|annually|annual|yearly|"
+    r"p\.\s?a\.?|pa\b|p/a\b|p/h\b|ph\b|pcm\b|per annum|salary\b|jährlich|monatlich|stündlich|mtl\b\.?|"
+    r"(?:brutto)?jahresgehalt\b|monatsgehalt\b|stundenlohn\b))",
     re.I,
 )
 _PERIOD_BEFORE = re.compile(
@@ -375,6 +402,15 @@ def _written_currency(match: re.Match[str]) -> str | None:
     return None
 
 
+def _bare_dollar(match: re.Match[str]) -> bool:
+    """Whether the currency written is a bare "$" (no "US$", "USD", "A$"): a dollar of the posting's place."""
+    for group in ("c1", "t1", "c2", "code"):
+        raw = (match.group(group) or "").strip()
+        if raw:
+            return raw == "$"
+    return False
+
+
 def _mention(match: re.Match[str], before: str, after: str, sentence: str, assume_pay: bool) -> PayMention | None:
     """A pay statement from one figure (or range) and the words around it; None when it is not the wage."""
     currency = _written_currency(match)
@@ -410,7 +446,7 @@ def _mention(match: re.Match[str], before: str, after: str, sentence: str, assum
     period_match = _PERIOD_AFTER.match(after)
     if period_match:
         raw = period_match.group("unit") or period_match.group("adverb")
-        period = normalize_period(raw) or normalize_period(raw.replace(".", "").replace(" ", ""))
+        period = period_key(raw) or period_key(raw.replace(".", "").replace(" ", ""))
     if period is None and lakh and lakh.strip().lower() == "lpa":
         period = "yearly"
     tail = after[period_match.end():] if period_match else after
@@ -424,7 +460,7 @@ def _mention(match: re.Match[str], before: str, after: str, sentence: str, assum
     if period is None:
         before_period = _PERIOD_BEFORE.findall(before)
         if before_period:
-            period = normalize_period(before_period[-1])
+            period = period_key(before_period[-1])
             period_word = period is not None
     if _PER_UNIT.search(" ".join(re.findall(r"[A-Za-z]+", before)[-2:])) or _PER_UNIT_AFTER.match(tail):
         return None  # "session compensation ($35 and up)", "40 USD for 1 person": pay per piece, not per period
@@ -453,11 +489,14 @@ def _mention(match: re.Match[str], before: str, after: str, sentence: str, assum
             high, kind = low, "exact"
     else:
         kind = "range" if high != low else "exact"
+    if period in PERIOD_CONVERSIONS:  # "$2,400 every two weeks" -> $1,200 a week
+        period, factor = PERIOD_CONVERSIONS[period]
+        low, high = (None if v is None else round(v * factor, 2) for v in (low, high))
     end = period_match.end() + match.end() if period_match else match.end()
     start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
     return PayMention(min=low, max=high, currency=currency, period=period, kind=kind, start=start, end=end,
                       text=sentence[start:end].strip(), labelled=labelled, near_pay=near_pay,
-                      period_word=period_word, pay_sentence=pay_sentence)
+                      period_word=period_word, pay_sentence=pay_sentence, dollar_sign=_bare_dollar(match))
 
 
 def find_pay(text: str, *, assume_pay: bool = False) -> list[PayMention]:
@@ -471,16 +510,34 @@ def find_pay(text: str, *, assume_pay: bool = False) -> list[PayMention]:
     matches = [m for m in _MONEY.finditer(text) if m.group("n1")]
     money = [m for m in matches if _written_currency(m) or m.group("l1") or m.group("l2")]
     mentions: list[PayMention] = []
-    for match in matches:
+    for index, match in enumerate(matches):
         # the context of a figure stops at the neighbouring sums of money
         previous_end = max((m.end() for m in money if m.end() <= match.start()), default=0)
         next_start = min((m.start() for m in money if m.start() >= match.end()), default=len(text))
         before = text[max(previous_end, match.start() - 90): match.start()]
         after = text[match.end(): min(next_start, match.end() + 60)]
+        alternative = _alternative_after(text, matches, index)
+        if alternative is not None and not _PERIOD_AFTER.match(after):
+            after = alternative
         mention = _mention(match, before, after, text, assume_pay)
         if mention is not None:
             mentions.append(mention)
     return mentions
+
+
+_ALTERNATIVE = re.compile(r"^\s*(?:or|oder|/|\|)\s*(?:(?:about|approx\.?|ca\.?|~)\s*)?$", re.I)
+
+
+def _alternative_after(text: str, matches: list[re.Match[str]], index: int) -> str | None:
+    """"45-70 USD or 180-280 PLN per hour": the words after the last of a chain of alternative sums (each in its
+    own currency), which every one of them shares; None when the figure is not followed by an alternative."""
+    last = index
+    while last + 1 < len(matches) and _ALTERNATIVE.match(text[matches[last].end(): matches[last + 1].start()]) \
+            and _written_currency(matches[last + 1]):
+        last += 1
+    if last == index:
+        return None
+    return text[matches[last].end(): matches[last].end() + 60]
 
 
 def currencies_written(text: str) -> list[str]:
@@ -547,8 +604,8 @@ def parse_pay(text: str) -> Salary | None:
 # ------------------------------------------------------------------------------------------------
 # rendering
 
-_PERIOD_PHRASES = {"hourly": "an hour", "daily": "a day", "weekly": "a week", "biweekly": "every two weeks",
-                   "monthly": "a month", "yearly": "a year"}
+# how each of index.models.PERIODS is said after a figure
+PERIOD_PHRASES = {"hourly": "an hour", "daily": "a day", "weekly": "a week", "monthly": "a month", "yearly": "a year"}
 
 
 def _render_number(value: float) -> str:
@@ -567,6 +624,11 @@ def money_symbol(currency: str | None) -> str:
     return f"{code} " if not symbol or symbol == code else symbol
 
 
+def render_amount(value: float, currency: str | None = "USD") -> str:
+    """One sum as answers write it: "$160,000", "€55,000", "A$35.32", "CHF 120,000" (whole numbers without cents)."""
+    return f"{money_symbol(currency)}{_render_number(value)}"
+
+
 def render_money(salary: Salary) -> str:
     """The one rendering of a salary for answers: "€90,000–€120,000 a year", "£11.48 an hour", "from $75,000 a
     year"; figure, currency and period always visible."""
@@ -580,7 +642,7 @@ def render_money(salary: Salary) -> str:
         amount = f"from {symbol}{_render_number(low)}"
     else:
         amount = f"up to {symbol}{_render_number(high or 0)}"
-    period = _PERIOD_PHRASES.get(salary.period, salary.period or "")
+    period = PERIOD_PHRASES.get(salary.period, salary.period or "")
     return f"{amount} {period}".strip()
 
 

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 MODEL_MAX_TOKENS = 256  # all-MiniLM-L6-v2 cuts text beyond this many word pieces, [CLS] and [SEP] included
 SPECIAL_TOKENS = 2
 EXTRACTION_MODULES = ("index.extract", "index.languages", "index.text", "index.models", "index.money",
-                      "index.facts.common", "index.facts.cues", "index.facts.degree", "index.facts.employment",
+                      "index.cues", "index.worktypes", "index.facts.common", "index.facts.degree", "index.facts.employment",
                       "index.facts.german", "index.facts.languages", "index.facts.location", "index.facts.remote",
                       "index.facts.salary", "index.facts.years")
 GROUP_CHUNKS = 4096  # chunks embedded (or copied) and written together (whole postings; bounds memory)

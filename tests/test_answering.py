@@ -196,3 +196,99 @@ def test_odd_input_gets_a_short_reply_and_never_an_error(answerer):
     assert long_word.status == NO_MATCH and len(long_word.text) < 200
     assert answerer.ask("hello!").status == EMPTY
     assert answerer.ask("jobs paying over 1").filters.get("salary_over") is None
+
+
+# ---------------------------------------------------------------- naming and list subjects (typos, filler, filters)
+
+ROLES = [
+    _posting("r1", "Estate Attorney", "Quorvane Legal", "Draft wills and trusts.", "Tulsa, OK", remote="on-site",
+             work_type="Full-time"),
+    _posting("r2", "Senior Tax Attorney", "Brisklow & Partners", "Advise clients on tax.", "Denver, CO",
+             remote="remote", work_type="Full-time"),
+    _posting("r3", "Data Analyst", "Tallowmere Foods", "Report on sales with SQL.", "Denver, CO", remote="remote",
+             languages=["SQL"]),
+    _posting("r4", "Sales Rep", "Fenwick Pumps", "Sell pumps to farms.", "Omaha, NE"),
+    _posting("r5", "Inside Sales Representative", "Halvard Tools", "Call hardware stores.", "Omaha, NE"),
+    _posting("r6", "Project Mgr", "Orlen Build", "Run small builds.", "Reno, NV"),
+    _posting("r7", "Operations Manager", "Pekko Freight", "Keep trucks moving.", "Reno, NV"),
+    _posting("r8", "Event Coordinator", "Marisol Venues", "Plan weddings.", "Laredo, TX"),
+    _posting("r9", "Senior Platform Engineer", "Vantor", "Own the platform.", "Remote",
+             (180000, 220000, "USD", "yearly")),
+    _posting("r10", "Platform Engineer", "Vantor", "Build the platform.", "Remote", (130000, 150000, "USD", "yearly")),
+    _posting("r11", "Bürokauffrau", "KVS - Kessler Vogt Service GmbH", "Sie betreuen unsere Kunden in Mainz.",
+             "Mainz, Germany"),
+    _posting("r12", "Account Executive - Mid-Market", "Plume", "Sell to mid-sized firms.", "Chicago, IL"),
+    _posting("r13", "Bookkeeper - Non Profit", "Lindqvist Aid", "Keep the books of a charity.", "Boise, ID"),
+]
+
+
+@pytest.fixture(scope="module")
+def roles():
+    embedder = HashingEmbedder()
+    texts = [p.text for p in ROLES]
+    return Answerer(Catalog(ROLES, [p.id for p in ROLES], texts, embedder.embed_documents(texts)), embedder)
+
+
+def _ids(answer):
+    return sorted(p.id for p in answer.postings)
+
+
+def test_two_swapped_letters_in_a_company_name_still_name_it(roles):
+    assert _ids(roles.ask("what does Qourvane Legal pay the estate attorney?")) == ["r1"]
+    assert _ids(roles.ask("is the estate attorney job at Quorvnae Legal remote?")) == ["r1"]
+
+
+def test_a_short_misspelt_company_name_names_it_beside_its_title(roles):
+    assert _ids(roles.ask("where is the account executive job at Plme?")) == ["r12"]
+
+
+def test_an_unknown_short_name_is_still_unknown_and_never_a_look_alike(roles):
+    answer = roles.ask("where is the account executive job at Qrix?")
+    assert answer.status == NO_MATCH and "qrix" in answer.text and not answer.postings
+
+
+def test_thanks_and_please_are_not_names_of_postings(roles):
+    want = _ids(roles.ask("any attorney jobs?"))
+    assert want == ["r1", "r2"]
+    for polite in ("any attorney jobs? thanks in advance", "how many attorney positions pls",
+                   "any attorney jobs, thank you", "hey bot, any attorney jobs?"):
+        assert _ids(roles.ask(polite)) == want, polite
+
+
+def test_a_filter_added_to_a_titled_list_keeps_the_title_words(roles):
+    assert _ids(roles.ask("how many attorney positions")) == ["r1", "r2"]
+    assert _ids(roles.ask("how many remote attorney positions")) == ["r2"]
+    none = roles.ask("how many SQL attorney positions")
+    assert none.status == NO_MATCH and none.postings == [] and "attorney" in none.text
+
+
+def test_abbreviated_role_words_list_the_same_postings_whichever_form_the_title_has(roles):
+    assert _ids(roles.ask("any rep jobs?")) == _ids(roles.ask("any representative jobs?")) == ["r4", "r5"]
+    assert _ids(roles.ask("list the mgr roles")) == _ids(roles.ask("list the manager roles")) == ["r6", "r7"]
+
+
+def test_a_place_word_is_never_a_role_word_of_a_list(roles):
+    answer = roles.ask("any openings in Laredo.")
+    assert _ids(answer) == ["r8"] and "mentioning" not in answer.text and "laredo”" not in answer.text.lower()
+
+
+def test_a_misspelt_role_word_lists_the_postings_so_titled(roles):
+    assert _ids(roles.ask("how many attoorney positions")) == ["r1", "r2"]
+    assert _ids(roles.ask("any coordnator jobs?")) == ["r8"]
+
+
+def test_a_title_word_the_question_rules_out_excludes_that_posting(roles):
+    for question in ("vantor (non-senior) platform engineer salary", "vantor (non-sr) platform engineer salary",
+                     "vantor platform engineer salary, not the senior one"):
+        answer = roles.ask(question)
+        assert _ids(answer) == ["r10"] and answer.text.startswith("$130,000"), question
+    assert _ids(roles.ask("vantor senior platform engineer salary")) == ["r9"]
+
+
+def test_a_non_word_the_title_itself_writes_does_not_exclude_it(roles):
+    assert _ids(roles.ask("where is the Bookkeeper - Non Profit job at Lindqvist Aid?")) == ["r13"]
+
+
+def test_a_word_not_in_a_named_companys_posting_does_not_block_the_answer(roles):
+    answer = roles.ask("how many years of ledger experience for the KVS office job?")
+    assert _ids(answer) == ["r11"] and answer.status != NO_MATCH

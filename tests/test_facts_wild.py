@@ -185,3 +185,83 @@ def test_years_forms_of_pasted_pages_are_read(text, years):
 )
 def test_fact_cues_name_the_facts_the_text_has_a_cue_for(text, cues):
     assert fact_cues(text) == cues
+
+
+# ------------------------------------------------------------------------------------------ round 2
+
+@pytest.mark.parametrize(
+    ("location", "currency"),
+    [("Geelong, VIC, AU", "AUD"), ("Kelowna, BC, CA", "CAD"), ("Napier, HB, NZ", "NZD"), ("Fresno, CA", "USD")],
+)
+def test_a_bare_dollar_is_the_dollar_of_the_postings_country(location, currency):
+    assert salary_of("Hourly rate: $41.20 - $47.90 per hour", location)[2] == currency
+
+
+def test_a_bare_dollar_stays_us_dollars_when_the_posting_says_usd():
+    assert salary_of("Rate: $60 per hour, paid in USD.", "Geelong, VIC, AU")[2] == "USD"
+
+
+def test_a_two_letter_country_after_a_region_is_the_country_not_a_us_state():
+    assert currency_for_place("Moncton, NB, CA") == "CAD"
+    assert currency_for_place("Modesto, CA, US") == "USD"
+
+
+def test_a_listed_biweekly_salary_is_kept_weekly_and_quoted_as_listed():
+    fact = facts_of("Warehouse role.", min_salary=1800, max_salary=2200, pay_period="biweekly").salary
+    assert (fact.value.min, fact.value.max, fact.value.period) == (900, 1100, "weekly")
+    assert "biweekly" in fact.evidence
+
+
+def test_the_first_of_two_alternative_currencies_is_the_salary():
+    text = "Contract terms:\n- 38-55 GBP or 44-64 EUR per hour - async team"
+    assert salary_of(text) == (38, 55, "GBP", "hourly")
+
+
+def test_an_upper_case_german_salary_line_is_read():
+    text = "DEUTSCHLANDWEIT | AB SOFORT | STARTGEHALT: 46.000€ JAHRESGEHALT (VOLLZEIT)"
+    assert salary_of(text) == (46000, 46000, "EUR", "yearly")
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("Looking for: 2–4 yrs frontend, a love of tidy CSS.", 2),
+     ("What we want: - 6+ years running Django in production - calm on call", 6),
+     ("7+ years of software experience, including at least two years with Elixir.", 7),
+     ("What we need: 4+ yrs Kotlin", 4)],
+)
+def test_years_in_requirement_lists_are_the_main_requirement(text, years):
+    assert facts_of(text).min_years.value == years
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We have 25+ years serving orchards in the valley.", "Camp for ages 3-5 years.", "Founded 12+ years ago."],
+)
+def test_history_and_ages_are_not_years_of_experience(text):
+    assert facts_of(text).min_years is None
+
+
+def test_a_language_in_the_title_counts_with_the_title_as_evidence():
+    posting = Posting(id="t1", title="Staff Rust Engineer (Remote)", company="Ferrocline", text="We ship weekly.")
+    (fact,) = extract_facts(posting).languages
+    assert (fact.value, fact.origin) == ("Rust", "column") and "Staff Rust Engineer" in fact.evidence
+
+
+def test_a_title_language_mentioned_in_the_text_quotes_the_text():
+    posting = Posting(id="t2", title="Senior Go Developer", company="Ferrocline",
+                      text="About us.\nOur services are Go and Postgres on bare metal.")
+    (fact,) = extract_facts(posting).languages
+    assert (fact.value, fact.evidence) == ("Go", "Our services are Go and Postgres on bare metal.")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Arbeitszeit: Teilzeit (20 Std.)", "Part-time"), ("Job type: Werkstudent", "Part-time"),
+     ("This is a contract-to-hire role.", "Contract"), ("Employment type: Full time", "Full-time")],
+)
+def test_work_types_are_read_by_the_one_vocabulary(text, value):
+    assert facts_of(text).employment_type.value == value
+
+
+def test_loose_question_words_are_not_read_as_a_work_type_from_running_text():
+    assert facts_of("We are a W2 employer with an FTE headcount of 40; the gig economy is not us.").employment_type is None

@@ -127,3 +127,35 @@ def test_an_indian_state_code_is_not_indiana(catalog):
 def test_paid_in_a_currency_without_a_figure_keeps_that_currency(catalog):
     assert ids(catalog, "which roles pay in euros?") == {"f"}
     assert ids(catalog, "jobs paid in pounds") == {"g"}
+
+
+# ---------------------------------------------------------------- negated places, countries, typos of places
+
+
+@pytest.mark.parametrize("question", [
+    "roles outside Oklahoma", "roles outside of Oklahoma", "roles not in Oklahoma", "jobs excluding Oklahoma",
+    "any openings except in Oklahoma?",
+])
+def test_a_negated_state_is_the_complement_of_the_state(catalog, question):
+    everything = {p.id for p in POSTINGS}
+    assert ids(catalog, question) == everything - ids(catalog, "roles in Oklahoma")
+
+
+def test_outside_and_not_in_are_filter_words_not_subject_words():
+    for question, words in [("openings outside of Ohio", {"outside", "of", "ohio"}),
+                            ("postings not in Vermont", {"not", "in", "vermont"}),
+                            ("roles excluding Utah", {"excluding", "utah"})]:
+        assert words <= parse_question(question).filter_words
+
+
+@pytest.mark.parametrize("question", ["how many roles are based in india?", "jobs in INDIA", "any postings in India"])
+def test_a_country_named_in_lower_case_or_capitals_matches_its_coded_locations(catalog, question):
+    assert ids(catalog, question) == {"h"}  # "KA, IN": Karnataka, India
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("part-time openings in Oklahomma", set()), ("jobs in Oklahomaa", {"a", "b"}),
+    ("non-remote jobs in Oklahmoa", {"b"}), ("contract roes in Tulssa", {"a", "b"}),
+])
+def test_a_typo_in_a_place_or_a_job_noun_keeps_the_filter(catalog, question, expected):
+    assert ids(catalog, question) == expected

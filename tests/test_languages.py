@@ -146,7 +146,7 @@ def test_find_languages_quotes_the_first_sentence_naming_each_language():
 
 
 def test_a_known_language_supports_an_ambiguous_name_in_the_same_list():
-    sentence = "Production experience writing Go and Bash."
+    sentence = "Production experience with Go and Bash."
     assert languages_in_sentence(sentence) == []
     assert languages_in_sentence(sentence, known={"Bash"}) == ["Go", "Bash"]
 
@@ -170,7 +170,7 @@ def test_languages_in_sentences_reads_the_posting_twice_and_keeps_the_order_of_m
 
 
 def test_a_posting_with_no_plain_language_gets_no_second_reading():
-    assert languages_in_sentences(["Production experience writing Go and Bash."]) == []
+    assert languages_in_sentences(["Production experience with Go and Bash."]) == []
 
 
 def test_find_languages_is_empty_when_no_language_is_named():
@@ -192,3 +192,21 @@ def test_find_languages_is_empty_when_no_language_is_named():
 )
 def test_names_are_found_in_any_case(sentence, expected):
     assert languages_in_sentence(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Senior Go Engineer", "Staff Go Developer", "We're 100% Go with managed queues.", "Our backend is Go.",
+     "We write Go and a little SQL.", "Everything is built in Go."],
+)
+def test_go_in_a_language_context_is_the_language(sentence):
+    assert "Go" in languages_in_sentence(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Help us go to market in Q3.", "We go live next spring.", "Go live with our first clients.",
+     "Our platform is Go-to-market ready.", "Ready, set, Go!"],
+)
+def test_go_the_verb_is_not_a_language(sentence):
+    assert "Go" not in languages_in_sentence(sentence)

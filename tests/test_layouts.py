@@ -235,3 +235,27 @@ def test_wild_postings_mostly_have_a_title_company_and_place():
     assert sum(bool(p.location) for p in postings) >= 50
     assert all(not p.title.lower().startswith(("avatar for", "company description")) for p in postings)
     assert not any(p.title.endswith(" is hiring a") for p in postings)
+
+
+def test_a_paragraph_opening_with_an_italic_label_is_kept_in_a_comment():
+    record = {"id": 7770001, "text": "<i>Quillmark Labs</i> | Remote (EU) | Full-time | https://quillmark.example"
+              "<p><i>Experience</i>: Apart from interns, we ask for a Masters degree in ecology or statistics."
+              "<p><i>Stack</i>: Go and Postgres."}
+    posting = posting_from_record(record, fallback_id="x", source="hn.json")
+    assert "Masters degree in ecology" in posting.text
+
+
+def test_a_short_chrome_label_line_still_leaves_the_page():
+    page = read_page("Ropewalk Analytics\nData Analyst\nLeeds\nExperience: Mid level\nAbout the job\nYou will model churn.")
+    assert "Mid level" not in page.text
+
+
+def test_a_bare_city_takes_the_fuller_form_the_same_page_writes():
+    page = read_page("Orchardly\nSoftware Engineer\nSacramento\n|Full Time\nAbout\nOur office: Sacramento, CA 95814.\n"
+                     "We build irrigation software.")
+    assert page.location == "Sacramento, CA"
+
+
+def test_a_bare_city_gets_no_invented_state():
+    page = read_page("Orchardly\nSoftware Engineer\nSacramento\n|Full Time\nAbout\nWe build irrigation software.")
+    assert page.location == "Sacramento"

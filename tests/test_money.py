@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from index.models import Salary
+from index.models import PERIODS, Salary
 from index.money import (
+    PERIOD_WORDS,
     currency_code,
     find_pay,
     normalize_period,
     parse_amount,
     parse_pay,
     pay_without_figure,
+    read_period,
     render_money,
 )
 
@@ -217,3 +219,42 @@ def test_pay_without_figure_is_false_with_a_figure_or_without_pay_talk(text):
 )
 def test_render_money_shows_figure_currency_and_period(salary, shown):
     assert render_money(salary) == shown
+
+
+# ------------------------------------------------------------------------------------------ round 2
+
+
+
+@pytest.mark.parametrize("written", [w for words in PERIOD_WORDS.values() for w in words])
+def test_normalize_period_only_ever_gives_one_of_the_model_periods(written):
+    assert normalize_period(written) in PERIODS
+
+
+def test_a_fortnightly_figure_is_kept_as_the_same_pay_a_week():
+    assert read_period("every two weeks") == ("weekly", 0.5)
+    (mention,) = find_pay("Take-home pay: £1,300 per fortnight")
+    assert (mention.min, mention.currency, mention.period) == (650, "GBP", "weekly")
+
+
+def test_alternatives_in_two_currencies_share_the_period_and_the_first_comes_first():
+    mentions = find_pay("- 30-42 CHF or 31-44 EUR an hour, invoiced monthly")
+    assert [(m.min, m.max, m.currency, m.period) for m in mentions] == [
+        (30, 42, "CHF", "hourly"), (31, 44, "EUR", "hourly")]
+    assert mentions[0].rank >= mentions[1].rank
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ZIELGEHALT: 62.500€ JAHRESGEHALT", (62500, 62500, "EUR", "yearly")),
+        ("Grundgehalt: 3.900 € Monatsgehalt", (3900, 3900, "EUR", "monthly")),
+    ],
+)
+def test_german_compound_pay_words_label_a_figure_in_any_case(text, expected):
+    (mention,) = find_pay(text)
+    assert (mention.min, mention.max, mention.currency, mention.period) == expected
+
+
+def test_a_bare_dollar_sign_is_marked_so_the_place_can_name_the_dollar():
+    assert find_pay("Pay: $31 an hour")[0].dollar_sign
+    assert not find_pay("Pay: US$31 an hour")[0].dollar_sign

@@ -118,3 +118,20 @@ def test_sentences_that_only_look_like_pay_or_years_are_not_cues(sentence):
 def test_text_cues_collects_every_fact_a_text_speaks_of():
     cues = text_cues("Salary: DOE.\nA degree in biology is a plus.\nFully remote.")
     assert {"salary", "degree", "remote"} <= cues
+
+
+def test_there_is_one_cue_vocabulary():
+    import index.cues
+    import index.extract
+
+    assert index.extract.fact_cues is index.cues.fact_cues
+    assert index.cues.own_sentence_cues is index.cues.sentence_cues
+
+
+@pytest.mark.parametrize("sentence", ["What we want: 3+ years of Elixir.", "We need 4+ yrs with Kotlin."])
+def test_a_requirement_the_company_states_is_a_years_cue(sentence):
+    assert "experience_years" in sentence_cues(sentence)
+
+
+def test_a_pay_layout_only_the_money_module_reads_is_a_salary_cue():
+    assert "salary" in sentence_cues("Tarif: 61-74 EUR / h netto")

@@ -38,3 +38,50 @@ def test_the_gazetteer_knows_exonyms_of_big_cities():
 @pytest.mark.parametrize("question", ["tell me more about remote roles", "do any sales roles pay well?"])
 def test_ordinary_words_before_a_job_noun_are_not_cities(question):
     assert [p for p in places_in_question(question) if p.kind == "city"] == []
+
+
+# ---------------------------------------------------------------- codes by case, countries, ambiguous names
+
+
+@pytest.mark.parametrize("question, states", [
+    ("which hybrid roles in ga?", ["GA"]), ("contract gigs in sc that pay hourly", ["SC"]),
+    ("openings in ne", ["NE"]), ("roles in or near Boise", []), ("jobs in me", []), ("help me find pa roles", []),
+])
+def test_a_lower_case_code_that_is_a_rare_word_is_a_state_after_in(question, states):
+    assert [p.value for p in places_in_question(question) if p.kind == "state"] == states
+
+
+@pytest.mark.parametrize("question, states", [
+    ("SHOW ME ROLES OVER $90,000", []), ("GIVE ME THE LIST OF OPENINGS", []), ("WHICH OPENINGS IN IN?", ["IN"]),
+    ("FIND NURSE JOBS IN PA THAT PAY WELL", ["PA"]), ("GA ROLES", ["GA"]), ("SHOW US ROLES", []),
+    ("ROLES IN OR NEAR SPOKANE", []),
+])
+def test_a_question_in_capitals_reads_codes_as_in_lower_case(question, states):
+    assert [p.value for p in places_in_question(question) if p.kind == "state"] == states
+
+
+def test_a_question_in_capitals_does_not_name_the_us_by_a_pronoun():
+    assert [p for p in places_in_question("SHOW US REMOTE ROLES") if p.kind == "country"] == []
+    assert [p.value for p in places_in_question("REMOTE ROLES IN THE US") if p.kind == "country"] == ["US"]
+
+
+@pytest.mark.parametrize("question", ["roles based in india", "any jobs in peru?", "openings in Israel"])
+def test_country_names_that_are_not_english_words_are_read_in_any_case(question):
+    assert [p.kind for p in places_in_question(question)] == ["country"]
+
+
+@pytest.mark.parametrize("question", ["jobs with jordan", "a turkey sandwich role", "guinea pig handler roles"])
+def test_country_names_that_are_words_need_a_capital(question):
+    assert [p for p in places_in_question(question) if p.kind == "country"] == []
+
+
+def test_washington_alone_is_the_state_or_the_capital():
+    places = places_in_question("nurse roles in Washington")
+    assert {(p.kind, p.value) for p in places} == {("state", "WA"), ("city", "washington")}
+    assert places[1].contains(parse_location("Washington, DC")) or places[0].contains(parse_location("Washington, DC"))
+    assert [p.value for p in places_in_question("roles in Washington state")] == ["WA"]
+
+
+@pytest.mark.parametrize("question", ["any openings in Fresno.", "jobs in Tucson.", "roles near Spokane."])
+def test_a_full_stop_after_a_city_does_not_hide_it(question):
+    assert [p.kind for p in places_in_question(question)] == ["city"]

@@ -304,3 +304,145 @@ def test_lexer_keeps_currency_and_period_on_the_figure():
 def test_filter_words_are_not_subject_words():
     query = parse_question("how many jobs pay by the hour in cali?")
     assert {"hour", "cali"} <= query.filter_words
+
+
+# ---------------------------------------------------------------- typos of places and job nouns
+
+@pytest.mark.parametrize("question, state", [
+    ("evening shifts in Nebraskaa", "NE"), ("part-time openings in oregn", "OR"), ("non-remote roles in Kanass", "KS"),
+    ("welder jobs outside of Virgina", "VA"),
+])
+def test_a_typo_in_a_state_name_after_a_place_word_keeps_the_state(question, state):
+    filters = f(question)
+    assert state in filters.states + filters.states_not
+
+
+@pytest.mark.parametrize("question, city", [
+    ("any openings in Tuscon?", "tucson"), ("barista jobs near Spokanne", "spokane"), ("Fresnoo roles", "fresno"),
+])
+def test_a_typo_in_a_big_city_where_a_place_is_expected_keeps_the_city(question, city):
+    assert f(question).cities == [city]
+
+
+def test_the_catalogs_own_cities_are_in_the_place_vocabulary():
+    query = parse_question("roles in Wexfordd", known_cities=frozenset({"wexford"}))
+    assert "wexford" in query.text.lower()
+
+
+@pytest.mark.parametrize("question", [
+    "what does Tuscon Labs pay?",  # a capitalised name outside a place context
+    "roles that need nebraskaa skills",  # no place word before it
+])
+def test_a_near_place_word_outside_a_place_context_is_left_alone(question):
+    assert f(question).states == [] and f(question).cities == []
+
+
+def test_a_place_typo_the_postings_use_is_never_corrected():
+    query = parse_question("roles in Tuscon", known_word=lambda w: w == "tuscon")
+    assert query.filters.cities == []
+
+
+@pytest.mark.parametrize("question, work_type", [
+    ("contract roes", "Contract"), ("which part-time postigns are there", "Part-time"),
+    ("any freelance opennings?", "Contract"),
+])
+def test_a_typo_in_a_job_noun_keeps_the_list_and_its_filter(question, work_type):
+    query = parse_question(question)
+    assert query.is_list and query.filters.work_type == work_type
+
+
+@pytest.mark.parametrize("word", ["rose", "robs", "ropes"])
+def test_short_words_near_a_job_noun_are_not_corrected(word):
+    assert correct_word(word) is None
+
+
+def test_a_currency_word_is_never_corrected_to_a_place():
+    assert parse_question("which roles pay in rupees?").filters.currency == "INR"
+
+
+def test_a_typo_in_employment_is_still_the_work_type_question():
+    assert parse_question("what kind of emplyoment is the Zentrix welder job?").intent == "employment_type"
+
+
+# ---------------------------------------------------------------- filler and politeness
+
+@pytest.mark.parametrize("question, bare", [
+    ("pls list the welder roles", "list the welder roles"),
+    ("hey bot, any barista jobs?", "any barista jobs?"),
+    ("can you check how many plumber positions", "how many plumber positions"),
+    ("any tutor jobs? (thanks in advance)", "any tutor jobs?"),
+    ("list the chef roles, thank you", "list the chef roles"),
+    ("could you tell me which roles are remote", "which roles are remote"),
+    ("Hello! which openings are in Tulsa? Thanks so much!", "which openings are in Tulsa?"),
+    ("can you list the courier roles please", "list the courier roles"),
+])
+def test_politeness_is_not_part_of_the_question(question, bare):
+    assert parse_question(question).text == bare
+
+
+@pytest.mark.parametrize("question", ["pls list the welder roles", "how many plumber positions thx",
+                                      "hey bot, any barista jobs?"])
+def test_a_polite_list_question_is_still_a_list(question):
+    assert parse_question(question).is_list
+
+
+@pytest.mark.parametrize("question", ["jobs in Atlanta", "is the Tyco role remote?", "Thanksgiving shift roles",
+                                      "hiring at Heyday Labs?"])
+def test_words_that_merely_contain_filler_are_kept(question):
+    assert parse_question(question).text == question
+
+
+def test_filler_is_exposed_as_filter_words_and_a_vocabulary():
+    from bot.question import FILLER
+
+    assert {"pls", "thx"} <= parse_question("pls any tutor jobs thx").filter_words
+    assert {"please", "thanks", "thank", "pls", "hey"} <= FILLER
+
+
+# ---------------------------------------------------------------- PT / FT from context
+
+@pytest.mark.parametrize("question, work_type", [
+    ("which jobs are PT?", "Part-time"), ("are any of the openings FT", "Full-time"),
+    ("PT hourly jobs in Ohio", "Part-time"), ("find FT Kotlin openings", "Full-time"),
+    ("remote pt data entry gigs", "Part-time"), ("PT/FT roles", "Part-time"),
+])
+def test_pt_and_ft_are_work_types_as_predicates_and_before_a_job_noun(question, work_type):
+    assert f(question).work_type == work_type
+
+
+@pytest.mark.parametrize("question", ["travel PT jobs in Ohio", "outpatient PT positions", "PT assistant roles",
+                                      "home health PT jobs in Ohio"])
+def test_pt_in_the_therapy_trade_is_the_therapist(question):
+    assert f(question).work_type is None
+
+
+def test_a_pt_list_question_is_a_list():
+    assert parse_question("which openings are PT?").is_list
+
+
+# ---------------------------------------------------------------- degree words in titles
+
+@pytest.mark.parametrize("question, intent", [
+    ("What does the Office asst (Graduate) role at Brindle pay?", "salary"),
+    ("where is the graduate trainee position at Quorra?", "location"),
+    ("is the BA role at Fenwick remote?", "remote"),
+    ("which BA jobs pay over 90k?", "salary"),
+    ("Master Plumber job at Hollin - pay?", "salary"),
+])
+def test_a_degree_word_inside_a_title_is_not_a_degree_question(question, intent):
+    assert parse_question(question).intent == intent
+
+
+@pytest.mark.parametrize("question", [
+    "does the Fenwick analyst role need a BA?", "is a BA degree required for the Quorra role?",
+    "do they want a BA or BS?", "must I be a college graduate for the Hollin job?", "does it require a masters?",
+    "what degree does the Brindle job need?",
+])
+def test_a_degree_asked_for_is_a_degree_question(question):
+    assert parse_question(question).intent == "degree"
+
+
+def test_ba_before_a_role_noun_is_a_business_analyst():
+    tokens = parse_question("any BA roles in Ohio?").tokens
+    assert "business" in tokens and "analyst" in tokens
+    assert "analyst" not in parse_question("do they need a BA?").tokens

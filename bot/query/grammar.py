@@ -83,15 +83,76 @@ def remote_mentions(text: str) -> list[Facet]:
     return found
 
 
+# "PT" / "FT" as a work type, beyond "PT roles" (index.worktypes): before a job noun a few words on ("PT hourly
+# jobs", "FT Python openings"), as a predicate ("which jobs are PT?", "is it FT"), or paired ("PT/FT"); never
+# beside a word of the therapy trade ("PT clinic", "travel PT jobs", "PT assistant"), where PT is the therapist
+_SHORT_WORK_TYPES = {"pt": "Part-time", "ft": "Full-time"}
+_THERAPY = (r"(?:clinic\w*|therap\w*|physio\w*|physical|assistant|aide|tech|technician|practice|office|rehab\w*|"
+            r"outpatient|inpatient|travel(?:ing)?|home health|pediatric|ortho\w*|sports|dpt|pta|patients?|"
+            r"hospital|acute|snf|school)")
+_SHORT_RE = re.compile(r"(?<![\w-])(pt|ft)(?![\w-])", re.I)
+_SHORT_NOUN_AFTER = re.compile(
+    r"^\s+(?:[\w#+.-]+\s+){0,3}?(?:roles?|jobs?|positions?|openings?|postings?|gigs?|listings?|vacanc\w+|work|"
+    r"shifts?|opportunit\w+)\b", re.I)
+_SHORT_PREDICATE = re.compile(r"\b(?:are|is|be|being|only|just|either|both|mostly)\s+$", re.I)
+_SHORT_NOUN_BEFORE = re.compile(r"\b(?:roles?|jobs?|positions?|openings?|postings?|gigs?)\s+$", re.I)
+_SHORT_END = re.compile(r"^\s*(?:$|[?!.,;)]|only\b|or\b|and\b|/)", re.I)
+
+
+def therapy_context(text: str, start: int, end: int) -> bool:
+    """True when "PT" at start:end stands beside a word of the therapy trade ("travel PT jobs", "PT clinic")."""
+    return bool(re.search(rf"\b{_THERAPY}\s+$", text[:start], re.I) or re.match(rf"\s+{_THERAPY}\b", text[end:], re.I))
+
+
+def short_work_types(text: str) -> list[Facet]:
+    """"PT" / "FT" read as part-time / full-time from their context (see _SHORT_WORK_TYPES)."""
+    found: list[Facet] = []
+    for m in _SHORT_RE.finditer(text):
+        before, after = text[:m.start()], text[m.end():]
+        if therapy_context(text, m.start(), m.end()):
+            continue
+        noun = _SHORT_NOUN_AFTER.match(after)
+        if noun and re.search(rf"\b{_THERAPY}\b", noun.group(0), re.I):
+            continue
+        paired = re.match(r"\s*(?:/|or|and)\s*(?:pt|ft)\b", after, re.I) or re.search(
+            r"\b(?:pt|ft)\s*(?:/|or|and)\s*$", before, re.I)
+        predicate = (_SHORT_PREDICATE.search(before) or _SHORT_NOUN_BEFORE.search(before)) and _SHORT_END.match(after)
+        if noun or paired or predicate:
+            found.append(Facet("work_type", _SHORT_WORK_TYPES[m.group(1).lower()], m.start(), m.end()))
+    return found
+
+
 def facets_in(text: str, languages: list[tuple[str, int, int]], known_cities: frozenset[str] = frozenset()
               ) -> list[Facet]:
     """Every facet the question names, in order."""
     facets = remote_mentions(text)
-    facets += [Facet("work_type", m.value, m.start, m.end) for m in work_types_in(text)]
+    facets += [Facet("work_type", m.value, m.start, m.end) for m in work_types_in(text)
+               if not (text[m.start:m.end].lower() in _SHORT_WORK_TYPES and therapy_context(text, m.start, m.end))]
+    facets += [f for f in short_work_types(text)
+               if not any(g.start < f.end and f.start < g.end for g in facets)]
     facets += [Facet("place", p, p.start, p.end) for p in places_in_question(text, known_cities)]
     facets += [Facet("language", name, s, e) for name, s, e in languages]
     facets.sort(key=lambda f: f.start)
     return facets
+
+
+_PLACE_NEGATOR = re.compile(r"\b(?:outside(?:\s+of)?|out\s+of|excluding|except(?:\s+in)?|apart\s+from|"
+                            r"other\s+than|anywhere\s+but|not\s+(?:based\s+|located\s+)?in)\s+(?:the\s+)?$", re.I)
+# the words that introduce a place ("in", "based in", "outside of", "not in"): read with the place
+_PLACE_LEAD = re.compile(r"\b(?:(?:not|isn'?t|aren'?t)\s+)?(?:outside(?:\s+of)?|out\s+of|excluding|except(?:\s+in)?|"
+                         r"apart\s+from|other\s+than|anywhere\s+but|(?:based|located)\s+(?:in|near|out\s+of)|"
+                         r"in|near|around|within|from)\s+(?:the\s+)?$", re.I)
+
+
+def place_lead_spans(text: str, facets: list[Facet]) -> list[tuple[int, int]]:
+    """Where the words introducing each place are ("outside of", "not in", "based in"): filter words too."""
+    spans = []
+    for facet in facets:
+        if facet.kind == "place":
+            lead = _PLACE_LEAD.search(text[:facet.start])
+            if lead:
+                spans.append((lead.start(), lead.end()))
+    return spans
 
 
 def apply_negation(text: str, tokens: list[Tok], facets: list[Facet]) -> None:
@@ -114,8 +175,7 @@ def apply_negation(text: str, tokens: list[Tok], facets: list[Facet]) -> None:
             break
     # "outside Texas", "outside of the UK": a place after "outside" is excluded
     for facet in facets:
-        if facet.kind == "place" and re.search(r"\b(?:outside(?: of)?|out of|excluding|except)\s+(?:the\s+)?$",
-                                               text[:facet.start], re.I):
+        if facet.kind == "place" and _PLACE_NEGATOR.search(text[:facet.start]):
             facet.negated = True
     # "on-site only", "in person": on-site is read as not remote (nor hybrid)
 
@@ -274,7 +334,7 @@ def read_question(text: str, languages: list[tuple[str, int, int]], known_cities
     period, period_span = period_facet(text, tokens)
     unit = next((t.period for t in tokens if t.kind == "money" and t.period), None)
     bounds = read_bounds(text, tokens, period or unit)
-    spans = [(f.start, f.end) for f in facets]
+    spans = [(f.start, f.end) for f in facets] + place_lead_spans(text, facets)
     spans += [(t.start, t.end) for t in tokens if t.kind in ("money", "years", "hours", "neg", "cmp", "six")]
     if period_span:
         spans.append(period_span)

@@ -8,18 +8,10 @@ from typing import Any
 from index.facts import german
 from index.facts.common import COLUMN, TEXT, column_text as _column_text, unglue
 from index.models import EMPLOYMENT_TYPES, Fact
+from index.worktypes import TEXT_PHRASES, canonical_work_type, text_work_type
 
-_TYPE_WORDS = {
-    "full-time": "Full-time", "full time": "Full-time", "fulltime": "Full-time", "ft": "Full-time",
-    "part-time": "Part-time", "part time": "Part-time", "parttime": "Part-time", "pt": "Part-time",
-    "contract": "Contract", "contractor": "Contract", "contract-to-hire": "Contract", "c2c": "Contract",
-    "w2 contract": "Contract", "1099": "Contract", "freelance": "Contract",
-    "temporary": "Temporary", "temp": "Temporary", "seasonal": "Temporary",
-    "internship": "Internship", "intern": "Internship",
-    "volunteer": "Volunteer",
-}
-_TYPE = (r"(full[- ]?time|part[- ]?time|contract(?:-to-hire|or)?|c2c|w2 contract|temporary|seasonal|internship|intern|"
-         r"volunteer|freelance)")
+# a work type as running text names it, from the one vocabulary (index.worktypes), as one capturing group
+_TYPE = TEXT_PHRASES
 # "Job Type: Full-time", "Schedule: Full-time, 36 hours", UK "Contract: Permanent, full-time"
 _TYPE_LABEL = re.compile(
     rf"\b(?:(?:job|position|employment|work|role|contract)?\s*(?:types?|status)|employment|contract|schedule|hours)"
@@ -50,8 +42,8 @@ _CONTRACT_HINT = re.compile(
 
 
 def _employment_value(raw: str) -> str | None:
-    key = re.sub(r"\s+", " ", raw.strip().lower())
-    value = _TYPE_WORDS.get(key) or _TYPE_WORDS.get(key.replace("-", " "))
+    """The canonical type of a matched phrase or a listed value, by index.worktypes."""
+    value = text_work_type(raw) or canonical_work_type(raw)
     return value if value in EMPLOYMENT_TYPES else None
 
 

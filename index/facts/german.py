@@ -76,6 +76,6 @@ DEGREE_PHRASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 DEGREE_REQUIRED = ("vorausgesetzt", "erforderlich", "zwingend", "notwendig", "voraussetzung")
 DEGREE_PREFERRED = ("wünschenswert", "von vorteil", "idealerweise", "vorteilhaft", "optional", "ein plus")
 
-# words that cue a fact even when no value is read (index.facts.cues)
+# words that cue a fact even when no value is read (index.cues)
 PAY_CUES = ("gehalt", "vergütung", "lohn", "entgelt", "verdienst", "bezahlung", "jahresgehalt", "stundenlohn")
 DEGREE_CUES = ("studium", "hochschulabschluss", "ausbildung", "abschluss", "diplom", "promotion", "abitur")

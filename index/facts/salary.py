@@ -20,9 +20,10 @@ from index.money import (
     currencies_written,
     currency_code,
     find_pay,
-    normalize_period,
     parse_amount,
     period_from_magnitude,
+    period_key,
+    read_period,
     render_salary,
 )
 
@@ -54,7 +55,7 @@ def _column_salary(columns: dict[str, Any], fallback_currency: str) -> Fact | No
         low = high = _float(columns.get("med_salary"))
     listed_currency = currency_code(str(columns.get("currency") or "").strip()) if columns.get("currency") else None
     currency = listed_currency or fallback_currency
-    period = normalize_period(columns.get("pay_period"))
+    period, factor = read_period(columns.get("pay_period")) or (None, 1.0)
     if low is not None or high is not None:
         if period is None:
             period = period_from_magnitude(high if high is not None else low, currency)
@@ -62,8 +63,13 @@ def _column_salary(columns: dict[str, Any], fallback_currency: str) -> Fact | No
             return None
         if low is not None and high is not None and low > high:
             low, high = high, low
+        listed = Salary(min=low, max=high, currency=currency, period=period)
+        evidence = render_salary(listed)
+        if factor != 1.0:  # a listed "biweekly" figure, kept in weekly terms; the evidence shows it as listed
+            evidence = render_salary(listed).rsplit(" ", 1)[0] + f" {period_key(columns.get('pay_period'))}"
+            low, high = (None if v is None else round(v * factor, 2) for v in (low, high))
         salary = Salary(min=low, max=high, currency=currency, period=period)
-        return Fact(salary, column_text("Salary", render_salary(salary)), COLUMN)
+        return Fact(salary, column_text("Salary", evidence), COLUMN)
     raw = str(columns.get("salary_string") or "").strip()
     if not raw:
         return None
@@ -140,6 +146,29 @@ def _place_currencies() -> dict[str, str]:
 
 
 _US_STATE = re.compile(r",\s*([A-Z]{2})(?:\s+\d{5})?\s*$")
+# "Windsor, NSW, AU", "Toronto, ON, CA": place, region, then the country's two-letter code
+_COUNTRY_LAST = re.compile(r"^[^,]+,\s*[^,]+,\s*([A-Z]{2})\s*$")
+# countries whose own currency is written "$": a bare "$" in a posting placed there is that dollar
+LOCAL_DOLLARS = frozenset({"AUD", "CAD", "NZD", "SGD", "HKD", "MXN", "TWD", "JMD", "TTD", "BSD", "BBD", "FJD"})
+_US_DOLLARS = re.compile(r"\bUSD\b|\bUS\s?\$|\bU\.S\. dollars?\b|\bUS dollars?\b", re.I)
+
+
+def _names_us_dollars(sentences: list[str]) -> bool:
+    """Whether the posting writes US dollars in so many words ("USD", "US$"): then "$" is not the local dollar."""
+    return any(_US_DOLLARS.search(sentence) for sentence in sentences)
+
+
+def _country_currency(alpha2: str) -> str | None:
+    import pycountry
+    from babel.numbers import get_territory_currencies
+
+    if pycountry.countries.get(alpha_2=alpha2) is None:
+        return None
+    try:
+        found = get_territory_currencies(alpha2, tender=True, non_tender=False)
+    except Exception:  # noqa: BLE001 - a territory babel does not know has no currency here
+        return None
+    return found[0] if found else None
 
 
 def currency_for_place(location: str) -> str | None:
@@ -148,6 +177,9 @@ def currency_for_place(location: str) -> str | None:
     text = (location or "").strip()
     if not text:
         return None
+    country = _COUNTRY_LAST.match(text)
+    if country and (code := _country_currency(country.group(1))):
+        return code  # "Toronto, ON, CA" is Canada, not California
     state = _US_STATE.search(text)
     if state:
         import us
@@ -234,14 +266,21 @@ def salary_facts(columns: dict[str, Any], sentences: list[str], location: str = 
     """The salary, the text's differing salary, and the tiers by place of one posting."""
     written = _currency_written([unglue(s) for s in sentences])
     listed = currency_code(str(columns.get("currency"))) if columns.get("currency") else None
-    fallback = written or listed or currency_for_place(location) or DEFAULT_CURRENCY
-    column = _column_salary(columns, currency_for_place(location) or DEFAULT_CURRENCY)
+    place = currency_for_place(location)
+    # a bare "$" in a posting placed in Australia, Canada, Singapore...: that country's dollar
+    local_dollar = place if place in LOCAL_DOLLARS and not _names_us_dollars(sentences) else None
+    if written == "USD" and local_dollar:
+        written = local_dollar
+    fallback = written or listed or place or DEFAULT_CURRENCY
+    column = _column_salary(columns, place or DEFAULT_CURRENCY)
     offers: list[tuple[PayMention, Salary, str, str]] = []
     for sentence in sentences:
         plain = unglue(sentence)
         previous_end = 0
         for mention in find_pay(plain):
             salary = mention.to_salary(fallback)
+            if salary is not None and mention.dollar_sign and local_dollar:
+                salary.currency = local_dollar
             if salary is not None:
                 offers.append((mention, salary, sentence, _tier_label(plain, mention, previous_end)))
             previous_end = mention.end

@@ -31,7 +31,7 @@ _YEARS = re.compile(
 )
 # "Min 10 to12+ strong development experience": a figure with no "years" right after a minimum word.
 _YEARS_BARE = re.compile(
-    rf"\b(?:min(?:imum)?\.?|at least)\s+(?:of\s+)?(?P<n1>\d{{1,2}})(?:\s*(?:-|to)\s*(?P<n2>\d{{1,2}}))?\s*\+?"
+    r"\b(?:min(?:imum)?\.?|at least)\s+(?:of\s+)?(?P<n1>\d{1,2})(?:\s*(?:-|to)\s*(?P<n2>\d{1,2}))?\s*\+?"
     r"\s+(?:\w+\s+){0,3}?(?:experience|exp)\b",
     re.I,
 )
@@ -84,10 +84,19 @@ _COMPANY_SUBJECT = re.compile(
 )
 _CANDIDATE_WORDS = re.compile(
     r"\b(?:you|your|candidates?|applicants?|individuals?|someone|person|required|requires?|requirements?|must|"
-    r"minimum|preferred|qualifications?|ideal|seek\w*|looking for|need for|hire|hiring)\b",
+    r"minimum|preferred|qualifications?|ideal|seek\w*|looking for|need for|hire|hiring|"
+    r"(?:we|you)\s+(?:need|want|expect|ask for|require))\b",
     re.I,
 )
-_WE_BEFORE = re.compile(r"\b(?:we|we've|we're|our|us)\b[^.;]{0,40}$", re.I)
+# "we have 20 years of ..."; a label ends the clause: "What we want: 3+ years" is a requirement
+_WE_BEFORE = re.compile(r"\b(?:we|we've|we're|our|us)\b[^.;:]{0,40}$", re.I)
+# "..., including at least a year with Python": a part of the requirement before it, not the requirement
+_PART_BEFORE = re.compile(
+    r"\b(?:including|incl\.?|of which|with at least|among (?:them|which)|thereof|davon|out of which)\b[^.;]{0,25}$",
+    re.I,
+)
+# a bare figure in a requirement list: "3–5 yrs backend", "5+ years Rails": a range or a plus marks a requirement
+_RANGE_OR_PLUS = re.compile(r"\d\s*\+|\d\s*(?:-|–|—|to)\s*\d", re.I)
 
 
 @dataclass
@@ -139,13 +148,19 @@ def _years_in_sentence(sentence: str, preferred_section: bool) -> list[tuple[int
         marked = bool(re.match(r"^\s*\((?:required|preferred)\)", raw_after, re.I))
         minimum = bool(_MINIMUM_BEFORE.search(before[-25:]))
         stated = bool(_FIELD_AFTER.match(after) or _REQUIRED_AFTER.match(after) or _PRACTICE_AFTER.match(after))
-        if not (experience_after or labelled or marked or minimum or stated):
+        listed = bool(_RANGE_OR_PLUS.search(match.group(0))) and re.match(r"^\s*[A-Za-z]", after) is not None and (
+            not _COMPANY_SUBJECT.search(sentence) or _CANDIDATE_WORDS.search(sentence)) and not re.search(
+            r"\b(?:ages?|aged|kids|children|students?|grades?)\b[^.;]{0,10}$", before, re.I)
+        if not (experience_after or labelled or marked or minimum or stated or listed):
             continue
         low = _to_int(match.group("n1"))
         high = _to_int(match.group("n2")) if match.group("n2") else None
         if low > 40 or (high is not None and high < low):
             continue
-        found.append((low, _years_score(before, after)))
+        score = _years_score(before, after)
+        if found and _PART_BEFORE.search(before):
+            score = min(score, min(s for _, s in found)) - 2  # a part of the requirement named before it
+        found.append((low, score))
     for match in _YEARS_BARE.finditer(sentence) if bare else ():
         before, after = sentence[: match.start()], sentence[match.end() :]
         low = int(match.group("n1"))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.formats.pipes import read_pipe_header
-from index.formats.places import is_place, split_glued_place
+from index.formats.places import fuller_place, is_place, split_glued_place
 from index.formats.roles import has_role_word, looks_like_title
 from index.money import parse_pay
 from index.worktypes import canonical_work_type
@@ -201,6 +201,8 @@ def read_sidebar(lines: list[str]) -> tuple[dict[str, str], list[str]]:
         if two_line and not neighbours:
             continue  # a lone heading, not a sidebar
         column = SIDEBAR_LABELS[key]
+        if not column and not two_line and _is_prose(value):
+            continue  # "Experience: we require a degree in ..." opens a paragraph; it is not a sidebar's chrome
         if column == "salary" and (not re.search(r"\d", value) or len(value.split()) > 12):
             value = ""  # "Compensation" over a paragraph about it: not a figure
         if value and column and column not in found:
@@ -393,6 +395,7 @@ def read_page(text: str) -> Page:
             page.columns.setdefault(key, sidebar[column])
     if sidebar.get("work_type") and canonical_work_type(sidebar["work_type"]):
         page.columns.setdefault("work_type", canonical_work_type(sidebar["work_type"]))
+    page.location = fuller_place(page.location, text)
     if re.fullmatch(r"(?i)(?:anywhere|worldwide|global)(?: in the world)?", page.location.strip()):
         page.columns.setdefault("remote_hint", "Remote")
     page.text = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in lines)).strip()

@@ -90,3 +90,19 @@ def split_glued_place(line: str) -> tuple[str, str] | None:
         if left and is_place(right):
             return left, right
     return None
+
+
+def fuller_place(place: str, text: str) -> str:
+    """The fuller form of a bare place the same page writes elsewhere ("San Francisco" -> "San Francisco, CA" when
+    the page says "San Francisco, CA"); the place unchanged otherwise: a state or country is never guessed."""
+    bare = (place or "").strip()
+    if not bare or "," in bare or not text:
+        return place
+    pattern = re.compile(re.escape(bare) + r",[ \t]*([A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*){0,2})")
+    for match in pattern.finditer(text):
+        region = match.group(1)
+        while region and not _is_place_part(region):  # "San Francisco, CA Office": the longest place at the start
+            region = region.rsplit(" ", 1)[0] if " " in region else ""
+        if region:
+            return f"{bare}, {region}"
+    return place

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from index.formats.columns import HEADER_KEYS, has_field, merge, norm_key
 from index.formats.html import split_page_head, strip_page_chrome

@@ -9,7 +9,7 @@ from typing import Any
 
 from index.formats.columns import BLANK
 from index.formats.html import html_to_text, looks_like_html
-from index.money import currency_code, normalize_period, parse_amount
+from index.money import currency_code, parse_amount, period_key
 from index.worktypes import canonical_work_type
 
 def one_line(value: Any) -> str:
@@ -80,8 +80,9 @@ def to_amount(value: Any) -> float | None:
 
 
 def to_period(value: Any) -> str:
-    """One of hourly/daily/weekly/monthly/yearly, or "biweekly" (kept: doubling amounts would misquote them)."""
-    return normalize_period(one_line(value)) or ""
+    """The listed period as written: one of hourly/daily/weekly/monthly/yearly, or "biweekly" (its figures are
+    converted when the salary is read, index.money.read_period)."""
+    return period_key(one_line(value)) or ""
 
 
 def to_currency(value: Any) -> str:
