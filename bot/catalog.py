@@ -15,7 +15,9 @@ import numpy as np
 
 from bot.places import PLACE_WORDS, Place, city_place, parse_location
 from bot.question import normalise_token, tokenize
+from index.formats.roles import without_gender_mark
 from index.models import Posting
+from index.money import normalize_period
 
 _LEGAL = {"inc", "llc", "ltd", "llp", "lp", "corp", "corporation", "co", "company", "the", "plc", "gmbh", "pc", "pllc",
           "group", "&", "and", "of", "a"}
@@ -76,12 +78,13 @@ class MentionIndex:
         self.short_names: list[str] = []  # an opening word in capitals that names the company alone ("MHS")
         self._postings_by_token: dict[str, list[int]] = defaultdict(list)
         self._surface: dict[str, str] = {}  # a title or company word as written -> its token ('athos' -> 'atho')
+        self.split_words: dict[str, tuple[str, str]] = {}  # two neighbouring name words written as one -> the two
         doc_freq: dict[str, int] = defaultdict(int)
         for i, posting in enumerate(postings):
             company_name, title_name = names_for(posting)
             words = tokenize(company_name)
             company = [normalise_token(t) for t in words if t not in _LEGAL] or [normalise_token(t) for t in words]
-            title = [normalise_token(t) for t in tokenize(title_name) if t not in _STOP]
+            title = [normalise_token(t) for t in tokenize(without_gender_mark(title_name)) if t not in _STOP]
             acronym = "".join(t[0] for t in words if t not in _LEGAL and t[0].isalpha())
             acronym = acronym if len(acronym) >= 3 else ""
             # a company that opens with its initials ("MHS - Medical Home Service") is named by them too
@@ -97,6 +100,10 @@ class MentionIndex:
             for token in set(company) | set(title) | ({acronym} if acronym else set()):
                 self._postings_by_token[token].append(i)
                 doc_freq[token] += 1
+            for tokens in (company, title):  # "Non Profits" is named by "nonprofits", "Full Stack" by "fullstack"
+                for a, b in zip(tokens, tokens[1:]):
+                    if a.isalpha() and b.isalpha() and len(a + b) >= 6:
+                        self.split_words.setdefault(a + b, (a, b))
         n = max(1, len(postings))
         self.idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
         self.doc_freq = dict(doc_freq)
@@ -175,6 +182,10 @@ class MentionIndex:
         present = {t for t in tokens if t in self.idf}
         for raw in raw_tokens or tokens:
             if normalise_token(raw) in self.idf or raw in self.idf:
+                continue
+            split = self.split_words.get(normalise_token(raw))
+            if split:
+                present.update(split)  # "nonprofits" names "Non-Profits"
                 continue
             present |= self._named_by(raw, tokens, is_word)
         for a, b in zip(tokens, tokens[1:]):  # "sales force" -> "salesforce"
@@ -289,6 +300,17 @@ def _listing_fields(postings: Sequence[Posting]) -> dict[str, set[str]]:
     return fields
 
 
+def _completes_listing(salary, columns: dict) -> bool:
+    """True when pay read from the text fills in a listing that names the pay period (and currency) but gives no
+    figure ("interval: hourly", amounts empty): the text states what the listing's own field left blank."""
+    period = normalize_period(str(columns.get("pay_period") or ""))
+    if not period or any(columns.get(k) not in (None, "") for k in ("min_salary", "max_salary", "med_salary")):
+        return False
+    currency = columns.get("currency")
+    return salary.period == period and (not currency or not salary.currency
+                                        or salary.currency.upper() == str(currency).upper())
+
+
 class _PayAndPlace:
     """Typed arrays of pay, remote and work type; `listing_only` keeps only listing fields for tabular postings."""
 
@@ -296,6 +318,7 @@ class _PayAndPlace:
         n = len(postings)
         self.remote = np.zeros(n, dtype=np.int8)
         self.period = np.zeros(n, dtype=np.int8)
+        self.periods = np.zeros(n, dtype=np.uint8)  # a bit per period the pay is stated in (1 << period code)
         self.salary_min_y = np.full(n, np.nan, dtype=np.float64)
         self.salary_max_y = np.full(n, np.nan, dtype=np.float64)
         self.salary_is_range = np.zeros(n, dtype=bool)
@@ -309,7 +332,8 @@ class _PayAndPlace:
             def usable(fact, name):
                 # a listing is judged on its own fields, where its source has that field at all: rows of a
                 # board export without a pay column (forum comments, API records) are judged on their text
-                return fact is not None and (name not in fields or fact.origin == "column")
+                return fact is not None and (name not in fields or fact.origin == "column"
+                                             or (name == "salary" and _completes_listing(fact.value, p.columns)))
 
             # a listing can flag "remote" but has no field for hybrid or on-site: those come from the text
             if usable(f.remote, "remote") or (f.remote is not None and f.remote.value != "remote"):
@@ -317,6 +341,10 @@ class _PayAndPlace:
             if usable(f.salary, "salary"):
                 sal = f.salary.value
                 self.period[i] = _PERIOD_CODE.get(sal.period, 0)
+                self.periods[i] |= 1 << int(self.period[i])
+                for other in f.salary_other_periods:  # "£14/hr to £16/hr" beside a yearly figure
+                    if usable(other, "salary"):
+                        self.periods[i] |= 1 << _PERIOD_CODE.get(other.value.period, 0)
                 lo, hi = sal.yearly_min, sal.yearly_max
                 self.salary_min_y[i] = lo if lo is not None else (hi if hi is not None else np.nan)
                 self.salary_max_y[i] = hi if hi is not None else (lo if lo is not None else np.nan)
@@ -517,7 +545,7 @@ class Catalog:
         for excluded in getattr(filters, "places_not", ()):
             mask &= ~self.place_mask(excluded)
         if filters.pay_period:
-            mask &= v.period == _PERIOD_CODE[filters.pay_period]
+            mask &= (v.periods & (1 << _PERIOD_CODE[filters.pay_period])) != 0
         bounded = any(getattr(filters, name) is not None
                       for name in ("salary_over", "salary_floor", "salary_under", "salary_top_under"))
         if bounded:  # a pay bound is in one currency: the one named, else USD (no conversion)

@@ -7,6 +7,7 @@ from typing import Sequence
 from bot.answer import (
     ANSWERED, EMPTY, NO_MATCH, NOT_STATED, QUOTED, Answer, EvidenceItem, format_money, format_salary,
 )
+from bot.places import city_with_region, well_known_city
 from bot.question import Filters, Query
 from index.models import Posting
 
@@ -61,6 +62,9 @@ def _fact_for(intent: str, posting: Posting) -> tuple[str | None, list[EvidenceI
             text_figure = format_salary(f.salary_text.value)
             text = f"{text_figure} according to the posting's text ({text} in the listing's salary fields)"
             evidence = [EvidenceItem(pid, f.salary_text.evidence, "text")] + evidence
+        if f.salary_other_periods:  # "£29,411–£33,779 a year" and, in other words, "£14/hr to £16/hr"
+            text += "; it also states " + " and ".join(format_salary(o.value) for o in f.salary_other_periods)
+            evidence += [EvidenceItem(pid, o.evidence, o.origin) for o in f.salary_other_periods]
         return text, evidence
     if intent == "languages":
         if not f.languages:
@@ -97,9 +101,14 @@ def _fact_for(intent: str, posting: Posting) -> tuple[str | None, list[EvidenceI
             return None, []
         value = posting.location
         evidence = [EvidenceItem(pid, f.location.evidence if f.location else f"Location: {value}", "column")]
-        if f.remote and f.remote.value in ("remote", "hybrid", "on-site"):
-            value = f"{value} ({f.remote.value})"
-        return value, evidence
+        notes = [f.remote.value] if f.remote and f.remote.value in ("remote", "hybrid", "on-site") else []
+        city = well_known_city(posting.location) if "," not in posting.location else None
+        if city is not None:  # "San Francisco": a reader knows which; the answer says it is read so
+            notes.append(f"the posting names the city only: {city_with_region(city)}")
+        if f.location_text:  # the listing's field and the posting's own "Location:" line disagree: show both
+            notes.append(f"the listing's field; the posting's text says {f.location_text.value}")
+            evidence = [EvidenceItem(pid, f.location_text.evidence, "text")] + evidence
+        return value + (f" ({'; '.join(notes)})" if notes else ""), evidence
     return None, []
 
 
@@ -232,12 +241,16 @@ def list_answer(query: Query, postings: Sequence[Posting], company: str | None =
         text = f"No postings{scope} match ({what})." if what else f"No postings{scope} match."
         status = NO_MATCH
     else:
-        text = f"{count} {noun}{scope} match" + (f" ({what})" if what else "") + ":"
+        text = f"{count} {noun}{scope} {'matches' if count == 1 else 'match'}" + (f" ({what})" if what else "") + ":"
         status = ANSWERED
     evidence: list[EvidenceItem] = []
     detail = _list_detail_intent(query)
     for posting in postings:
         _value, items = _fact_for(detail, posting) if detail else (None, [])
+        other = [f for f in posting.facts.salary_other_periods if f.value.period == query.filters.pay_period]
+        if detail == "salary" and other and posting.facts.salary and (
+                posting.facts.salary.value.period != query.filters.pay_period):
+            items = [EvidenceItem(posting.id, other[0].evidence, other[0].origin)]  # the pay of the period asked
         evidence.extend(items[:1])
     if query.filters.salary_over is not None or query.filters.salary_floor is not None or query.filters.pay_period:
         text += " (hourly and monthly pay compared as 2,080 hours or 12 months a year)" if not query.filters.pay_period else ""

@@ -13,7 +13,7 @@ import numpy as np
 from bot.catalog import Catalog
 from bot.query import typos
 from bot.query.filler import FILLER
-from bot.question import (ABBREVIATIONS, Filters, Query, normalise_token, parse_question, question_languages, stem,
+from bot.question import (ABBREVIATIONS, JOB_NOUN_PLURAL, Filters, Query, normalise_token, parse_question, question_languages, stem,
                           tokenize)
 from index.languages import canonical_language
 from index.models import Posting
@@ -177,6 +177,9 @@ class Namer:
         if query.filters.cities and not query.is_list and re.search(
                 r"\b(roles|jobs|postings|openings|positions)\b", query.text, re.I):
             query.is_list = True
+        if not query.is_list and query.intent == "general" and JOB_NOUN_PLURAL.search(query.text) and any(
+                self._in_titles(s) for s in self.subjects(query)):
+            query.is_list = True  # "nurse jobs?", "warehouse roles": a kind of role in the plural asks for a list
         return query
 
     def mentions(self, query: Query) -> list:
@@ -306,19 +309,30 @@ class Namer:
     def content_words(self, query: Query) -> list[str]:
         """The words of a question that name a subject (not question words, intent words, filters or filler)."""
         words = []
-        for raw in query.raw_tokens:
+        raws = list(query.raw_tokens)
+        for i, raw in enumerate(raws):
             if raw in _QUESTION_WORDS or raw in FILLER or len(raw) < 2 or raw.isdigit():
                 continue
-            if any(p.fullmatch(raw) for p in _INTENT_WORD_PATTERNS):
-                continue
+            if any(p.fullmatch(raw) for p in _INTENT_WORD_PATTERNS) and not self._in_title_phrase(raws, i):
+                continue  # "full", "stack", "office": an intent word unless a title has it beside its neighbour
             if raw in query.filter_words:
                 continue  # read as a filter by the question grammar ("by the hour", "cali", "nyc")
             if self._misspelt_question_word(raw):
                 continue  # "which postings mentin rust?", "contract roels"
-            if raw == "non" or raw in self.negated_words(query):
+            if (raw == "non" and self.negated_words(query)) or raw in self.negated_words(query):
                 continue  # "(non-senior)": a word ruled out, not a name
             words.append(raw)
         return words
+
+    def _in_title_phrase(self, raws: Sequence[str], i: int) -> bool:
+        """True when the word and a neighbour are two neighbouring words of some title ("full stack", "office
+        manager"): a name there, not an intent word."""
+        if getattr(self, "_title_pairs", None) is None:
+            self._title_pairs = {(ts[k], ts[k + 1]) for ts in self.catalog.mentions.title_tokens
+                                 for k in range(len(ts) - 1)}
+        word = normalise_token(raws[i])
+        return (i + 1 < len(raws) and (word, normalise_token(raws[i + 1])) in self._title_pairs) or (
+            i > 0 and (normalise_token(raws[i - 1]), word) in self._title_pairs)
 
     def negated_words(self, query: Query) -> set[str]:
         """Words the question rules out ("non-senior", "not the lead one", "except the intern role"): a posting
@@ -328,8 +342,17 @@ class Namer:
             word = next(g for g in match.groups() if g).lower()
             if word in _QUESTION_WORDS or word in FILLER or word in query.filter_words:
                 continue
+            if match.group(1) and normalise_token(word) in self._after_non():
+                continue  # "non-profits" names a title that says so: a compound, not a word ruled out
             out.add(word)
         return out
+
+    def _after_non(self) -> set[str]:
+        """Title tokens that follow "non" in some title ("Non Profit", "Non-Clinical"), computed once."""
+        if getattr(self, "_non_compounds", None) is None:
+            self._non_compounds = {ts[i + 1] for ts in self.catalog.mentions.title_tokens
+                                   for i in range(len(ts) - 1) if ts[i] == "non"}
+        return self._non_compounds
 
     def _negated_tokens(self, query: Query) -> set[str]:
         """The ruled-out words as title tokens, abbreviations with their expansion ("non-sr" rules out Senior)."""
@@ -376,6 +399,8 @@ class Namer:
                 continue  # a typo of a title or company word the question names
             if c.text_typo(word):
                 continue  # a typo of a word of some posting's text ("normnton" for Normanton)
+            if normalise_token(word) in c.mentions.split_words or self.titles_with([normalise_token(word)]):
+                continue  # two title words run together ("nonprofits"), or a title word's stem ("nursing")
             unknown.append(word)
         return unknown
 
@@ -490,11 +515,13 @@ class Namer:
                                             for forms in wanted)]
 
     def _title_sets(self, stemmed: bool = False) -> list[set[str]]:
-        """Each posting's title tokens as a set (or their stems), computed once."""
+        """Each posting's title tokens as a set (or their stems), computed once; an abbreviation in a title brings
+        its expansion ("RN Supervisor" has "registered" and "nurse" too)."""
         key = "_title_stems" if stemmed else "_title_tokens"
         if getattr(self, key, None) is None:
             titles = self.catalog.mentions.title_tokens
-            setattr(self, key, [{stem(t) for t in ts} if stemmed else set(ts) for ts in titles])
+            sets = [set(ts).union(*(_EXPANSION.get(t, ()) for t in ts)) for ts in titles]
+            setattr(self, key, [{stem(t) for t in ts} for ts in sets] if stemmed else sets)
         return getattr(self, key)
 
     def text_rows(self, subjects: Sequence[Subject]) -> np.ndarray:

@@ -133,6 +133,27 @@ def find_city(name: str, state: str | None = None, country: str | None = None) -
     return None
 
 
+def well_known_city(name: str) -> City | None:
+    """The city a bare name means to anyone ("San Francisco", "Berlin"): a big city (300k+) with no namesake a
+    tenth its size. None for a name several places share ("Portland", "Springfield") or that is no city."""
+    cities = _gazetteer().get(_fold(name.strip()), ())
+    if not cities or cities[0].population < 300_000:
+        return None
+    if len(cities) > 1 and cities[1].population * 10 > cities[0].population:
+        return None
+    return cities[0]
+
+
+def city_with_region(city: City) -> str:
+    """'San Francisco, CA' for a US city; 'Berlin, Germany' elsewhere."""
+    if city.country == "US":
+        return f"{city.name}, {city.admin1}"
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=city.country)
+    return f"{city.name}, {getattr(country, 'common_name', None) or country.name}" if country else city.name
+
+
 def distance_km(a: City, b: City) -> float:
     """Great-circle distance between two cities."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))

@@ -84,7 +84,7 @@ _ORDER = ("languages", "degree", "experience", "salary", "remote", "employment_t
 
 _LIST_START = re.compile(
     r"^\s*(which|what|list|show|find|any|are there|is there|how many|give me|who|do we have|do you have|count)\b", re.I)
-_JOB_NOUN_PLURAL = re.compile(
+JOB_NOUN_PLURAL = re.compile(
     r"\b(roles|jobs|postings|positions|openings|opportunities|listings|vacancies|internships|gigs|ones|"
     r"companies|employers)\b", re.I)
 _HOW_MANY = re.compile(
@@ -407,7 +407,7 @@ def parse_question(text: str, find_languages: Callable[[str], list[str]] | None 
     if _NO_DEGREE.search(clean):
         filters.no_degree = True
 
-    plural = bool(_JOB_NOUN_PLURAL.search(clean))
+    plural = bool(JOB_NOUN_PLURAL.search(clean))
     starts_list = bool(_LIST_START.search(clean))
     # "which roles want Go?", "remote roles over $150k", "how many contract jobs", "who's hiring in Austin?"
     plural = plural or bool(_FACET_WORK.search(clean))  # "contract work I can do from home"

@@ -14,7 +14,7 @@ from index.facts.common import COLUMN, TEXT, unglue
 from index.facts.degree import extract_degree
 from index.facts.employment import extract_employment_type
 from index.facts.languages import extract_languages
-from index.facts.location import extract_location
+from index.facts.location import extract_location, extract_location_text
 from index.facts.remote import extract_remote
 from index.facts.salary import extract_salary, salary_facts
 from index.facts.years import extract_min_years
@@ -38,10 +38,12 @@ def extract_facts(posting: Posting) -> Facts:
         salary=pay.salary,
         salary_text=pay.salary_text,
         salary_tiers=pay.tiers,
+        salary_other_periods=pay.other_periods,
         remote=extract_remote(posting.columns, posting.title, sentences),
         employment_type=extract_employment_type(posting.columns, posting.title, sentences),
         languages=extract_languages(sentences, posting.title),
         min_years=extract_min_years(sentences),
         degree=extract_degree(sentences),
         location=extract_location(posting.location),
+        location_text=extract_location_text(posting.location, sentences),
     )

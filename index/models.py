@@ -51,12 +51,14 @@ class Facts:
     salary: Fact | None = None  # value: Salary
     salary_text: Fact | None = None  # value: Salary found in the text when a column also exists and differs
     salary_tiers: list[Fact] = field(default_factory=list)  # value: Salary per place (Fact.place), when tiered
+    salary_other_periods: list[Fact] = field(default_factory=list)  # value: Salary per another period the text states
     remote: Fact | None = None  # value: one of REMOTE_VALUES
     employment_type: Fact | None = None  # value: one of EMPLOYMENT_TYPES
     languages: list[Fact] = field(default_factory=list)  # value: canonical language name
     min_years: Fact | None = None  # value: int
     degree: Fact | None = None  # value: one of DEGREES (the lowest accepted)
     location: Fact | None = None  # value: str
+    location_text: Fact | None = None  # value: str, a place the text labels when it differs from the listed one
 
 
 @dataclass
@@ -133,12 +135,15 @@ def posting_from_dict(data: dict[str, Any]) -> Posting:
         salary=fact(facts_data.get("salary"), salary=True),
         salary_text=fact(facts_data.get("salary_text"), salary=True),
         salary_tiers=[f for f in (fact(x, salary=True) for x in facts_data.get("salary_tiers") or []) if f],
+        salary_other_periods=[f for f in (fact(x, salary=True) for x in facts_data.get("salary_other_periods") or [])
+                              if f],
         remote=fact(facts_data.get("remote")),
         employment_type=fact(facts_data.get("employment_type")),
         languages=[f for f in (fact(x) for x in facts_data.get("languages") or []) if f],
         min_years=fact(facts_data.get("min_years")),
         degree=fact(facts_data.get("degree")),
         location=fact(facts_data.get("location")),
+        location_text=fact(facts_data.get("location_text")),
     )
     fields = {k: v for k, v in data.items() if k != "facts"}
     return Posting(**fields, facts=facts)

@@ -295,11 +295,14 @@ _K = r"(?:\s?[kK](?![a-zA-Z])|\s?(?i:thousand|grand|tsd\.?|tausend)\b)"
 _LAKH = r"(?:\s?(?i:lakhs?|lacs?|lpa|crores?|cr)\b)"
 _BIG = r"(?:\s?(?:million|billion|trillion|mil\b|mio\b\.?|mm\b|MM\b|bn\b|[MBT](?![a-zA-Z])))"
 _SEP = r"(?:-|–|—|~|to|and|bis|und|through)"
+_RANGE_UNITS = r"(?:hours?|hrs?|h|years?|yrs?|yr|annum|months?|mo|weeks?|wks?|days?)\b"
 # regex fragments, for modules that look for money without reading it (index.cues)
 CURRENCY_BEFORE, CURRENCY_AFTER, FIGURE, THOUSANDS = _CUR, _CUR_AFTER, _NUM, _K
 _MONEY = re.compile(
     rf"(?P<c1>{_CUR})?\s?(?P<n1>{_NUM})(?P<k1>{_K})?(?P<l1>{_LAKH})?(?P<b1>{_BIG})?(?P<t1>\s?{_CUR_AFTER})?"
-    rf"(?:\s*{_SEP}\s*(?P<c2>{_CUR})?\s?(?P<n2>{_NUM})(?P<k2>{_K})?(?P<l2>{_LAKH})?(?P<b2>{_BIG})?)?"
+    rf"(?:(?P<p1>\s?(?:/|per\s)\s?(?:{_RANGE_UNITS}))?"  # "£14/hr to £16/hr": the period after each figure
+    rf"\s*{_SEP}\s*(?P<c2>{_CUR})?\s?(?P<n2>{_NUM})(?P<k2>{_K})?(?P<l2>{_LAKH})?(?P<b2>{_BIG})?"
+    rf"(?(p1)(?=\s?(?:/|per\s|an?\s)\s?{_RANGE_UNITS})))?"
     rf"(?P<code>\s?{_CUR_AFTER})?",
 )
 # "Salary Range: $", "pay rate of $", "salary is $", "Gehalt: ", "Vergütung: ab": the figure is labelled as pay

@@ -265,3 +265,40 @@ def test_work_types_are_read_by_the_one_vocabulary(text, value):
 
 def test_loose_question_words_are_not_read_as_a_work_type_from_running_text():
     assert facts_of("We are a W2 employer with an FTE headcount of 40; the gig economy is not us.").employment_type is None
+
+
+# ---------------------------------------------------------------- pay stated per two periods; a second place
+
+def test_pay_the_text_also_states_per_another_period_is_kept_beside_the_salary():
+    p = Posting("t1", "Stock Handler", "Kerrow Supplies", "Pay: £27,000 - £31,000 per year.\n"
+                "You are paid hourly, and rates range from £13/hr to £15/hr depending on shift.",
+                location="Leeds, UK")
+    facts = extract_facts(p)
+    assert (facts.salary.value.min, facts.salary.value.period) == (27000, "yearly")
+    assert [(o.value.min, o.value.max, o.value.period, o.value.currency) for o in facts.salary_other_periods] == [
+        (13, 15, "hourly", "GBP")]
+    p.facts = facts
+    assert posting_from_dict(posting_to_dict(p)).facts.salary_other_periods == facts.salary_other_periods
+
+
+@pytest.mark.parametrize("text", [
+    "Pay: $52,000 a year. If you make less than $6,000 a month today, talk to us.",  # no pay word by the figure
+    "Salary: $70,000 per year. We add $400 monthly toward your commute.",
+    "Pay: $31/hour. Night shifts add $2/hour.",  # same period as the salary
+])
+def test_a_stray_figure_with_a_period_is_not_pay_in_another_period(text):
+    assert extract_facts(Posting("t2", "Clerk", "Orrin Co", text, location="Austin, TX")).salary_other_periods == []
+
+
+def test_a_labelled_place_line_that_names_another_place_is_kept_apart_from_the_listed_one():
+    p = Posting("t3", "Ticket Agent", "Harbor Transit", "**Work Location:** Brooklyn - Atlantic Terminal\n"
+                "Hours: nights and weekends.", location="Yonkers, NY, US")
+    fact = extract_facts(p).location_text
+    assert fact.value == "Brooklyn - Atlantic Terminal" and "Work Location" in fact.evidence
+
+
+@pytest.mark.parametrize("line", ["Work Location: In person", "Location: 100% Remote", "Job Location: Yonkers, NY",
+                                  "Location: on the road"])
+def test_a_work_mode_or_the_same_place_is_no_second_place(line):
+    p = Posting("t4", "Ticket Agent", "Harbor Transit", f"{line}\nHours: nights.", location="Yonkers, NY, US")
+    assert extract_facts(p).location_text is None

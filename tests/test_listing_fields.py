@@ -49,3 +49,16 @@ def test_a_forum_comment_is_judged_on_its_text_and_a_board_row_on_its_fields(tmp
     assert listed == {"901", "902", "c1"}
     assert related == {"c2"}
     assert "3 postings" in answer["answer"]
+
+
+def test_text_pay_fills_a_listing_that_names_the_period_but_leaves_the_figure_blank(tmp_path):
+    (tmp_path / "board.csv").write_text(
+        "id,title,company,location,description,interval,min_amount,max_amount,currency\n"
+        "r1,Packer,Ostrander Goods,\"Reno, NV\",Pack orders. Pay: $18.50/hour.,hourly,,,USD\n"
+        "r2,Picker,Ostrander Goods,\"Reno, NV\",Pick orders. Pay: $38000 per year.,hourly,,,USD\n"
+        "r3,Loader,Ostrander Goods,\"Reno, NV\",Load trucks.,hourly,17,19,USD\n"
+        "r4,Driver,Ostrander Goods,\"Reno, NV\",Drive. Pay: $21/hour.,,,,\n")
+    answer = answer_to_json(_answerer(tmp_path).ask("which jobs pay by the hour?"))
+    # r1's text completes its listing (same period); r2's text contradicts it; r4's listing has no pay field
+    assert {p["id"] for p in answer["postings"]} == {"r1", "r3"}
+    assert {p["id"] for p in answer["related_postings"]} == {"r4"}

@@ -258,3 +258,16 @@ def test_german_compound_pay_words_label_a_figure_in_any_case(text, expected):
 def test_a_bare_dollar_sign_is_marked_so_the_place_can_name_the_dollar():
     assert find_pay("Pay: $31 an hour")[0].dollar_sign
     assert not find_pay("Pay: US$31 an hour")[0].dollar_sign
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("rates range from £13/hr to £15/hr", (13, 15, "GBP", "hourly", "range")),
+    ("Pay: $20 per hour to $25 per hour", (20, 25, "USD", "hourly", "range")),
+    ("$40k/yr - $50k/yr base", (40000, 50000, "USD", "yearly", "range")),
+])
+def test_a_range_that_writes_the_period_after_each_figure_is_one_range(text, expected):
+    assert pay(text)[0] == expected
+
+
+def test_a_period_after_one_figure_does_not_join_an_unrelated_figure_after_and():
+    assert pay("We pay $50/hour and $60 for weekend call-outs")[0] == (50, 50, "USD", "hourly", "exact")

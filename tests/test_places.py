@@ -85,3 +85,18 @@ def test_washington_alone_is_the_state_or_the_capital():
 @pytest.mark.parametrize("question", ["any openings in Fresno.", "jobs in Tucson.", "roles near Spokane."])
 def test_a_full_stop_after_a_city_does_not_hide_it(question):
     assert [p.kind for p in places_in_question(question)] == ["city"]
+
+
+@pytest.mark.parametrize("name, expected", [("San Francisco", "San Francisco, CA"), ("Berlin", "Berlin, Germany"),
+                                            ("Austin", "Austin, TX")])
+def test_a_big_city_without_a_namesake_of_its_size_is_well_known(name, expected):
+    from bot.places import city_with_region, well_known_city
+
+    assert city_with_region(well_known_city(name)) == expected
+
+
+@pytest.mark.parametrize("name", ["Portland", "Springfield", "Birmingham", "Remote", "Regensburg"])
+def test_a_shared_or_small_or_no_city_name_is_not_well_known(name):
+    from bot.places import well_known_city
+
+    assert well_known_city(name) is None

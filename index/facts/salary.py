@@ -37,6 +37,7 @@ class SalaryFacts:
     salary: Fact | None = None
     salary_text: Fact | None = None
     tiers: list[Fact] = field(default_factory=list)  # each a Salary with its place in Fact.place
+    other_periods: list[Fact] = field(default_factory=list)  # pay the text also states per another period
 
 
 def _float(value: Any) -> float | None:
@@ -289,14 +290,32 @@ def salary_facts(columns: dict[str, Any], sentences: list[str], location: str = 
         if not offers:
             return SalaryFacts(None, None, tiers)
         best = max(offers, key=lambda item: item[0].rank)  # max keeps the first of equals
-        return SalaryFacts(Fact(best[1], best[2], TEXT), None, tiers)
+        main = Fact(best[1], best[2], TEXT)
+        return SalaryFacts(main, None, tiers, _other_periods(offers, main.value.period))
+    others = _other_periods(offers, column.value.period)
     if any(_same_salary(column.value, salary) for _, salary, _, _ in offers):
-        return SalaryFacts(column, None, tiers)
+        return SalaryFacts(column, None, tiers, others)
     clear = [item for item in offers if item[0].clear]
     if not clear:
-        return SalaryFacts(column, None, tiers)
+        return SalaryFacts(column, None, tiers, others)
     best = max(clear, key=lambda item: item[0].rank)
-    return SalaryFacts(column, Fact(best[1], best[2], TEXT), tiers)
+    text = Fact(best[1], best[2], TEXT)
+    return SalaryFacts(column, text, tiers, _other_periods(offers, column.value.period, text.value.period))
+
+
+def _other_periods(offers: list[tuple[PayMention, Salary, str, str]], *periods: str) -> list[Fact]:
+    """Pay the text states per another period, in words beside a pay word ("paid hourly: £14/hr to £16/hr" in a
+    posting whose salary is yearly): the best statement of each such period."""
+    best: dict[str, tuple[PayMention, Salary, str, str]] = {}
+    for item in offers:
+        mention, salary = item[0], item[1]
+        # a figure beside a pay word, or a range in a sentence about pay ("ranges from £14/hr to £16/hr")
+        sure = mention.near_pay or mention.labelled or (mention.pay_sentence and mention.kind == "range")
+        if salary.period in periods or not (mention.period_word and sure):
+            continue
+        if salary.period not in best or mention.rank > best[salary.period][0].rank:
+            best[salary.period] = item
+    return [Fact(salary, sentence, TEXT) for _, salary, sentence, _ in best.values()]
 
 
 def _tiers(offers: list[tuple[PayMention, Salary, str, str]]) -> list[Fact]:

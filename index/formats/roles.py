@@ -34,6 +34,11 @@ _GENDER_MARK = re.compile(r"\((?:[mwfdx]\s*/\s*){1,3}[mwfdx]\)|\(all genders?\)|
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:-[A-Za-zÀ-ÿ]+)*")
 
 
+def without_gender_mark(title: str) -> str:
+    """A title without its gender marker ("IT-Support (m/w/d)" -> "IT-Support"): the marker names no role."""
+    return _GENDER_MARK.sub(" ", title).strip()
+
+
 def has_role_word(line: str) -> bool:
     """True when a line names a kind of job: a role noun ("engineer", "nurse") or a "(m/w/d)" marker."""
     if _GENDER_MARK.search(line):
