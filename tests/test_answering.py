@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import ANSWERED, EMPTY, NO_MATCH, NOT_STATED, answer_to_json
-from bot.catalog import Catalog
-from bot.engine import Answerer, question_languages
-from index.embedder import HashingEmbedder
+from bot.engine import question_languages
 from index.models import Fact, Posting, Salary
+
+from catalogs import answerer_over
 
 
 def _posting(pid, title, company, text, location="", salary=None, remote=None, work_type=None, languages=(),
@@ -49,10 +49,7 @@ POSTINGS = [
 
 @pytest.fixture(scope="module")
 def answerer():
-    embedder = HashingEmbedder()
-    texts = [p.text for p in POSTINGS]
-    catalog = Catalog(POSTINGS, [p.id for p in POSTINGS], texts, embedder.embed_documents(texts))
-    return Answerer(catalog, embedder, top_k=5)
+    return answerer_over(POSTINGS)
 
 
 def test_salary_question_states_the_range_first_and_names_the_posting(answerer):
@@ -224,9 +221,7 @@ ROLES = [
 
 @pytest.fixture(scope="module")
 def roles():
-    embedder = HashingEmbedder()
-    texts = [p.text for p in ROLES]
-    return Answerer(Catalog(ROLES, [p.id for p in ROLES], texts, embedder.embed_documents(texts)), embedder)
+    return answerer_over(ROLES)
 
 
 def _ids(answer):

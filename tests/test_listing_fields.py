@@ -5,20 +5,18 @@ from __future__ import annotations
 import json
 
 from bot.answer import answer_to_json
-from bot.catalog import Catalog, from_listing
-from bot.engine import Answerer
-from index.embedder import HashingEmbedder
+from bot.catalog import from_listing
 from index.extract import extract_facts
 from index.loaders import load_postings
+
+from catalogs import answerer_over
 
 
 def _answerer(folder):
     postings = load_postings([folder]).postings
     for p in postings:
         p.facts = extract_facts(p)
-    embedder = HashingEmbedder()
-    texts = [p.text for p in postings]
-    return Answerer(Catalog(postings, [p.id for p in postings], texts, embedder.embed_documents(texts)), embedder)
+    return answerer_over(postings)
 
 
 def _write_sources(folder):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog import Catalog
-from bot.engine import Answerer
-from index.embedder import HashingEmbedder
 from index.models import Fact, Posting, Salary
+
+from catalogs import answerer_over
 
 
 def _posting(pid, title, company, text, years=None, salary=None):
@@ -35,9 +34,7 @@ POSTINGS = [
 
 @pytest.fixture(scope="module")
 def answerer():
-    embedder = HashingEmbedder()
-    texts = [p.text for p in POSTINGS]
-    return Answerer(Catalog(POSTINGS, [p.id for p in POSTINGS], texts, embedder.embed_documents(texts)), embedder)
+    return answerer_over(POSTINGS)
 
 
 def _ids(answer):
@@ -84,9 +81,7 @@ def _where(location, text="Answer the phones.", **facts):
     p = Posting("l1", "Dispatcher", "Tandry Logistics", text, location=location)
     for name, value in facts.items():
         setattr(p.facts, name, value)
-    embedder = HashingEmbedder()
-    return Answerer(Catalog([p], [p.id], [p.text], embedder.embed_documents([p.text])), embedder).ask(
-        "where is the Tandry Logistics dispatcher job?")
+    return answerer_over([p]).ask("where is the Tandry Logistics dispatcher job?")
 
 
 def test_a_bare_well_known_city_is_answered_with_its_region_said_to_be_read_from_the_city():
@@ -108,8 +103,7 @@ def test_pay_in_a_second_period_is_said_beside_the_salary():
     p = Posting("m1", "Stock Handler", "Kerrow Supplies", "Stock shelves.")
     p.facts.salary = Fact(Salary(27000, 31000, "GBP", "yearly"), "Pay: £27,000 - £31,000 per year", "text")
     p.facts.salary_other_periods = [Fact(Salary(13, 15, "GBP", "hourly"), "from £13/hr to £15/hr", "text")]
-    embedder = HashingEmbedder()
-    answerer = Answerer(Catalog([p], [p.id], [p.text], embedder.embed_documents([p.text])), embedder)
+    answerer = answerer_over([p])
     assert answerer.ask("what does the Kerrow stock handler job pay?").text.startswith(
         "£27,000–£31,000 a year; it also states £13–£15 an hour")
     listed = answerer.ask("which jobs pay hourly?")

@@ -6,10 +6,9 @@ import pytest
 
 from bot.answer import NO_MATCH
 from bot.body_names import company_in_title, domain_name, is_generic_title, names_in_body
-from bot.catalog import Catalog
-from bot.engine import Answerer
-from index.embedder import HashingEmbedder
 from index.models import Fact, Posting, Salary
+
+from catalogs import answerer_over
 
 
 def _posting(pid, title, company, text, remote=None, salary=None, url=""):
@@ -41,10 +40,7 @@ POSTINGS = [
 
 @pytest.fixture(scope="module")
 def answerer():
-    embedder = HashingEmbedder()
-    texts = [p.text for p in POSTINGS]
-    catalog = Catalog(POSTINGS, [p.id for p in POSTINGS], texts, embedder.embed_documents(texts))
-    return Answerer(catalog, embedder, top_k=5)
+    return answerer_over(POSTINGS)
 
 
 def test_a_forum_header_names_the_company_of_an_untitled_posting(answerer):

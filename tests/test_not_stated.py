@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import ANSWERED, NOT_STATED, QUOTED
-from bot.catalog import Catalog
-from bot.engine import Answerer
 from index.cues import sentence_cues, text_cues
-from index.embedder import HashingEmbedder
 from index.models import Fact, Posting, Salary
+
+from catalogs import answerer_over
 
 
 def _posting(pid, title, company, text, salary=None, years=None):
@@ -46,10 +45,7 @@ POSTINGS = [
 
 @pytest.fixture(scope="module")
 def answerer():
-    embedder = HashingEmbedder()
-    texts = [p.text for p in POSTINGS]
-    catalog = Catalog(POSTINGS, [p.id for p in POSTINGS], texts, embedder.embed_documents(texts))
-    return Answerer(catalog, embedder, top_k=5)
+    return answerer_over(POSTINGS)
 
 
 def test_pay_in_an_unread_layout_is_quoted_not_denied(answerer):
