@@ -45,7 +45,8 @@ class Answerer:
         unknown = self.namer.unknown_words(query)
         if unknown and not (named and self.namer.company_named(query, named[0])):
             # "the Zephyrine Robotics SWE role": a name no posting has; never answer for a look-alike
-            if not (query.filters.any() and not self.namer.names_a_company(query, unknown)):
+            # a list question with filters may carry a stray word; a question about one posting may not
+            if not (query.filters.any() and query.is_list and not self.namer.names_a_company(query, unknown)):
                 words = ", ".join(f"“{w[:30]}{'…' if len(w) > 30 else ''}”" for w in unknown[:3])
                 return compose.no_match_answer(
                     query, f"No indexed posting mentions {words}, so I can't answer that.")

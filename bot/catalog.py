@@ -97,6 +97,8 @@ class MentionIndex:
             for word in words + tokenize(title_name):
                 if word.isalpha() and len(word) >= 4 and word not in _STOP:
                     self._surface.setdefault(word, normalise_token(word))  # "athos" as written, for typos
+                elif "." in word and word.split(".")[0].isalpha() and len(word.split(".")[0]) >= 4:
+                    self._surface.setdefault(word.split(".")[0], normalise_token(word))  # "Acme.io" as "acme"
             for token in set(company) | set(title) | ({acronym} if acronym else set()):
                 self._postings_by_token[token].append(i)
                 doc_freq[token] += 1
@@ -188,6 +190,9 @@ class MentionIndex:
                 present.update(split)  # "nonprofits" names "Non-Profits"
                 continue
             present |= self._named_by(raw, tokens, is_word)
+            if "." in raw and raw.split(".")[0].isalpha():  # "doctors.net.uk": named by its first part too
+                first = raw.split(".")[0]
+                present |= {normalise_token(first)} & self.idf.keys() or self._named_by(first, tokens, is_word)
         for a, b in zip(tokens, tokens[1:]):  # "sales force" -> "salesforce"
             if a + b in self.idf:
                 present.add(a + b)
@@ -261,8 +266,13 @@ class MentionIndex:
             first = np.isin(self._first_company, distinctive) & (c_share > 0) & (c_share < 0.99)
             c_share[first] = 0.99
         title_words = np.asarray((self._title @ (weight > 0).astype(np.float64))).ravel()
+        # how much of what the question names each posting's title and company explain: "doctors m3 full stack"
+        # is the title with all four words, not the short one with two
+        named = float(weight[cols].sum()) if len(cols) else 0.0
+        covered = np.asarray(((self._title + self._company) > 0).astype(np.float64) @ weight).ravel()
+        coverage = covered / named if named > 0 else np.zeros(n)
         full = c_share >= 0.99
-        score = np.where(full, 2.0 * c_share, 0.5 * c_share) + t_share + 0.05 * title_words
+        score = np.where(full, 2.0 * c_share, 0.5 * c_share) + t_share + 0.05 * title_words + 0.3 * coverage
         candidates = np.flatnonzero((c_share > 0) | (t_share > 0))
         if len(candidates) > limit:
             candidates = candidates[np.argpartition(-score[candidates], limit - 1)[:limit]]
@@ -433,19 +443,21 @@ class Catalog:
             return None
         if getattr(self, "_text_by_len", None) is None:
             by_len: dict[int, list[str]] = defaultdict(list)
-            for token in sorted(self._bm25_vocab):
+            for token in sorted(set(self._bm25_vocab) | set(self.place_words)):  # "normnton" is Normanton too
                 if token.isalpha() and len(token) >= 4:
                     by_len[len(token)].append(token)
             self._text_by_len = dict(by_len)
-        limit = 2 if len(word) >= 8 else 1
         found: list[tuple[int, str]] = []
-        for length in range(len(word) - limit, len(word) + limit + 1):
-            for candidate, distance, _i in process.extract(word, self._text_by_len.get(length, ()),
-                                                           scorer=OSA.distance, score_cutoff=limit, limit=None):
-                if candidate[0] == word[0] or candidate[-1] == word[-1]:
-                    found.append((int(distance), candidate))
+        for form in dict.fromkeys((word, normalise_token(word))):  # the text's words are indexed plural-folded
+            limit = 2 if len(form) >= 8 else 1
+            for length in range(len(form) - limit, len(form) + limit + 1):
+                for candidate, distance, _i in process.extract(form, self._text_by_len.get(length, ()),
+                                                               scorer=OSA.distance, score_cutoff=limit, limit=None):
+                    if candidate[0] == form[0] or candidate[-1] == form[-1]:
+                        found.append((int(distance), candidate))
         found.sort()
-        if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+        closest = {normalise_token(word) for distance, word in found if distance == found[0][0]} if found else set()
+        if len(closest) != 1:  # none, or several equally close ("sweedpos" and "sweedpo" are one)
             return None
         return found[0][1]
 

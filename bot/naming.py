@@ -393,6 +393,8 @@ class Namer:
         c = self.catalog
         unknown = []
         for word in self.content_words(query):
+            if "." in word and not c.known_word(word):  # "acme.io", "doctors.net.uk": a name by its first part
+                word = word.split(".")[0]
             if len(word) < 4 or not word.isalpha() or c.known_word(word):
                 continue
             if c.mentions.names(word, query.tokens):
@@ -440,7 +442,8 @@ class Namer:
             elif raw in c.place_words or word in c.place_words or canonical_language(raw):
                 continue
             elif not self._in_titles(Subject.of(word), exact=True) and not c.text_word(raw):
-                fixed = self._title_typo(raw) or c.text_typo(raw)  # "directoor", "analyts", "nurs", "nurisng"
+                named = c.mentions._corrections(raw, supported=False)  # a company or title word ("nusing")
+                fixed = self._title_typo(raw) or (named.pop() if len(named) == 1 else None) or c.text_typo(raw)
                 subject = Subject.of(normalise_token(fixed) if fixed else word)
             else:
                 subject = Subject.of(word)

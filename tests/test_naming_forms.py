@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer import NO_MATCH
 from index.models import Fact, Posting, Salary
 
 from catalogs import answerer_over
@@ -108,3 +109,49 @@ def test_pay_in_a_second_period_is_said_beside_the_salary():
         "£27,000–£31,000 a year; it also states £13–£15 an hour")
     listed = answerer.ask("which jobs pay hourly?")
     assert [q.id for q in listed.postings] == ["m1"] and listed.evidence[0].text == "from £13/hr to £15/hr"
+
+
+# ---------------------------------------------------------------- typos of names, places and grammar words
+
+TYPO_POSTINGS = [
+    _posting("t1", "Data Architect", "Quorbitpos.com", "Design the warehouse schema. Remote within the US."),
+    _posting("t2", "Warehouse Operative - Night Shift", "Gallowmere Ltd", "Pick and pack in Normanton."),
+    _posting("t3", "Senior Nurse Practitioner", "PRO Nursing Partners", "Run the clinic."),
+    _posting("t4", "Software Engineer (Full-stack)", "Pellavo", "Ship features. We write Rust."),
+    _posting("t5", "Wwr Medix Clinicnet Senior Full Stack Developer", "Medixusa", "Build the patient portal."),
+]
+
+
+TYPO_POSTINGS[3].facts.languages = [Fact("Rust", "We write Rust.", "text")]
+
+
+@pytest.fixture(scope="module")
+def typos():
+    return answerer_over(TYPO_POSTINGS)
+
+
+def test_a_typo_of_a_company_written_as_a_domain_still_names_it(typos):
+    assert _ids(typos.ask("is the quorbitpoos job remote?")) == ["t1"]
+
+
+def test_a_typo_of_a_place_the_text_names_is_no_unknown_word(typos):
+    answer = typos.ask("how much experience for the normnton night shift job")
+    assert "No indexed posting mentions" not in answer.text
+
+
+def test_a_typo_of_a_company_word_is_a_subject_of_a_list_question(typos):
+    assert _ids(typos.ask("any nusing jobs?")) == ["t3"]
+
+
+def test_a_typo_of_a_grammar_word_keeps_the_language_filter(typos):
+    assert _ids(typos.ask("which postings mentin rust?")) == ["t4"]
+
+
+def test_an_unknown_name_in_a_question_about_one_posting_is_never_answered_for_a_look_alike(typos):
+    answer = typos.ask("is the zorblaxa full stack job remote?")
+    assert answer.status == NO_MATCH and "zorblaxa" in answer.text
+
+
+def test_the_posting_whose_title_explains_more_of_the_question_ranks_first(typos):
+    answer = typos.ask("is the medix clinicnet full stack job remote?")
+    assert answer.postings and answer.postings[0].id == "t5"

@@ -34,7 +34,8 @@ VOCABULARY = (
     "master", "masters", "doctorate", "diploma", "education", "language", "languages", "programming",
     "requirements", "require", "required", "which", "where", "minimum", "maximum", "between", "least", "under",
     "over", "above", "below", "full-time", "part-time", "employment", "starting", "outside", "excluding", "except",
-    "based", "require", "requires", "needs", "hiring", "offices", "salaried",
+    "based", "require", "requires", "needs", "hiring", "offices", "salaried", "mention", "mentions", "mentioning",
+    "wanting", "euros", "dollars", "pounds", "rupees", "francs",
 ) + JOB_NOUNS
 # ordinary words one edit from a vocabulary word: never "corrected", never a correction
 ORDINARY = (
