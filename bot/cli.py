@@ -64,10 +64,25 @@ def main(argv: list[str] | None = None, embedder=None) -> int:
             print(render_text(answer, limit=None if args.all else 15))
         return 0
 
-    from bot.slack.server import serve
+    return _serve(settings, embedder)
 
-    engine = build_engine(settings, embedder=embedder)
-    serve(settings, engine)
+
+def _serve(settings, embedder=None) -> int:
+    """`serve`: the cheap checks first (secrets, the port, Slack), then the model and the index, then serve.
+    Any failure to start is one line on stderr naming the cause, and exit code 1 (the traceback at DEBUG)."""
+    from bot.engine import build_engine
+    from bot.logs import redact, secret_values
+    from bot.startup import describe, preflight
+
+    try:
+        preflight(settings, check_model=embedder is None)
+        from bot.slack.server import serve
+
+        serve(settings, build_engine(settings, embedder=embedder))
+    except Exception as err:
+        log.debug("start-up failed", exc_info=True)
+        print(f"postings-bot: {redact(describe(err, settings), secret_values(settings))}", file=sys.stderr)
+        return 1
     return 0
 
 

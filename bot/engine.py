@@ -1,4 +1,10 @@
-"""The answering engine: the index in the store, loaded into an Answerer, reloaded after a rebuild."""
+"""The answering engine: the index in the store, loaded into an Answerer, reloaded after a rebuild.
+
+A replica that holds an index keeps answering from it while the store cannot be read (answering never
+reads the store): a failed reload is logged and counted, the index is reported stale, and the reload is
+tried again after a wait that doubles from the reload interval up to a cap. Only a replica that never
+loaded an index refuses questions (IndexUnavailable).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import Callable, Sequence
 
 from bot.answer import Answer
 from bot.answerer import Answerer
@@ -17,6 +23,9 @@ from bot.question import question_languages  # noqa: F401 (part of the engine's 
 from index.embedder import Embedder
 
 log = logging.getLogger(__name__)
+
+NOT_BUILT = "The postings index has not been built yet (run `postings-index rebuild`)."
+UNAVAILABLE = "The postings index is unavailable right now — try again shortly."
 
 
 class IndexUnavailable(Exception):
@@ -31,44 +40,77 @@ class IndexStats:
     chunks: int
     built_at: datetime | None
     generation: int
+    stale: bool = False  # the last reload failed: answers come from the index loaded before
+    stale_seconds: float = 0.0  # while stale: seconds since the store was last read
+    stale_notice: bool = False  # stale for longer than the set age: answers say they may be out of date
+
+    def age_seconds(self, now: datetime | None = None) -> float | None:
+        """Seconds since the index was built (None when unknown)."""
+        if self.built_at is None:
+            return None
+        return max(0.0, ((now or datetime.now(timezone.utc)) - self.built_at).total_seconds())
+
+
+def retry_delay(interval: float, failures: int, cap: float) -> float:
+    """The wait before the next reload after `failures` failed ones in a row: interval, 2x, 4x, ... at most cap."""
+    if failures <= 0:
+        return interval
+    return min(interval * 2 ** min(failures - 1, 32), max(cap, interval))
 
 
 class Engine:
     """An Answerer over the index in the store, reloaded when a rebuild switches the manifest."""
 
-    def __init__(self, store, embedder: Embedder, top_k: int = 5, reload_interval: float = 30.0):
+    def __init__(self, store, embedder: Embedder, top_k: int = 5, reload_interval: float = 30.0, *,
+                 reload_backoff_max: float = 300.0, stale_answer_age: float = 86400.0,
+                 clock: Callable[[], float] = time.monotonic):
+        """reload_interval: seconds between checks for a rebuilt index (0: only when reload() is called);
+        reload_backoff_max: the longest wait between retries while reloads fail; stale_answer_age: how long
+        the store may go unread before answers say they may be out of date (0: never); clock: monotonic."""
         self.store = store
         self.embedder = embedder
         self.top_k = top_k
         self.reload_interval = reload_interval
+        self.reload_backoff_max = reload_backoff_max
+        self.stale_answer_age = stale_answer_age
+        self._clock = clock
         self._answerer: Answerer | None = None
         self._manifest = None
-        self._checked = 0.0
+        self._next_check = 0.0
         self._lock = threading.Lock()
+        self._reloading = threading.Lock()  # one reload at a time; questions never wait for one
         self._error: str | None = None
+        self._failures = 0  # failed reloads in a row
+        self._failures_total = 0
+        self._read_at: float | None = None  # when the store was last read (clock time)
         self.reload()
 
     def reload(self) -> bool:
         """Load the index the store's manifest names; False when there is none or it cannot be read."""
+        with self._reloading:
+            return self._reload()
+
+    def reload_failures(self) -> int:
+        """Reloads that failed because the store could not be read, since the start."""
+        return self._failures_total
+
+    def _reload(self) -> bool:
         from index.store import StoreUnavailable
 
         try:
             manifest = self.store.read_manifest()
-            self._checked = time.monotonic()
             if manifest is None:
-                self._error = "The postings index has not been built yet (run `postings-index rebuild`)."
+                self._read(NOT_BUILT)
                 return False
             if self._answerer and self._manifest is not None and (manifest.generation, manifest.built_at) == (
                     self._manifest.generation, self._manifest.built_at):  # a lost index rebuilt anew restarts at 1
-                self._error = None
+                self._read(None)
                 return True
             started = time.perf_counter()
             postings = self.store.read_postings(manifest)
             chunks, vectors = self.store.read_chunks(manifest)
         except StoreUnavailable as err:
-            log.warning("index store unavailable: %s", err)
-            self._checked = time.monotonic()
-            self._error = "The postings index is unavailable right now — try again shortly."
+            self._failed(err)
             return False
         catalog = Catalog(postings, [c.posting_id for c in chunks], [c.text for c in chunks], vectors,
                           chunk_ids=[c.id for c in chunks])
@@ -79,19 +121,44 @@ class Engine:
         with self._lock:
             self._answerer = Answerer(catalog, self.embedder, self.top_k)
             self._manifest = manifest
-            self._error = None
+        self._read(None)
         log.info("loaded index generation %s: %d postings, %d chunks in %.2f s", manifest.generation,
                  len(postings), catalog.chunk_count, time.perf_counter() - started)
         return True
 
-    def _current(self) -> Answerer:
-        if self.reload_interval and time.monotonic() - self._checked >= self.reload_interval:
-            self.reload()
-        if self._error and (self._answerer is None or "unavailable" in self._error):
-            raise IndexUnavailable(self._error)
+    def _read(self, error: str | None) -> None:
+        """The store was read: reloads are on the plain interval again."""
+        if self._failures:
+            log.info("index store readable again after %d failed reloads", self._failures)
+        self._failures = 0
+        self._error = error
+        self._read_at = self._clock()
+        self._next_check = self._read_at + self.reload_interval
+
+    def _failed(self, err: Exception) -> None:
+        """The store could not be read: keep the index held, count it, and wait longer before the next try."""
+        self._failures += 1
+        self._failures_total += 1
+        delay = retry_delay(self.reload_interval, self._failures, self.reload_backoff_max)
+        self._next_check = self._clock() + delay
         if self._answerer is None:
-            raise IndexUnavailable("The postings index has not been built yet (run `postings-index rebuild`).")
-        return self._answerer
+            self._error = UNAVAILABLE
+            log.warning("index reload failed: %s; no index loaded yet, next try in %.1f s", err, delay)
+        else:
+            log.warning("index reload failed: %s; still answering from generation %s (stale), next try in %.1f s",
+                        err, self._manifest.generation, delay)
+
+    def _current(self) -> Answerer:
+        if self.reload_interval and self._clock() >= self._next_check and self._reloading.acquire(blocking=False):
+            try:  # only one thread reloads; the others answer from the index they have meanwhile
+                if self._clock() >= self._next_check:
+                    self._reload()
+            finally:
+                self._reloading.release()
+        answerer = self._answerer
+        if answerer is None:
+            raise IndexUnavailable(self._error or NOT_BUILT)
+        return answerer
 
     def ask(self, question: str, context_posting_ids: Sequence[str] = ()) -> Answer:
         """Answer a question; raises IndexUnavailable when there is no usable index."""
@@ -108,9 +175,12 @@ class Engine:
                     built = built.replace(tzinfo=timezone.utc)
             except ValueError:
                 built = None
+        stale = self._failures > 0
+        stale_seconds = max(0.0, self._clock() - self._read_at) if stale and self._read_at is not None else 0.0
         return IndexStats(
             postings=len(answerer.catalog.postings), chunks=answerer.catalog.chunk_count, built_at=built,
-            generation=self._manifest.generation if self._manifest else 0,
+            generation=self._manifest.generation if self._manifest else 0, stale=stale, stale_seconds=stale_seconds,
+            stale_notice=stale and self.stale_answer_age > 0 and stale_seconds >= self.stale_answer_age,
         )
 
 
@@ -124,4 +194,6 @@ def build_engine(settings, embedder: Embedder | None = None) -> Engine:
         embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size,
                                                settings.embed_threads or 1)
     store = IndexStore.open(settings)
-    return Engine(store, embedder, top_k=settings.top_k, reload_interval=settings.reload_interval_seconds)
+    return Engine(store, embedder, top_k=settings.top_k, reload_interval=settings.reload_interval_seconds,
+                  reload_backoff_max=settings.reload_backoff_max_seconds,
+                  stale_answer_age=settings.stale_answer_age_seconds)

@@ -11,6 +11,8 @@ Metric names (all prefixed `postings_`):
 - errors_total{kind}: index_unavailable, answer_failed, dedup_backend;
 - index_up, index_postings, index_chunks, index_generation, index_built_timestamp_seconds,
   index_age_seconds: the index the process answers from, at scrape time;
+- index_stale: 1 while reloads fail and the process answers from the index it loaded before;
+- index_reload_failures_total: reloads that failed because the store could not be read;
 - rebuild_last_success, rebuild_last_duration_seconds, rebuild_last_timestamp_seconds,
   rebuild_last_postings: the last rebuild's report, when the store holds one.
 """
@@ -25,7 +27,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot.answer import Answer
@@ -38,6 +40,7 @@ log = logging.getLogger("bot.questions")
 
 StatsSource = Callable[[], Any]  # returns an object with postings, chunks, built_at, generation (bot.engine.IndexStats)
 ReportSource = Callable[[], Mapping[str, Any] | None]  # the last rebuild's report, or None
+CountSource = Callable[[], int]  # a running count kept elsewhere (bot.engine.Engine.reload_failures)
 
 
 def _timestamp(value: Any) -> float | None:
@@ -57,10 +60,12 @@ def _timestamp(value: Any) -> float | None:
 class IndexCollector(Collector):
     """Gauges of the live index and of the last rebuild, read at scrape time."""
 
-    def __init__(self, stats: StatsSource | None, report: ReportSource | None, clock: Callable[[], float]):
+    def __init__(self, stats: StatsSource | None, report: ReportSource | None, clock: Callable[[], float],
+                 reload_failures: CountSource | None = None):
         self.stats = stats
         self.report = report
         self.clock = clock
+        self.reload_failures = reload_failures
 
     def describe(self) -> list:
         """Nothing up front: the gauges present depend on what can be read at scrape time."""
@@ -70,6 +75,14 @@ class IndexCollector(Collector):
         """Yield the index and rebuild gauges (a source that fails yields index_up 0, never an exception)."""
         if self.stats is not None:
             yield from self._index()
+        if self.reload_failures is not None:
+            try:
+                failures = int(self.reload_failures())
+            except Exception:
+                failures = None
+            if failures is not None:
+                yield CounterMetricFamily("postings_index_reload_failures", "Index reloads that failed because "
+                                          "the store could not be read.", value=failures)
         if self.report is not None:
             yield from self._rebuild()
 
@@ -88,6 +101,8 @@ class IndexCollector(Collector):
                                 value=int(stats.chunks))
         yield GaugeMetricFamily("postings_index_generation", "Generation of the index being answered from.",
                                 value=int(getattr(stats, "generation", 0) or 0))
+        yield GaugeMetricFamily("postings_index_stale", "1 while reloads fail and the index loaded before is "
+                                "answered from, else 0.", value=1 if getattr(stats, "stale", False) else 0)
         built = _timestamp(getattr(stats, "built_at", None))
         if built is not None:
             yield GaugeMetricFamily("postings_index_built_timestamp_seconds",
@@ -120,8 +135,9 @@ class Metrics:
     """The metrics of one app instance, in a registry of its own."""
 
     def __init__(self, stats: StatsSource | None = None, rebuild_report: ReportSource | None = None,
-                 clock: Callable[[], float] = time.time):
-        """stats: the engine's stats() (index gauges); rebuild_report: the store's last rebuild report."""
+                 clock: Callable[[], float] = time.time, reload_failures: CountSource | None = None):
+        """stats: the engine's stats() (index gauges); rebuild_report: the store's last rebuild report;
+        reload_failures: the engine's count of failed reloads."""
         self.registry = CollectorRegistry()
         self.questions = Counter("postings_questions", "Questions answered, by surface, intent and status.",
                                  ["surface", "intent", "status"], registry=self.registry)
@@ -130,7 +146,7 @@ class Metrics:
         self.errors = Counter("postings_errors", "Errors, by kind.", ["kind"], registry=self.registry)
         for kind in ERROR_KINDS:  # present from the start, so rate() and absent-series alerts work
             self.errors.labels(kind)
-        self.registry.register(IndexCollector(stats, rebuild_report, clock))
+        self.registry.register(IndexCollector(stats, rebuild_report, clock, reload_failures))
 
     def observe_question(self, surface: str, intent: str, status: str, seconds: float) -> None:
         """Count one question and its answer time."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -53,6 +54,15 @@ class Settings(BaseSettings):
     embed_threads: int = Field(0, ge=0, le=64, description="Torch threads for embedding (0: torch's default).")
     chunk_tokens: int = Field(200, ge=32, le=256, description="Largest chunk, in the model's word pieces.")
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a message.")
+    file_read_seconds: float = Field(
+        10.0, gt=0, description="A file whose reading takes longer (a hung network mount) is skipped with a message."
+    )
+    follow_symlinks: bool = Field(
+        False, description="Read links that lead out of a source folder (by default they are skipped and reported)."
+    )
+    max_chunks_per_posting: int = Field(
+        64, ge=1, description="Chunks embedded per posting; the rest of a longer text is cut and reported."
+    )
 
     # --- answering
     top_k: int = Field(5, ge=1, le=50, description="Postings shown for a general question.")
@@ -87,6 +97,14 @@ class Settings(BaseSettings):
     reload_interval_seconds: float = Field(
         30.0, ge=0, description="How often the bot checks for a rebuilt index (0: never)."
     )
+    reload_backoff_max_seconds: float = Field(
+        300.0, ge=0, description="Longest wait between two reload tries while the index store cannot be read "
+        "(the wait doubles from the reload interval up to this)."
+    )
+    stale_answer_age_seconds: float = Field(
+        86400.0, ge=0, description="Answers say the index may be out of date once the store has been unreadable "
+        "this long (0: never)."
+    )
 
     # --- logging
     log_format: Literal["text", "json"] = Field("text", description="Log line format.")
@@ -111,7 +129,26 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        parts = urlsplit(value)
+        try:
+            port = parts.port
+        except ValueError:
+            raise ValueError("must have a port from 1 to 65535 (e.g. http://127.0.0.1:8000)") from None
+        if not parts.hostname or port == 0:
+            raise ValueError("must name a host and port (e.g. http://127.0.0.1:8000)")
         return value
+
+    @field_validator("chroma_path", mode="before")
+    @classmethod
+    def _chroma_path_not_empty(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():  # Path("") would be the current folder
+            raise ValueError("is empty: set the index folder, or unset it for the default var/chroma")
+        return value
+
+    @field_validator("slack_signing_secret", mode="before")
+    @classmethod
+    def _strip_secret(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value  # a secret file's trailing newline
 
 
 def env_name(field: str) -> str:

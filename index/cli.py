@@ -1,7 +1,8 @@
 """`postings-index`: rebuild the index from the posting folders, or show what it holds.
 
-Exit codes: 0 success, 1 nothing usable found (the previous index is kept), 2 the store failed or a
-setting is invalid, 130 interrupted (the previous index is kept).
+Exit codes: 0 success, 1 nothing usable found or a source folder is missing (the previous index is kept),
+2 the store failed or a setting is invalid, 75 another rebuild of the index is running (try again later;
+no failure is recorded, so no rebuild alert fires), 130 interrupted (the previous index is kept).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from index.embedder import Embedder
 log = logging.getLogger("postings_index")
 
 EXIT_OK, EXIT_NOTHING, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BUSY = 75  # EX_TEMPFAIL: another rebuild holds the index; not a failure
 
 EmbedderFactory = Callable[[Settings], Embedder]
 
@@ -94,7 +96,7 @@ def _stats(settings: Settings, as_json: bool) -> int:
 
 
 def _rebuild(settings: Settings, full: bool, as_json: bool, embedder_factory: EmbedderFactory) -> int:
-    from index.rebuild import RebuildSummary, progress_for, rebuild
+    from index.rebuild import RebuildSummary, problem_label, progress_for, rebuild
     from index.store import IndexStore, StoreUnavailable, now_iso
 
     started = now_iso()
@@ -103,7 +105,7 @@ def _rebuild(settings: Settings, full: bool, as_json: bool, embedder_factory: Em
         store = IndexStore.open(settings)
         embedder = embedder_factory(settings)
         summary = rebuild(settings, embedder, store, full=full, progress=progress_for(sys.stderr))
-        code = EXIT_OK if summary.ok else EXIT_NOTHING
+        code = EXIT_OK if summary.ok else EXIT_BUSY if summary.busy else EXIT_NOTHING
     except StoreUnavailable as err:
         summary, code = RebuildSummary(error=str(err)), EXIT_STORE
     except KeyboardInterrupt:
@@ -113,7 +115,7 @@ def _rebuild(settings: Settings, full: bool, as_json: bool, embedder_factory: Em
         message = f"rebuild failed ({type(err).__name__}); the previous index is unchanged"
         summary, code = RebuildSummary(error=message), EXIT_NOTHING
     summary.started_at, summary.finished_at = started, now_iso()
-    if store is not None and code != EXIT_STORE:
+    if store is not None and code not in (EXIT_STORE, EXIT_BUSY):  # busy: the other rebuild records its outcome
         _record(store, summary)
     if code != EXIT_OK and summary.error and not summary.problems and not summary.postings_total:
         return _failed(summary, as_json, code)
@@ -121,7 +123,7 @@ def _rebuild(settings: Settings, full: bool, as_json: bool, embedder_factory: Em
         print(summary.to_json())
     else:
         for problem in summary.problems:
-            print(f"skipped: {problem}", file=sys.stderr)
+            print(f"{problem_label(problem)}: {problem}", file=sys.stderr)
         print(summary.line())
     if not summary.ok:
         print(f"postings-index: {summary.error}", file=sys.stderr)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import codecs
 import logging
 import os
-import re
+import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from bs4.dammit import EncodingDetector
 
+from index.formats import ids
 from index.formats.columns import has_field, merge
 from index.formats.csv import csv_rows
 from index.formats.errors import Bad, FileError, RecordError
@@ -35,6 +37,8 @@ __all__ = [
 
 SUPPORTED_SUFFIXES = (".csv", ".json", ".jsonl", ".txt", ".md", ".html", ".htm")
 
+PreviousSource = Callable[[str], "str | None"]  # posting id -> the source it was loaded from last time
+
 
 @dataclass
 class LoadResult:
@@ -48,18 +52,30 @@ class LoadResult:
 
 # ---------------------------------------------------------------- the public entry point
 
-def load_postings(sources: Sequence[Path], max_file_bytes: int = 10_000_000) -> LoadResult:
+def load_postings(sources: Sequence[Path], max_file_bytes: int = 10_000_000, *, follow_symlinks: bool = False,
+                  read_seconds: float = 10.0, previous_source: PreviousSource | None = None) -> LoadResult:
     """Load every posting file under the sources (folders walked recursively, or single files); never raises.
 
+    Args:
+        follow_symlinks: read links (to files or folders) that lead out of their source folder; by default
+            they are skipped and reported. Links within the folder are always read (once).
+        read_seconds: a file whose reading takes longer is skipped and reported (a hung network mount).
+        previous_source: posting id -> the source it was loaded from last time, if known; when two plain
+            file names make the same id, the file that had it keeps it.
+
+    Every distinct file and row gets its own id (index/formats/ids.py); two postings are merged (the
+    later one reported as a duplicate) only when the records' own ids are the same.
     files_read counts the supported files whose bytes were read, whatever came of them.
     """
     result = LoadResult()
-    seen_ids: dict[str, str] = {}
+    loaded: list[_Loaded] = []
     seen_files: set[Path] = set()
     for source in sources:
         source = Path(source)
         try:
-            for path, root in _source_files(source, result.problems):
+            confine_to = source.resolve() if source.is_dir() and not follow_symlinks else None  # a named file is read
+            reading = _Reading(max_file_bytes, read_seconds, confine_to)
+            for path, root in _source_files(source, result.problems, follow_symlinks):
                 try:
                     key = path.resolve()
                 except (OSError, RuntimeError):
@@ -69,22 +85,51 @@ def load_postings(sources: Sequence[Path], max_file_bytes: int = 10_000_000) -> 
                     continue
                 seen_files.add(key)
                 try:
-                    _load_file(path, root, max_file_bytes, result, seen_ids)
+                    _load_file(path, root, reading, result, loaded)
                 except Exception as err:  # the last guard: one file never stops the load
                     log.debug("failed to load %s", path, exc_info=True)
                     result.problems.append(Problem(str(path), f"could not be loaded: {type(err).__name__}: {err}"))
         except Exception as err:
             log.debug("failed to walk %s", source, exc_info=True)
             result.problems.append(Problem(str(source), f"could not be read: {type(err).__name__}: {err}"))
+    result.postings = _assign_ids(loaded, result.problems, previous_source or (lambda _id: None))
     return result
 
 
-def _source_files(source: Path, problems: list[Problem]) -> Iterator[tuple[Path, Path]]:
-    """(file, folder its id is relative to) for a source, sorted; hidden entries and other types skipped."""
+@dataclass
+class _Reading:
+    """How files are read: the size and time limits, and the folder links must stay in (None: follow them)."""
+
+    max_bytes: int
+    seconds: float
+    confine_to: Path | None  # resolved
+
+
+@dataclass
+class _Loaded:
+    """A posting before its id is settled: its own id, or the ids its file path offers."""
+
+    posting: Posting
+    path: str
+    row: int | None
+    own_id: bool
+    plain: str | None = None  # the plain slug id (may be shared with another plain path)
+    hashed: str = ""  # slug and path hash: unique under one folder
+
+
+def _source_files(source: Path, problems: list[Problem], follow_links: bool) -> Iterator[tuple[Path, Path]]:
+    """(file, folder its id is relative to) for a source, sorted; hidden entries and other types skipped.
+
+    Links to folders outside the source are reported and not walked unless follow_links.
+    """
     if source.is_dir():
-        for folder, dirs, files in os.walk(source, onerror=lambda err: problems.append(
+        root = source.resolve()
+        walked: set[str] = set()
+        for folder, dirs, files in os.walk(source, followlinks=follow_links, onerror=lambda err: problems.append(
                 Problem(str(err.filename or source), f"cannot read folder: {err.strerror or err}"))):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            walked.add(os.path.realpath(folder))
+            dirs[:] = [d for d in sorted(dirs) if not d.startswith(".")
+                       and _walk_into(Path(folder) / d, root, follow_links, walked, problems)]
             for name in sorted(files):
                 if name.startswith("."):
                     continue
@@ -102,14 +147,38 @@ def _source_files(source: Path, problems: list[Problem]) -> Iterator[tuple[Path,
         problems.append(Problem(str(source), "source folder does not exist"))
 
 
-def _load_file(path: Path, root: Path, max_bytes: int, result: LoadResult, seen_ids: dict[str, str]) -> None:
+def _walk_into(folder: Path, root: Path, follow_links: bool, walked: set[str], problems: list[Problem]) -> bool:
+    """Whether to walk a sub-folder: not a link leading out of the source (unless followed), never twice."""
+    if not folder.is_symlink():
+        return True
+    real = os.path.realpath(folder)
+    if not follow_links:
+        if not _inside(Path(real), root):
+            problems.append(Problem(str(folder), _outside_reason(real, "folder")))
+        return False  # a link within the source: its files are walked where they are
+    return real not in walked  # followed, but a loop of links is walked once
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _outside_reason(target: str, kind: str) -> str:
+    return (f"a link to a {kind} outside the source folder ({target}), not followed; "
+            "set POSTINGS_FOLLOW_SYMLINKS=true to follow such links")
+
+
+def _load_file(path: Path, root: Path, reading: _Reading, result: LoadResult, loaded: list[_Loaded]) -> None:
     try:
-        data = _read_bytes(path, max_bytes)
+        data = _read_bytes(path, reading)
     except FileError as err:
         result.problems.append(Problem(str(path), str(err)))
         return
     result.files_read += 1
-    slug = _slug(path, root)
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        relative = Path(path.name)
     try:
         text = _decode(data, html=path.suffix.lower() in (".html", ".htm"))
         skip = not_a_posting(path.name, text)
@@ -125,14 +194,14 @@ def _load_file(path: Path, root: Path, max_bytes: int, result: LoadResult, seen_
         result.problems.append(Problem(str(path), f"could not be parsed: {type(err).__name__}: {err}"))
         return
     many = path.suffix.lower() in (".csv", ".jsonl") or any(row is not None for row, _ in rows)
+    plain, hashed = ids.plain_id(relative), ids.hashed_id(relative)
     for row, record in rows:
         if isinstance(record, Bad):
             result.problems.append(Problem(str(path), record.reason, row))
             continue
-        fallback_id = f"{slug}-row{row}" if row is not None else slug
         source = f"{path}#row{row}" if many and row is not None else str(path)
         try:
-            posting = posting_from_record(record, fallback_id=fallback_id, source=source)
+            posting = posting_from_record(record, fallback_id="", source=source)
         except RecordError as err:
             result.problems.append(Problem(str(path), str(err), row))
             continue
@@ -140,30 +209,118 @@ def _load_file(path: Path, root: Path, max_bytes: int, result: LoadResult, seen_
             log.debug("failed to map %s row %s", path, row, exc_info=True)
             result.problems.append(Problem(str(path), f"could not be read: {type(err).__name__}: {err}", row))
             continue
-        if posting.id in seen_ids:
-            result.problems.append(Problem(
-                str(path), f"duplicate id {posting.id!r}: already loaded from {seen_ids[posting.id]}", row))
+        entry = _Loaded(posting, str(path), row, own_id=bool(posting.id))
+        if not entry.own_id:
+            entry.plain = ids.with_row(plain, row) if plain else None
+            entry.hashed = ids.with_row(hashed, row)
+        loaded.append(entry)
+
+
+def _assign_ids(loaded: list[_Loaded], problems: list[Problem], previous_source: PreviousSource) -> list[Posting]:
+    """Settle every id, keeping the load order: the records' own ids first (a repeated one is a duplicate,
+    reported and dropped), then plain slugs (one file per slug: the one that had it before, else the first),
+    then slug-and-hash ids for the rest."""
+    taken: dict[str, str] = {}  # id -> source
+    dropped: set[int] = set()
+    for number, entry in enumerate(loaded):
+        posting = entry.posting
+        if not entry.own_id:
             continue
-        seen_ids[posting.id] = posting.source
-        result.postings.append(posting)
+        if posting.id in taken:
+            problems.append(Problem(entry.path, f"duplicate id {posting.id!r}: already loaded from {taken[posting.id]}",
+                                    entry.row))
+            dropped.add(number)
+        else:
+            taken[posting.id] = posting.source
+    wanting: dict[str, list[_Loaded]] = {}
+    for entry in loaded:
+        if not entry.own_id and entry.plain:
+            wanting.setdefault(entry.plain, []).append(entry)
+    for plain, entries in wanting.items():
+        if plain in taken:
+            continue
+        before = previous_source(plain) if len(entries) > 1 else None
+        keeper = next((e for e in entries if e.posting.source == before), entries[0])
+        keeper.posting.id = plain
+        taken[plain] = keeper.posting.source
+        if len(entries) > 1:
+            log.info("%d files make the id %r: %s keeps it, the others get a hash of their path",
+                     len(entries), plain, keeper.posting.source)
+    for entry in loaded:
+        posting = entry.posting
+        if entry.own_id or posting.id:
+            continue
+        posting.id = entry.hashed if entry.hashed not in taken else f"{entry.hashed}-{ids.path_hash(posting.source)}"
+        taken[posting.id] = posting.source
+    return [entry.posting for number, entry in enumerate(loaded) if number not in dropped]
 
 
 # ---------------------------------------------------------------- bytes -> text
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def _read_bytes(path: Path, reading: _Reading) -> bytes:
+    """The bytes of a regular file, within the size and time limits; never opens a pipe, socket or device."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise FileError("is a folder, not a file")
-        if size > max_bytes:
-            raise FileError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; skipped")
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        if reading.confine_to is not None and path.is_symlink():
+            target = os.path.realpath(path)
+            if not _inside(Path(target), reading.confine_to):
+                raise FileError(_outside_reason(target, "file"))
+        info = path.stat()
     except OSError as err:
         raise FileError(f"cannot read file: {err.strerror or err}") from None
-    if len(data) > max_bytes:  # grew while we looked
-        raise FileError(f"file is over the {max_bytes:,}-byte limit; skipped")
+    if stat.S_ISDIR(info.st_mode):
+        raise FileError("is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise FileError(f"not a regular file ({_kind(info.st_mode)}); skipped")
+    if info.st_size > reading.max_bytes:
+        raise FileError(f"file is {info.st_size:,} bytes, over the {reading.max_bytes:,}-byte limit; skipped")
+    data = _within(reading.seconds, lambda: _read_regular(str(path), reading.max_bytes))
+    if len(data) > reading.max_bytes:  # grew while we looked
+        raise FileError(f"file is over the {reading.max_bytes:,}-byte limit; skipped")
     return data
+
+
+def _read_regular(path: str, max_bytes: int) -> bytes:
+    """Up to max_bytes + 1 bytes of a regular file, opened without blocking (it may have become a pipe)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise FileError(f"cannot read file: {err.strerror or err}") from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise FileError(f"not a regular file ({_kind(mode)}); skipped")
+        try:
+            return handle.read(max_bytes + 1)
+        except OSError as err:
+            raise FileError(f"cannot read file: {err.strerror or err}") from None
+
+
+def _within(seconds: float, read: Callable[[], bytes]) -> bytes:
+    """read() on a helper thread, given up (the thread left to finish alone) after `seconds`."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(read())
+        except BaseException as err:  # handed to the caller
+            outcome.append(err)
+
+    worker = threading.Thread(target=run, name="read-posting-file", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not outcome:
+        raise FileError(f"reading took longer than {seconds:g} s; skipped")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def _decode(data: bytes, html: bool = False) -> str:
@@ -223,12 +380,3 @@ def _html_record(html: str) -> dict[str, Any]:
     merge(record, header)
     record["description"] = text
     return record
-
-
-def _slug(path: Path, root: Path) -> str:
-    try:
-        relative = path.relative_to(root)
-    except ValueError:
-        relative = Path(path.name)
-    stem = relative.with_suffix("").as_posix()
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "posting"

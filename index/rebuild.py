@@ -23,6 +23,7 @@ from index.chunking import CHUNKING_VERSION, chunk_for_embedding, embedding_text
 from index.embedder import Embedder
 from index.extract import extract_facts
 from index.loaders import load_postings
+from index.lock import LockState, hold
 from index.models import Chunk, Posting, Problem
 from index.store import IndexStore, Manifest, PostingRecord, StoreUnavailable, make_tag, now_iso, tag_hash
 
@@ -41,6 +42,27 @@ SLICES_PER_BATCH = 4  # model batches per embed call: how often progress is repo
 
 GAP_FACTS = ("salary", "experience_years", "degree")
 GAP_IDS_SHOWN = 5  # ids listed per fact in the text line (the JSON lists them all)
+
+
+def quote_name(name: str) -> str:
+    """A file name or id as it may be printed on one line: as it is when printable, else quoted with escapes."""
+    return name if name.isprintable() and '"' not in name else json.dumps(name)
+
+
+CUT = "cut to its first"  # in the problem line of a posting indexed without the end of its text
+
+
+def problem_label(line: str) -> str:
+    """'cut' for a posting indexed without the end of its text, 'skipped' for input left out."""
+    return "cut" if f" {CUT} " in line else "skipped"
+
+
+def problem_line(problem: Problem) -> str:
+    """'path (row 3): reason' on one line, the path quoted when it holds control characters (a newline in a
+    file name must not forge a line of the summary)."""
+    where = quote_name(problem.path) + (f" (row {problem.row})" if problem.row is not None else "")
+    reason = problem.reason if problem.reason.isprintable() else json.dumps(problem.reason)[1:-1]
+    return f"{where}: {reason}"
 
 
 def extraction_gaps(posting: Posting) -> list[str]:
@@ -74,6 +96,7 @@ class RebuildSummary:
     generation: int = 0
     ok: bool = False
     error: str | None = None
+    busy: bool = False  # refused or not applied because another rebuild ran: try again later (not a failure)
     started_at: str = ""  # ISO UTC, set by the command line
     finished_at: str = ""
     # where extraction fails: per fact (salary, experience_years, degree), the ids of postings whose text
@@ -98,7 +121,8 @@ class RebuildSummary:
         for fact in GAP_FACTS:
             ids = self.extraction_gaps.get(fact) or []
             if ids:
-                shown = ", ".join(ids[:GAP_IDS_SHOWN]) + (", …" if len(ids) > GAP_IDS_SHOWN else "")
+                shown = ", ".join(quote_name(i) for i in ids[:GAP_IDS_SHOWN])
+                shown += ", …" if len(ids) > GAP_IDS_SHOWN else ""
                 parts.append(f"{fact} {len(ids)} ({shown})")
         return "; a cue but no value: " + ", ".join(parts) if parts else ""
 
@@ -197,19 +221,24 @@ def extraction_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def text_hash(posting: Posting, max_tokens: int) -> str:
-    """A hash of what is embedded for a posting: its title, company and text, and how they are chunked."""
-    payload = json.dumps([posting.title, posting.company, posting.text, max_tokens, CHUNKING_VERSION])
+DEFAULT_MAX_CHUNKS = Settings.model_fields["max_chunks_per_posting"].default
+
+
+def text_hash(posting: Posting, max_tokens: int, max_chunks: int = DEFAULT_MAX_CHUNKS) -> str:
+    """A hash of what is embedded for a posting: its title, company and text, and how they are chunked
+    (another cap on chunks than the default re-embeds, so that cuts follow it)."""
+    cap = [] if max_chunks == DEFAULT_MAX_CHUNKS else [max_chunks]
+    payload = json.dumps([posting.title, posting.company, posting.text, max_tokens, CHUNKING_VERSION, *cap])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def record_hash(posting: Posting, max_tokens: int) -> str:
+def record_hash(posting: Posting, max_tokens: int, max_chunks: int = DEFAULT_MAX_CHUNKS) -> str:
     """A hash of everything stored for a posting: content, source, chunking and the fact-extraction code.
 
     It is computed before facts are extracted, so unchanged postings are neither extracted nor embedded.
     """
-    payload = json.dumps([posting.content_hash, posting.id, posting.source, text_hash(posting, max_tokens),
-                          extraction_fingerprint()])
+    payload = json.dumps([posting.content_hash, posting.id, posting.source,
+                          text_hash(posting, max_tokens, max_chunks), extraction_fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -232,25 +261,13 @@ def embed_in_order(embedder: Embedder, texts: Sequence[str], batch_size: int, pr
 
 
 @contextmanager
-def _rebuild_lock(settings: Settings) -> Iterator[bool]:
-    """An exclusive lock on a local index folder (True when held); servers are not locked."""
+def _rebuild_lock(settings: Settings) -> Iterator[LockState]:
+    """The exclusive lock of a local index folder (true when held; index/lock.py); servers are not locked."""
     if settings.chroma_url:
-        yield True
+        yield LockState(True)
         return
-    import fcntl
-
-    path = Path(settings.chroma_path)
-    path.mkdir(parents=True, exist_ok=True)
-    with open(path / ".rebuild.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with hold(Path(settings.chroma_path)) as state:
+        yield state
 
 
 @dataclass
@@ -374,7 +391,8 @@ def rebuild(
     summary = RebuildSummary()
     with _rebuild_lock(settings) as locked:
         if not locked:
-            summary.error = "another rebuild of this index is running"
+            by = f" ({locked.holder})" if locked.holder else ""
+            summary.error, summary.busy = f"another rebuild of this index is running{by}; try again later", True
         else:
             _Run(settings, embedder, store, progress or SilentProgress(), summary).run(full)
     summary.seconds = round(time.monotonic() - started, 2)
@@ -393,20 +411,27 @@ class _Run:
         self.heads: dict[str, dict] = {}  # posting id -> metadata of its previous version
         self.reusable: dict[str, str] = {}  # posting id -> tag of a previous version that may be kept
         self.problems: list[Problem] = []
+        self.cuts: list[Problem] = []  # postings indexed without the end of their text
         self.gaps: dict[str, list[str]] = {}  # fact -> ids of postings extracted in this run with a cue, no value
 
     def run(self, full: bool) -> None:
         summary = self.summary
+        # One missing folder refuses the whole rebuild: a typo or an unmounted volume must not remove every
+        # posting of that folder from the index (README, "Bad input").
         missing = [str(d) for d in self.settings.source_dirs if not Path(d).exists()]
         if missing:
-            summary.problems = [str(Problem(d, "source folder does not exist")) for d in missing]
-            summary.error = "source folder does not exist: " + ", ".join(missing) + "; the previous index is kept"
+            summary.problems = [problem_line(Problem(d, "source folder does not exist")) for d in missing]
+            summary.error = ("source folder does not exist: " + ", ".join(quote_name(d) for d in missing)
+                             + "; the previous index is kept")
             return
-        loaded = load_postings(self.settings.source_dirs, int(self.settings.max_file_mb * 1e6))  # ids made unique
-        self.problems = list(loaded.problems)
         previous = self.store.read_manifest()
+        loaded = load_postings(self.settings.source_dirs, int(self.settings.max_file_mb * 1e6),
+                               follow_symlinks=self.settings.follow_symlinks,
+                               read_seconds=self.settings.file_read_seconds,
+                               previous_source=self._previous_source(previous))  # ids made unique
+        self.problems = list(loaded.problems)
         if previous is not None and previous.dim != self.embedder.dim:
-            summary.problems = [str(p) for p in self.problems]
+            summary.problems = [problem_line(p) for p in self.problems]
             summary.error = (f"the index holds {previous.dim}-dimensional vectors ({previous.model}) but the model "
                              f"makes {self.embedder.dim}; use another collection prefix or index folder")
             return
@@ -420,8 +445,8 @@ class _Run:
         summary.unchanged = len(self.live)
         summary.updated = sum(1 for w in work if previous is not None and w.posting.id in previous.postings)
         summary.added = len(work) - summary.updated
-        summary.problems = [str(p) for p in self.problems]
-        summary.skipped = len(self.problems)
+        summary.problems = [problem_line(p) for p in self.problems + self.cuts]
+        summary.skipped = len(self.problems)  # cut postings are indexed, not skipped
         if not self.live and not work:
             summary.error = "no usable postings found; the previous index is kept"
             return
@@ -435,6 +460,21 @@ class _Run:
             self._write_kept(group, previous.dim if previous else self.embedder.dim)
         self._embed_and_write(to_embed)
         self._switch(previous, Manifest(generation, now_iso(), self.embedder.name, self.embedder.dim, self.live))
+
+    def _previous_source(self, previous: Manifest | None) -> Callable[[str], str | None]:
+        """Where the previous index loaded a posting id from (asked only when two file names want one id)."""
+
+        def source_of(posting_id: str) -> str | None:
+            if previous is None or posting_id not in previous.postings:
+                return None
+            one = Manifest(previous.generation, previous.built_at, previous.model, previous.dim,
+                           {posting_id: previous.postings[posting_id]})
+            try:
+                return next((p.source for p in self.store.read_postings(one)), None)
+            except (StoreUnavailable, ValueError):
+                return None
+
+        return source_of
 
     def _gaps(self, previous: Manifest | None) -> dict[str, list[str]]:
         """Extraction gaps of every posting: found now for the postings extracted in this run, carried over
@@ -455,13 +495,14 @@ class _Run:
     def _diff(self, postings: Sequence[Posting], generation: int) -> list[_Work]:
         """Unchanged postings go live as they are; the others get a new tag."""
         work = []
+        cap = self.settings.max_chunks_per_posting
         for posting in postings:
-            digest = record_hash(posting, self.limit)
+            digest = record_hash(posting, self.limit, cap)
             old_tag = self.reusable.get(posting.id)
             if old_tag is not None and tag_hash(old_tag) == digest[:12]:
                 self.live[posting.id] = old_tag
             else:
-                work.append(_Work(posting, make_tag(digest, generation), text_hash(posting, self.limit)))
+                work.append(_Work(posting, make_tag(digest, generation), text_hash(posting, self.limit, cap)))
         present = self.live.keys() | {w.posting.id for w in work}
         self.heads = self.store.posting_heads({pid: tag for pid, tag in self.reusable.items() if pid in present})
         return work
@@ -494,6 +535,11 @@ class _Run:
                 if not item.chunks:
                     self.problems.append(Problem(posting.source, f"posting {posting.id!r} has no text to index"))
                     continue
+                cap = self.settings.max_chunks_per_posting
+                if len(item.chunks) > cap:
+                    self.cuts.append(Problem(posting.source, f"posting {posting.id!r} {CUT} {cap} chunks "
+                                             f"of {len(item.chunks)} (POSTINGS_MAX_CHUNKS_PER_POSTING)"))
+                    item.chunks = item.chunks[:cap]
             ready.append(item)
         return ready
 
@@ -546,6 +592,7 @@ class _Run:
             current = self.store.read_manifest()
             if (current.generation if current else 0) != (previous.generation if previous else 0):
                 summary.error = "another rebuild switched the index meanwhile; this one was not applied"
+                summary.busy = True
                 return
             self.store.write_manifest(manifest)
         summary.generation = manifest.generation

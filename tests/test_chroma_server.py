@@ -1,26 +1,31 @@
-"""Chroma server mode: rebuild into and answer from a real `chroma run`, survive it stopping and coming back."""
+"""Chroma server mode: rebuild into and answer from a real `chroma run`, answer throughout it stopping and coming back."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from bot.engine import Engine, IndexUnavailable, build_engine
 from config import load_settings
 from index import cli as index_cli
 from index.embedder import HashingEmbedder
 from index.rebuild import rebuild
-from index.store import IndexStore, StoreUnavailable, now_iso
+from index.store import IndexStore, now_iso
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples" / "postings"
@@ -114,6 +119,7 @@ def settings(tmp_path, server, monkeypatch):
     monkeypatch.setenv("POSTINGS_CHROMA_PATH", str(tmp_path / "local-folder-unused"))
     monkeypatch.setenv("POSTINGS_SOURCE_DIRS", str(SAMPLES))
     monkeypatch.setenv("POSTINGS_RELOAD_INTERVAL_SECONDS", "0.1")
+    monkeypatch.setenv("POSTINGS_RELOAD_BACKOFF_MAX_SECONDS", "0.4")
     return load_settings(_env_file=None)
 
 
@@ -132,8 +138,26 @@ def unavailable_reason(engine: Engine) -> str | None:
     return None
 
 
-def test_rebuild_and_answers_go_through_the_server_which_can_stop_and_come_back(settings, server, tmp_path, caplog):
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def scrape(url: str) -> dict[str, float]:
+    status, body = get(url)
+    assert status == 200
+    return {s.name: s.value for family in text_string_to_metric_families(body.decode("utf-8"))
+            for s in family.samples}
+
+
+def test_a_serving_replica_answers_throughout_the_chroma_server_stopping_and_coming_back(
+        settings, server, tmp_path, caplog):
+    from bot.metrics import METRICS_PATH, InstrumentedEngine, metrics_route
     from bot.slack.replies import answer_reply
+    from bot.slack.server import engine_metrics, make_http_server
 
     server.start()
     summary = rebuild(settings, EMBEDDER, IndexStore.open(settings))
@@ -142,24 +166,52 @@ def test_rebuild_and_answers_go_through_the_server_which_can_stop_and_come_back(
     assert not (tmp_path / "local-folder-unused").exists()  # nothing went to the local folder
 
     engine = build_engine(settings, EMBEDDER)
-    before = engine.ask(QUESTION)
+    metrics = engine_metrics(engine)  # the replica as `serve` wires it: /healthz and /metrics over a metered engine
+    metered = InstrumentedEngine(engine, metrics, "slack")
+    replica = make_http_server(None, metered, "127.0.0.1", 0,
+                               extra_routes={("GET", METRICS_PATH): metrics_route(metrics)})
+    threading.Thread(target=replica.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    base = f"http://127.0.0.1:{replica.server_address[1]}"
+    before = metered.ask(QUESTION)
     assert before.status == "answered" and before.postings
     assert engine.stats().postings == summary.postings_total
+    answered = 0
 
-    server.stop()
-    reason = wait_for(lambda: unavailable_reason(engine), 20, "the engine to notice the server is gone")
-    assert reason == UNAVAILABLE
-    reply = answer_reply(engine, QUESTION)  # what the Slack app sends
-    assert reply.status == "unavailable"
-    assert reply.text == UNAVAILABLE
-    assert "Traceback" not in reply.text + str(reply.blocks)
-    with pytest.raises(IndexUnavailable):
-        engine.stats()
+    def answer_and_health() -> dict:
+        """Ask (it must be answered, as before) and read /healthz (it must be 200)."""
+        nonlocal answered
+        answer = metered.ask(QUESTION)
+        assert answer.text == before.text and [p.id for p in answer.postings] == [p.id for p in before.postings]
+        answered += 1
+        status, body = get(base + "/healthz")
+        assert status == 200, body
+        return json.loads(body)
 
-    server.start()  # same port, same folder: the bot recovers by itself
-    after = wait_for(lambda: answer_or_none(engine), 30, "the engine to answer again")
-    assert after.text == before.text
-    assert [p.id for p in after.postings] == [p.id for p in before.postings]
+    try:
+        assert "stale" not in answer_and_health()
+        fresh = answer_reply(metered, QUESTION)
+        server.stop()
+        stale = wait_for(lambda: (body := answer_and_health()).get("stale") and engine.reload_failures() >= 2
+                         and body, 20, "two failed reloads while answering")
+        assert stale["stale"] is True and stale["age_seconds"] >= 0 and stale["stale_seconds"] >= 0
+        reply = answer_reply(metered, QUESTION)  # what the Slack app sends: the answer, no word of the outage
+        assert reply.status == "answered" and reply.text == fresh.text
+        assert "out of date" not in json.dumps(reply.blocks) and "unavailable" not in reply.text
+        figures = scrape(base + METRICS_PATH)
+        assert figures["postings_index_up"] == 1 and figures["postings_index_stale"] == 1
+        assert figures["postings_index_reload_failures_total"] >= 2
+        assert figures["postings_index_age_seconds"] >= 0
+        assert b'postings_errors_total{kind="index_unavailable"} 0.0' in get(base + METRICS_PATH)[1]
+
+        server.start()  # same port, same folder: the replica is current again by itself
+        wait_for(lambda: "stale" not in answer_and_health(), 30, "the replica to read the store again")
+        figures = scrape(base + METRICS_PATH)
+        assert figures["postings_index_stale"] == 0
+        assert figures["postings_index_reload_failures_total"] >= 2  # a counter: it keeps the outage
+    finally:
+        replica.shutdown()
+        replica.server_close()
+    assert answered >= 4
     assert not any(r.exc_info for r in caplog.records)  # warnings only, never a stack trace
 
 
@@ -181,7 +233,7 @@ def test_an_index_lost_with_the_server_and_rebuilt_from_scratch_is_picked_up(set
 
     server.stop()
     shutil.rmtree(server.path)  # the server's volume is lost
-    wait_for(lambda: unavailable_reason(engine), 20, "the engine to notice the server is gone")
+    wait_for(lambda: engine.stats().stale, 20, "the engine to notice the server is gone")
     server.start()
     wait_for(lambda: now_iso() != first.built_at, 5, "the clock to pass the first build's second")
     smaller = settings.model_copy(update={"source_dirs": [SAMPLES / "md"]})
@@ -206,48 +258,3 @@ def test_the_rebuild_cli_reports_an_unreachable_server_as_json_with_exit_code_2(
     assert code == index_cli.EXIT_STORE
     assert '"ok": false' in out and "Chroma server" in out
     assert "Traceback" not in out + err
-
-
-class FlakyStore:
-    """A real local store whose reads can be switched off, like a Chroma server going away."""
-
-    def __init__(self, store: IndexStore):
-        self.store = store
-        self.down = False
-
-    def _check(self) -> None:
-        if self.down:
-            raise StoreUnavailable("the index store is unavailable: could not read the manifest (ConnectError)")
-
-    def read_manifest(self):
-        self._check()
-        return self.store.read_manifest()
-
-    def read_postings(self, manifest):
-        self._check()
-        return self.store.read_postings(manifest)
-
-    def read_chunks(self, manifest):
-        self._check()
-        return self.store.read_chunks(manifest)
-
-
-def test_a_failed_poll_makes_the_engine_unavailable_until_a_later_poll_succeeds(tmp_path):
-    local = load_settings(_env_file=None, chroma_path=tmp_path / "chroma", source_dirs=str(SAMPLES))
-    store = IndexStore.open(local)
-    assert rebuild(local, EMBEDDER, store).ok
-    flaky = FlakyStore(store)
-    engine = Engine(flaky, EMBEDDER, reload_interval=0)  # polls only when told to
-    assert engine.ask(QUESTION).postings
-
-    flaky.down = True
-    assert engine.reload() is False
-    with pytest.raises(IndexUnavailable, match="unavailable right now"):
-        engine.ask(QUESTION)
-    assert engine.reload() is False  # still down: still unavailable
-    with pytest.raises(IndexUnavailable):
-        engine.stats()
-
-    flaky.down = False
-    assert engine.reload() is True
-    assert engine.ask(QUESTION).postings

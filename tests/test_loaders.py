@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,9 @@ def test_csv_without_ids_gets_stable_ids_from_the_path_and_row(tmp_path):
     write(tmp_path, "Boards/Indeed Austin.csv", "title,description\nA,text a\nB,text b\n")
     first = [p.id for p in load_postings([tmp_path]).postings]
     again = [p.id for p in load_postings([tmp_path]).postings]
-    assert first == again == ["boards-indeed-austin-row1", "boards-indeed-austin-row2"]
+    assert first == again
+    assert [i.split("-")[:3] + i.split("-")[4:] for i in first] == [
+        ["boards", "indeed", "austin", "row1"], ["boards", "indeed", "austin", "row2"]]  # and a hash of the path
 
 
 def test_jobspy_style_columns_are_mapped(tmp_path):
@@ -534,7 +537,7 @@ def test_folders_are_walked_sorted_and_hidden_or_other_files_ignored(tmp_path):
 def test_a_single_file_source_and_the_same_file_twice(tmp_path):
     path = write(tmp_path, "jobs/Senior Dev.md", "# Senior Dev\n\ntext")
     result = load_postings([path, tmp_path])
-    assert [(p.id, p.source) for p in result.postings] == [("senior-dev", str(path))]
+    assert [(p.id[:11], p.source) for p in result.postings] == [("senior-dev-", str(path))]
     assert result.problems == []
 
 
@@ -586,3 +589,145 @@ def test_front_matter_keys_in_any_case_win_over_the_text(tmp_path):
     [posting] = load_postings([tmp_path]).postings
     assert (posting.title, posting.company) == ("Welder", "Acme")
     assert posting.text.startswith("Barista Needed")
+
+
+# ---------------------------------------------------------------- what a source folder may make us read
+
+
+def posting_text(title: str) -> str:
+    return f"Title: {title}\nCompany: Acme\n\nWe are hiring a {title.lower()} to build things.\n"
+
+
+def test_a_link_to_a_file_outside_the_source_folder_is_skipped_with_the_reason(tmp_path):
+    secret = write(tmp_path / "elsewhere", ".env", "SLACK_BOT_TOKEN=xoxb-not-a-real-token\nmore lines of config\n")
+    folder = tmp_path / "postings"
+    write(folder, "welder.txt", posting_text("Welder"))
+    (folder / "notes.txt").symlink_to(secret)
+    result = load_postings([folder])
+    assert [p.title for p in result.postings] == ["Welder"]
+    assert not any("xoxb" in p.text for p in result.postings)
+    [problem] = result.problems
+    assert problem.path == str(folder / "notes.txt")
+    assert "link" in problem.reason and "outside the source folder" in problem.reason
+
+
+def test_a_link_to_a_folder_outside_the_source_folder_is_skipped_with_the_reason(tmp_path):
+    write(tmp_path / "elsewhere", "private.txt", posting_text("Private"))
+    folder = tmp_path / "postings"
+    write(folder, "welder.txt", posting_text("Welder"))
+    (folder / "more").symlink_to(tmp_path / "elsewhere")
+    result = load_postings([folder])
+    assert [p.title for p in result.postings] == ["Welder"]
+    [problem] = result.problems
+    assert problem.path == str(folder / "more") and "outside the source folder" in problem.reason
+
+
+def test_links_leaving_the_folder_are_followed_when_the_operator_asks(tmp_path):
+    secret = write(tmp_path / "elsewhere", "shared.txt", posting_text("Shared Role"))
+    folder = tmp_path / "postings"
+    write(folder, "welder.txt", posting_text("Welder"))
+    (folder / "shared.txt").symlink_to(secret)
+    result = load_postings([folder], follow_symlinks=True)
+    assert sorted(p.title for p in result.postings) == ["Shared Role", "Welder"] and result.problems == []
+
+
+def test_a_link_to_another_file_inside_the_folder_is_read_once(tmp_path):
+    write(tmp_path, "welder.txt", posting_text("Welder"))
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "welder.txt")
+    result = load_postings([tmp_path])
+    assert [p.title for p in result.postings] == ["Welder"] and result.problems == []
+
+
+def load_guarded(folder: Path, fifo: Path) -> LoadResult:
+    """load_postings, unblocking it (opening the pipe's writing end) if it blocks on the pipe, so a hang fails."""
+    results: list[LoadResult] = []
+    worker = threading.Thread(target=lambda: results.append(load_postings([folder])), daemon=True)
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # end the blocked open with an empty read
+        worker.join(10)
+        raise AssertionError("the rebuild blocked on a named pipe")
+    return results[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_named_pipe_is_skipped_without_blocking(tmp_path):
+    write(tmp_path, "welder.txt", posting_text("Welder"))
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = load_guarded(tmp_path, tmp_path / "pipe.txt")
+    assert [p.title for p in result.postings] == ["Welder"]
+    [problem] = result.problems
+    assert problem.path == str(tmp_path / "pipe.txt") and problem.reason.startswith("not a regular file")
+
+
+def test_a_file_that_takes_too_long_to_read_is_skipped_and_the_rest_loaded(tmp_path, monkeypatch):
+    import index.loaders as loaders
+
+    write(tmp_path, "slow.txt", posting_text("Slow"))
+    write(tmp_path, "welder.txt", posting_text("Welder"))
+    release = threading.Event()
+    real_read = loaders._read_regular
+
+    def stuck_on_slow(path, max_bytes):  # a read that hangs, as on a dead network mount
+        if Path(path).name == "slow.txt":
+            release.wait()
+        return real_read(path, max_bytes)
+
+    monkeypatch.setattr(loaders, "_read_regular", stuck_on_slow)
+    try:
+        result = load_postings([tmp_path], read_seconds=0.05)
+    finally:
+        release.set()
+    assert [p.title for p in result.postings] == ["Welder"]
+    [problem] = result.problems
+    assert problem.path == str(tmp_path / "slow.txt") and "took longer than 0.05 s" in problem.reason
+
+
+def test_distinct_files_get_distinct_ids(tmp_path):
+    names = ["工程师.txt", "设计师.txt", "Job.txt", "job.md", "a/b.txt", "a-b.txt", "x_y.txt", "x-y.txt"]
+    for number, name in enumerate(names):
+        write(tmp_path, name, posting_text(f"Role {number}"))
+    result = load_postings([tmp_path])
+    assert result.problems == []
+    assert len(result.postings) == len(names)
+    assert len({p.id for p in result.postings}) == len(names)
+
+
+def test_plain_lower_case_names_and_own_ids_keep_the_ids_they_always_had(tmp_path):
+    write(tmp_path, "wellfound-acme-staff-engineer.txt", posting_text("Staff Engineer"))
+    write(tmp_path, "scraped/harbor-backend.txt", posting_text("Backend Engineer"))
+    write(tmp_path, "boards/jobs.csv", "title,description\nA,text a\nB,text b\n")
+    write(tmp_path, "feed.csv", "job_id,title,description\n921716,C,text c\n")
+    ids = [p.id for p in load_postings([tmp_path]).postings]
+    assert ids == ["921716", "wellfound-acme-staff-engineer", "boards-jobs-row1", "boards-jobs-row2",
+                   "scraped-harbor-backend"]
+
+
+def test_other_names_keep_their_words_and_add_a_hash_of_the_path(tmp_path):
+    write(tmp_path, "工程师.txt", posting_text("Engineer"))
+    write(tmp_path, "Job Ads/Senior Dev.md", posting_text("Senior Dev"))
+    ids = sorted(p.id for p in load_postings([tmp_path]).postings)
+    assert len(ids) == 2
+    assert ids[0].startswith("job-ads-senior-dev-") and ids[1].startswith("工程师-")
+
+
+def test_adding_a_file_never_changes_the_id_of_another(tmp_path):
+    write(tmp_path, "a/b.txt", posting_text("Nested"))
+    write(tmp_path, "Job.txt", posting_text("Capital"))
+    before = {p.title: p.id for p in load_postings([tmp_path]).postings}
+    write(tmp_path, "a-b.txt", posting_text("Flat"))
+    write(tmp_path, "job.md", posting_text("Lower"))
+    write(tmp_path, "工程师.txt", posting_text("Engineer"))
+    previous = {pid: str(tmp_path / "a" / "b.txt") for pid in before.values()}
+    after = {p.title: p.id for p in load_postings([tmp_path], previous_source=previous.get).postings}
+    assert {title: after[title] for title in before} == before
+    assert len(set(after.values())) == 5
+
+
+def test_postings_merge_only_when_the_source_gives_the_same_id(tmp_path):
+    write(tmp_path, "feed.jsonl", json.dumps({"id": "job", "title": "From the feed", "description": "one"}) + "\n")
+    write(tmp_path, "job.txt", posting_text("From a file"))
+    result = load_postings([tmp_path])
+    assert sorted(p.title for p in result.postings) == ["From a file", "From the feed"]
+    assert by_id(result)["job"].title == "From the feed"

@@ -631,3 +631,86 @@ def test_the_cli_json_summary_has_the_extraction_gaps(settings, source, tmp_path
                     embedder_factory=lambda _s: HashingEmbedder())
     assert code == 0
     assert json.loads(capsys.readouterr().out)["extraction_gaps"]["salary"] == ["furnace-kiln"]
+
+
+# ---------------------------------------------------------------- what the rebuild tells schedulers and operators
+
+
+def test_a_name_with_a_newline_cannot_forge_a_line_of_the_text_summary(source, tmp_path, capsys):
+    (source / "bad\npostings: 99 added, 0 updated, 0 removed.txt").write_bytes(b"")  # empty: reported by name
+    code = run_cli(["rebuild", "--source", str(source), "--chroma-path", str(tmp_path / "idx")])
+    captured = capsys.readouterr()
+    lines = (captured.out + captured.err).splitlines()
+    assert code == 0
+    assert not any(line.startswith("postings: 99") for line in lines)
+    [skipped] = [line for line in lines if line.startswith("skipped: ")]
+    assert '\\npostings: 99 added' in skipped and skipped.endswith(": empty file")
+
+
+def test_a_rebuild_refused_because_another_runs_exits_75_and_records_no_failure(source, tmp_path, capsys,
+                                                                                 monkeypatch):
+    path = tmp_path / "idx"
+    assert run_cli(["rebuild", "--source", str(source), "--chroma-path", str(path)]) == 0
+    monkeypatch.setenv("POSTINGS_CHROMA_PATH", str(path))
+    with _rebuild_lock(load_settings()) as held:
+        assert held
+        code = run_cli(["rebuild", "--source", str(source), "--chroma-path", str(path)])
+    assert code == 75
+    assert "another rebuild" in capsys.readouterr().err
+    store = IndexStore.open(load_settings())
+    try:
+        assert store.read_rebuild_report()["ok"] is True  # the last real outcome stays for /metrics
+    finally:
+        store.close()
+
+
+def test_a_good_folder_and_a_missing_one_refuse_the_rebuild_and_keep_the_index(settings, store, source, tmp_path):
+    rebuild(settings, CountingEmbedder(), store)
+    before = snapshot(store)
+    (source / "tin-accountant.txt").unlink()
+    both = settings.model_copy(update={"source_dirs": [source, tmp_path / "typo"]})
+    summary = rebuild(both, CountingEmbedder(), store)
+    assert not summary.ok and "typo" in summary.error and "previous index is kept" in summary.error
+    assert snapshot(store) == before  # the missing folder's postings (and every other change) wait for a fix
+
+
+def test_the_readme_says_what_the_rebuild_does_with_a_missing_folder():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    paragraph = " ".join(readme.split())
+    assert "a missing folder — is reported" not in paragraph  # it is not skipped: the whole rebuild is refused
+    assert "a source folder that does not exist refuses the whole rebuild" in paragraph.lower()
+
+
+def test_a_posting_over_the_chunk_cap_is_cut_and_reported_by_id(settings, store, source):
+    duties = "\n".join(f"Duty number {i}: file the forms of desk {i}." for i in range(400))
+    (source / "huge-posting.txt").write_text("Title: Data Clerk\nCompany: Acme\n\n" + duties)
+    capped = settings.model_copy(update={"max_chunks_per_posting": 5})
+    summary = rebuild(capped, CountingEmbedder(), store)
+    assert summary.ok and summary.added == 4
+    heads = store.posting_heads(store.read_manifest().postings)
+    assert heads["huge-posting"]["chunks"] == 5
+    [cut] = [p for p in summary.problems if "huge-posting" in p]
+    assert "cut" in cut and "5 chunks" in cut
+    assert summary.skipped == 0  # cut, not skipped
+
+
+def test_links_out_of_a_source_folder_are_followed_only_when_the_setting_says_so(settings, store, source, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text(POSTINGS["pine-nurse.txt"].replace("Pinewhistle", "Farwater"))
+    (source / "linked.txt").symlink_to(outside)
+    summary = rebuild(settings, CountingEmbedder(), store)
+    assert summary.added == 3 and any("outside the source folder" in p for p in summary.problems)
+    summary = rebuild(settings.model_copy(update={"follow_symlinks": True}), CountingEmbedder(), store)
+    assert summary.added == 1 and "linked" in store.read_manifest().postings
+
+
+def test_a_new_file_whose_name_makes_a_taken_id_gets_its_own_and_the_old_posting_keeps_its(settings, store, source):
+    (source / "acme").mkdir()
+    (source / "acme" / "python.txt").write_text(POSTINGS["acme-python.txt"])
+    (source / "acme-python.txt").unlink()
+    rebuild(settings, CountingEmbedder(), store)
+    (source / "acme-python.txt").write_text(POSTINGS["acme-python.txt"].replace("Acme Robotics", "Acme Drones"))
+    summary = rebuild(settings, CountingEmbedder(), store)  # the new root file is walked first, yet:
+    assert summary.ok and summary.added == 1 and summary.unchanged == 3 and summary.updated == 0
+    postings = store.read_postings(store.read_manifest())
+    assert {p.id: p.source for p in postings}["acme-python"] == str(source / "acme" / "python.txt")

@@ -6,6 +6,7 @@ import logging
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
+from pydantic import SecretStr
 from slack_sdk import WebClient
 
 from bot.slack.clients import make_web_client
@@ -23,6 +24,11 @@ ANSWER_WORKERS = 4  # threads running the engine (2 cores: more would only queue
 
 class SlackSetupError(Exception):
     """The settings lack what the Slack app needs; the message names the environment variable."""
+
+
+def _blank(secret: SecretStr | None) -> bool:
+    """A secret that is missing, empty or only white space (an empty signing secret would reject every request)."""
+    return secret is None or not secret.get_secret_value().strip()
 
 
 def secret_values(settings: Settings) -> list[str]:
@@ -51,13 +57,13 @@ def create_app(
         executor: runs the engine after Slack is acknowledged (default: a small thread pool).
 
     Raises:
-        SlackSetupError: a required token or secret is missing.
+        SlackSetupError: a required token or secret is missing or empty.
     """
-    if client is None and settings.slack_bot_token is None:
-        raise SlackSetupError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
-    if settings.slack_signing_secret is None and settings.slack_app_token is None:
-        raise SlackSetupError("SLACK_SIGNING_SECRET is not set (needed in HTTP mode; or set SLACK_APP_TOKEN "
-                              "for Socket Mode)")
+    if client is None and _blank(settings.slack_bot_token):
+        raise SlackSetupError("SLACK_BOT_TOKEN is empty or not set (the bot token, xoxb-…)")
+    if _blank(settings.slack_signing_secret) and settings.slack_app_token is None:
+        raise SlackSetupError("SLACK_SIGNING_SECRET is empty or not set (needed in HTTP mode; or set "
+                              "SLACK_APP_TOKEN for Socket Mode)")
     secrets = secret_values(settings)
     bolt_logger = protect_logger(logging.getLogger("bot.slack.bolt"), secrets)
     # Bolt copies the base logger's filters to each logger it creates; make sure the one that logs failed

@@ -35,12 +35,20 @@ def new_reference() -> str:
     return uuid.uuid4().hex[:8]
 
 
+STALE_NOTE = "may be out of date"
+
+
 def index_age(engine: Any) -> str:
-    """'updated 3 hours ago', or '' when the engine cannot say."""
+    """'updated 3 hours ago', or '' when the engine cannot say; '… — may be out of date' once the engine
+    has been unable to refresh its index for longer than its set age (a shorter outage says nothing)."""
     try:
-        return age_phrase(engine.stats().built_at)
+        stats = engine.stats()
     except Exception:
         return ""
+    age = age_phrase(stats.built_at)
+    if getattr(stats, "stale_notice", False):
+        return f"{age} — {STALE_NOTE}" if age else STALE_NOTE
+    return age
 
 
 def answer_reply(

@@ -1,6 +1,6 @@
 """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else a threaded HTTP server.
 
-HTTP mode serves Slack's requests at POST /slack/events (signature-checked by Bolt), GET /healthz
+HTTP mode serves Slack's requests at POST /slack/events (signature checked before parsing), GET /healthz
 and GET /metrics (Prometheus); in Socket Mode the same port serves only /healthz and /metrics.
 make_replica_server wires one replica as `serve` runs it: the engine metered (bot.metrics), the
 de-duplication the settings ask for (Redis when POSTINGS_REDIS_URL is set).
@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
@@ -25,7 +27,8 @@ from bot.slack.app import ANSWER_WORKERS, create_app, secret_values
 from bot.slack.clients import make_web_client
 from bot.slack.deps import AnswerEngine
 from bot.redis_dedup import build_deduplicator, build_thread_memory
-from bot.slack.logsafety import protect_handlers, protect_logger
+from bot.slack.logsafety import SIGNATURE_FAILURE_PREFIX, RateLimitedLog, protect_handlers, protect_logger
+from bot.slack.signature import body_problem, signature_problem
 from config.settings import Settings
 
 EVENTS_PATH = "/slack/events"
@@ -41,7 +44,10 @@ log = logging.getLogger("bot.slack.server")
 
 
 def health(engine: AnswerEngine) -> tuple[int, dict[str, Any]]:
-    """200 {"status": "ok", "postings": N} when the engine can give its stats; 503 otherwise."""
+    """200 {"status": "ok", "postings": N} when the engine can give its stats; 503 otherwise.
+
+    While reloads fail the replica still answers from the index it holds: 200, with "stale": true, the
+    index's "age_seconds" (since it was built) and "stale_seconds" (since the store was last read)."""
     try:
         stats = engine.stats()
     except IndexUnavailable as err:  # its message is user-safe by contract
@@ -49,7 +55,12 @@ def health(engine: AnswerEngine) -> tuple[int, dict[str, Any]]:
     except Exception as err:  # anything else: no internals on an unauthenticated endpoint
         log.warning("health check failed: %s", type(err).__name__)
         return 503, {"status": "unavailable", "reason": type(err).__name__}
-    return 200, {"status": "ok", "postings": int(stats.postings)}
+    data: dict[str, Any] = {"status": "ok", "postings": int(stats.postings)}
+    if getattr(stats, "stale", False):
+        age = stats.age_seconds() if hasattr(stats, "age_seconds") else None
+        data.update(stale=True, age_seconds=None if age is None else int(age),
+                    stale_seconds=int(getattr(stats, "stale_seconds", 0)))
+    return 200, data
 
 
 def health_route(engine: AnswerEngine) -> Route:
@@ -62,15 +73,36 @@ def health_route(engine: AnswerEngine) -> Route:
     return route
 
 
-def bolt_route(app: App) -> Route:
-    """POST /slack/events as a Route: the raw body and headers go to Bolt, which checks the signature."""
+def bolt_route(app: App, rejections: RateLimitedLog | None = None, clock: Callable[[], float] = time.time) -> Route:
+    """POST /slack/events as a Route. The signature is checked over the raw body before anything parses it
+    (with the app's own secret, so this check and Bolt's agree): unsigned 401, signed but unreadable 400, each
+    one short rate-limited log line and no traceback; the rest goes to Bolt, which checks again."""
+    rejections = rejections or RateLimitedLog(log)
+    secret = getattr(app, "_signing_secret", "") or ""
+
+    def reject(status: int, reason: str) -> tuple[int, str, bytes]:
+        if status == 401:  # the words Bolt uses, so what operators search for still finds it
+            rejections.warning("%s: rejected with 401 (%s)", SIGNATURE_FAILURE_PREFIX, reason)
+            return 401, "text/plain", b"invalid request signature"
+        rejections.warning("a signed request rejected with %d (%s)", status, reason)
+        return status, "text/plain", b"bad request"
 
     def route(body: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        problem = signature_problem(secret, body, headers, clock())
+        if problem:
+            return reject(401, problem)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return 400, "text/plain", b"bad request"
-        response = app.dispatch(BoltRequest(body=text, headers={k: [v] for k, v in headers.items()}))
+            return reject(400, "a body that is not UTF-8")
+        problem = body_problem(text, headers.get("content-type", "").split(";")[0].strip())
+        if problem:
+            return reject(400, problem)
+        try:
+            request = BoltRequest(body=text, headers={k: [v] for k, v in headers.items()})
+        except Exception as err:  # parsing only: a signed payload of a shape Bolt cannot read
+            return reject(400, f"a payload Bolt cannot read ({type(err).__name__})")
+        response = app.dispatch(request)
         content_type = response.headers.get("content-type", ["text/plain;charset=utf-8"])[0]
         return response.status, content_type, (response.body or "").encode("utf-8")
 
@@ -82,6 +114,19 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     request_queue_size = LISTEN_BACKLOG
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        self.dropped = RateLimitedLog(log)
+        super().__init__(*args, **kwargs)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Log through the logger (so through the redacting handler), never print to stderr as socketserver
+        does: a dropped connection is one short line, anything else an error with its (redacted) traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            self.dropped.warning("connection from %s dropped (%s)", client_address[0], type(error).__name__)
+        else:
+            log.error("serving a request from %s failed", client_address[0], exc_info=True)
 
 
 def make_http_server(
@@ -167,7 +212,8 @@ def start_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
 def engine_metrics(engine: AnswerEngine) -> Metrics:
     """Metrics whose index gauges read the engine's stats, and the last rebuild report from its store if it has one."""
     store = getattr(engine, "store", None)
-    return Metrics(stats=engine.stats, rebuild_report=getattr(store, "read_rebuild_report", None))
+    return Metrics(stats=engine.stats, rebuild_report=getattr(store, "read_rebuild_report", None),
+                   reload_failures=getattr(engine, "reload_failures", None))
 
 
 def make_replica_server(
