@@ -50,6 +50,8 @@ SETS = {
     "wild": (SHARED / "data/questions/wild-dev.jsonl", SHARED / "data/postings/wild"),
     "wild-ours": (ROOT / "benchmarks/questions/wild-ours.jsonl", SHARED / "data/postings/wild"),
     "heldout": (ROOT / "benchmarks/questions/heldout.jsonl", SHARED / "data/postings/linkedin_arshkon_sample500"),
+    "filters-ours": (ROOT / "benchmarks/questions/filters-ours.jsonl",
+                     SHARED / "data/postings/linkedin_arshkon_sample500"),
     "samples": (ROOT / "samples/questions.jsonl", ROOT / "samples/postings"),
 }
 FACT_INTENT = {"salary": "salary", "salary_text": "salary", "location": "location", "remote": "remote",

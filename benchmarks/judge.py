@@ -133,6 +133,8 @@ def rank_of(answer: dict[str, Any], job_id: str | None) -> int | None:
 
 
 def _count_in_text(text: str, count: int) -> bool:
+    if count == 0 and re.search(r"\b(?:no|none of the|zero)\s+(?:\w+\s+){0,2}?(?:postings?|jobs?|roles?)\b", text, re.I):
+        return True  # "No postings match (…)" states a count of 0
     return bool(re.search(rf"(?<![\d,.]){count:,}(?![\d,])|(?<![\d,.]){count}(?![\d,])", text))
 
 

@@ -81,20 +81,19 @@ _NOUN_ONLY = re.compile(r"^gigs?$", re.I)
 def work_types_in(text: str) -> list[WorkTypeMention]:
     """Every work type a text names, in order ("PT or FT roles" -> Part-time, Full-time).
 
-    "gig(s)" counts as Contract only when no other work type is named ("contract gigs" is Contract, "part-time
-    gigs" Part-time, "any gigs?" Contract).
+    "gig(s)" is a job noun, no work type of its own: "contract gigs" is Contract, "part-time gigs" Part-time,
+    "any gigs?" any work type (people say "gig" of any job; narrowing to contracts would drop what they asked).
     """
     found: list[WorkTypeMention] = []
-    nouns: list[WorkTypeMention] = []
     for value, pattern in _PHRASES:
         for match in pattern.finditer(text):
             mention = WorkTypeMention(value, match.start(), match.end())
-            (nouns if _NOUN_ONLY.match(match.group(0)) else found).append(mention)
+            if not _NOUN_ONLY.match(match.group(0)):
+                found.append(mention)
     for match in _ABBREVIATION.finditer(text):
         group = 1 if match.group(1) else 2
         value = WORK_TYPE_ABBREVIATIONS[match.group(group).lower()]
         found.append(WorkTypeMention(value, match.start(group), match.end(group)))
-    found = found or nouns
     found.sort(key=lambda m: m.start)
     return found
 

@@ -138,6 +138,7 @@ def test_over_a_figure_bounds_the_top_of_the_range(question, over):
     ("roles where pay starts at 105k/yr or more", 105_000), ("jobs starting at $28/hr", 28 * 2080),
     ("which jobs pay at least 90k even at the bottom?", 90_000), ("positions whose lowest pay is over $70k", 70_000),
     ("roles with a floor above 85k", 85_000), ("gigs that begin at 25/hr+", 25 * 2080),
+    ("openings paying at least 22 dollars an hour to start", 22 * 2080), ("at least 95k to begin with?", 95_000),
 ])
 def test_a_bottom_word_makes_the_figure_a_floor_on_the_bottom_of_the_range(question, floor):
     assert f(question).salary_floor == pytest.approx(floor)
@@ -248,10 +249,15 @@ def test_a_city_the_catalog_knows_counts_before_a_job_noun():
 @pytest.mark.parametrize("question, work_type", [
     ("list the FT roles", "Full-time"), ("any pt jobs?", "Part-time"), ("freelance gigs", "Contract"),
     ("temp positions", "Temporary"), ("intern roles in Ohio", "Internship"), ("perm roles", "Full-time"),
-    ("any gigs?", "Contract"), ("part time gigs", "Part-time"), ("co-op positions", "Internship"),
+    ("part time gigs", "Part-time"), ("co-op positions", "Internship"),
 ])
 def test_work_types_and_their_abbreviations(question, work_type):
     assert f(question).work_type == work_type
+
+
+@pytest.mark.parametrize("question", ["any gigs?", "gigs paying over $60/hr", "gigs in texas"])
+def test_gig_alone_is_a_job_noun_and_names_no_work_type(question):
+    assert f(question).work_type is None
 
 
 @pytest.mark.parametrize("question", ["what does the PT clinic job pay?", "is the PT therapist role remote?"])

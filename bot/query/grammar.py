@@ -47,7 +47,8 @@ _PAY_CONTEXT = re.compile(
     r"tops?)\b|[$€£₹]", re.I)
 _BOTTOM = re.compile(
     r"\b(bottom|floor|lowest|low end|minimum (?:pay|salary|rate)|min (?:pay|salary)|starts? at|starting|"
-    r"begins? at|base(?: pay| salary)? (?:of|at|is)|even at|entry point|at the low)\b", re.I)
+    r"begins? at|base(?: pay| salary)? (?:of|at|is)|even at|entry point|at the low|to (?:start|begin) with|"
+    r"to (?:start|begin)|at (?:the )?start)\b", re.I)  # "at least $30 an hour to start"
 _TOP = re.compile(r"\b(tops? out|top end|high end|highest|ceiling|max(?:imum)?|at the top|even the top|capped|"
                   r"upper end|top of)\b", re.I)
 _SIX = re.compile(r"\b(?:six|6)[- ]figures?\b", re.I)
