@@ -117,6 +117,16 @@ _FALSE = {
 }
 
 
+# A sentence about the employer's own years ("Glastender has been serving the industry for over 50 years", "an
+# industry leader for 30+ years", "a 20+ year legacy") when it asks nothing of the reader.
+_HISTORY = re.compile(
+    r"\b(?:has|have|had) (?:been|\w+ed)\b|\bserv(?:ing|ed)\b|\bin business\b|\blegacy\b|\bhistory\b|\bfounded\b|"
+    r"\bestablished\b|\bleader\b|\btrack record\b|\btradition\b", re.I)
+_ASKS = re.compile(
+    r"\b(?:you|your|candidates?|applicants?|requir\w*|minimum|min\.?|must|need\w*|should|prefer\w*|ideal\w*|"
+    r"qualif\w*|at least|plus|looking for|seek\w*|bring|proven|demonstrated|desired|wanted|will have)\b", re.I)
+
+
 def sentence_cues(sentence: str) -> set[str]:
     """The fact keys one sentence speaks of (see FACT_KEYS)."""
     found = set()
@@ -125,6 +135,8 @@ def sentence_cues(sentence: str) -> set[str]:
             continue
         if key in _FALSE and not pattern.search(_FALSE[key].sub(" ", sentence)):
             continue
+        if key == YEARS and _HISTORY.search(sentence) and not _ASKS.search(sentence):
+            continue  # the employer's own years, asked of no one
         if key == SALARY and _NOT_PAY.search(sentence) and not _PAY_NOUN.search(sentence):
             continue  # "we raised $51M": money, not pay
         found.add(key)

@@ -302,3 +302,13 @@ def test_a_labelled_place_line_that_names_another_place_is_kept_apart_from_the_l
 def test_a_work_mode_or_the_same_place_is_no_second_place(line):
     p = Posting("t4", "Ticket Agent", "Harbor Transit", f"{line}\nHours: nights.", location="Yonkers, NY, US")
     assert extract_facts(p).location_text is None
+
+
+@pytest.mark.parametrize("text, degree", [
+    ("Graduation from high school or possession of a G.E.D. is required.", "HighSchool"),
+    ("Applicants must be graduates of an accredited high school.", "HighSchool"),
+    ("B.S in Chemistry or Biology with lab experience.", "Bachelor"),
+    ("B.A degree in Communications preferred.", "Bachelor"),
+])
+def test_degrees_written_with_dots_left_off_or_as_graduation_are_read(text, degree):
+    assert facts_of(text).degree.value == degree

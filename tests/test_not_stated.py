@@ -131,3 +131,30 @@ def test_a_requirement_the_company_states_is_a_years_cue(sentence):
 
 def test_a_pay_layout_only_the_money_module_reads_is_a_salary_cue():
     assert "salary" in sentence_cues("Tarif: 61-74 EUR / h netto")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Brightwater Dental has been caring for families in Tulsa for over 35 years.",
+    "A regional logistics leader for 40+ years, Ostrander moves freight across the Midwest.",
+    "Our 25-year legacy of craftsmanship shows in every cabinet we build.",
+    "With more than 60 years of experience, Halvorsen Roofing has protected thousands of homes.",
+])
+def test_the_employers_own_years_are_no_years_cue(sentence):
+    assert "experience_years" not in sentence_cues(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "You bring 5+ years of experience in a growing company.",
+    "Candidates need at least 3 years at a dental practice.",
+    "Minimum of 4 years in a logistics business required.",
+])
+def test_years_asked_of_the_reader_stay_a_cue_even_beside_company_words(sentence):
+    assert "experience_years" in sentence_cues(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Bachelor's degree and 4 years of working as a business analyst for a hospital.",
+    "3 years as a nurse in a clinic.",
+])
+def test_years_in_a_role_at_some_organisation_stay_a_cue(sentence):
+    assert "experience_years" in sentence_cues(sentence)

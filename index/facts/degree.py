@@ -69,10 +69,11 @@ _DEGREE_PATTERNS: tuple[_DegreePattern, ...] = tuple(
             r"(?<![\w.])MA(?=\s+(?:degree|in)\b)"), 0, ("MS", "M.S", "MA")),
         ("Bachelor", _any(
             r"\bbachelor'?s?['’]?s?\b", r"\bbaccalaureate degree\b", r"\bB\.S\.(?=\W)", r"\bB\.A\.(?=\W)", r"\bBSc\b",
+            r"\bB\.[SA](?=\s+(?:in|degree)\b)",  # "B.S in Math"
             r"\bBSN\b", r"\bB\.?S\.?E\.?E\b", r"\bBBA\b", r"\bundergraduate degree\b",
             r"\b(?:4|four)[- ]year [^.;]{0,60}?degree\b", r"\bcollege degree\b", r"\buniversity degree\b",
             r"\b(?:graduat\w+|degree) from (?:an? )?(?:accredited )?(?:4|four)[- ]year (?:college|university)"), re.I,
-         ("bachelor", "baccalaureate", "b.s.", "b.a.", "bsc", "bsn", *_dotted("bsee"), "bba", "degree", "graduat")),
+         ("bachelor", "baccalaureate", "b.s.", "b.a.", "b.s", "b.a", "bsc", "bsn", *_dotted("bsee"), "bba", "degree", "graduat")),
         ("Bachelor", _any(
             r"(?<!\w)(?:BS|BA)(?=\s*(?:/|or)\s*(?:BS|BA|MS|MA|M\.S)|\s+(?:degree|in)\b)", r"(?<=BA/)BS\b",
             r"(?<=BS/)BA\b"), 0, ("BS", "BA")),
@@ -84,9 +85,10 @@ _DEGREE_PATTERNS: tuple[_DegreePattern, ...] = tuple(
          ("associate", "a.a.", "aas", "degree")),
         ("HighSchool", _any(
             r"\bhigh[- ]school (?:diploma|degree|education|graduate|equivalen\w*|or (?:equivalent|GED))",
-            r"\bhigh[- ]school\s*/\s*GED\b", r"\bHS\s*(?:diploma|/\s*GED|or GED)\b", r"\bGED\b",
+            r"\bhigh[- ]school\s*/\s*GED\b", r"\bHS\s*(?:diploma|/\s*GED|or GED)\b", r"\bGED\b", r"\bG\.E\.D\b",
+            r"\bgraduat\w* (?:from|of) (?:an? )?(?:accredited )?high[- ]school\b",
             r"\bsecondary school (?:diploma|certificate)"), re.I,
-         ("high school", "high-school", "hs", "ged", "secondary school")),
+         ("high school", "high-school", "hs", "ged", "g.e.d", "secondary school")),
     )
 )
 _DEGREE_PATTERNS += tuple(
