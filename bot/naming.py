@@ -43,6 +43,10 @@ _QUESTION_WORDS = {
     "look", "company", "companies", "employer", "employers", "anything", "something", "currently", "now", "open",
     "available", "there's", "whats", "what's", "besides", "other", "not", "no", "yes", "if", "into", "as", "up",
     "work", "working", "offer", "offers", "offered", "offering", "kind", "type", "sort", "level", "new", "current",
+    # what a posting asks for, in every form: never a name ("years of experience wanted for …")
+    "wanted", "wanting", "needed", "needing", "requiring", "asked", "expect", "expects", "expected", "expecting",
+    "prefer", "prefers", "preferred", "desired", "demand", "demands", "demanded", "seek", "seeks", "seeking",
+    "sought", "listed", "mentioned", "stated", "state", "states", "say", "says", "said", "give", "gives", "given",
 }
 _COMPANY_WORDS = (
     "inc|llc|ltd|corp|corporation|co|company|capital|labs?|robotics|systems|health|healthcare|group|partners|"

@@ -396,7 +396,7 @@ def parse_question(text: str, find_languages: Callable[[str], list[str]] | None 
                  r"overseas|non-us|in europe)\b", clean, re.I):
         filters.outside_us = True
     paid_in = _PAID_IN.search(clean)
-    if paid_in and filters.currency is None:  # "which postings pay in euros?"
+    if paid_in and filters.currency is None:  # "roles paid in pounds"
         from index.money import currency_code
 
         filters.currency = currency_code(paid_in.group(1))

@@ -148,7 +148,7 @@ def test_outside_and_not_in_are_filter_words_not_subject_words():
         assert words <= parse_question(question).filter_words
 
 
-@pytest.mark.parametrize("question", ["how many roles are based in india?", "jobs in INDIA", "any postings in India"])
+@pytest.mark.parametrize("question", ["how many openings are located in india?", "jobs in INDIA", "any postings in India"])
 def test_a_country_named_in_lower_case_or_capitals_matches_its_coded_locations(catalog, question):
     assert ids(catalog, question) == {"h"}  # "KA, IN": Karnataka, India
 

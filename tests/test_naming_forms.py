@@ -67,7 +67,7 @@ def test_words_run_together_or_a_gender_marker_still_name_the_posting(answerer, 
 
 
 def test_a_non_compound_a_title_has_is_a_name_and_not_a_word_ruled_out(answerer):
-    answer = answerer.ask("how much experience for it-support für non-profits")
+    answer = answerer.ask("years of experience wanted for the it-support für non-profits job?")
     assert _ids(answer) == ["s1"] and "2 years" in answer.text
 
 
