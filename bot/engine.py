@@ -185,14 +185,19 @@ class Engine:
 
 
 def build_engine(settings, embedder: Embedder | None = None) -> Engine:
-    """Build the engine from settings: open the store, load the model (unless given) and the index, now."""
-    from index.embedder import SentenceTransformerEmbedder
+    """Build the engine from settings: open the store and load the index, now.
+
+    The model (unless an embedder is given) is loaded on the first question that embeds, or earlier by
+    `load_in_background`: its name and dimension come from its folder's config files, so a fact or list
+    question never imports torch. A model folder whose layout those files do not settle is loaded now.
+    """
+    from index.embedder import lazy_sentence_transformer
     from index.store import IndexStore
 
     if embedder is None:
         # one short question at a time: one thread is as fast and does not fight the HTTP threads for cores
-        embedder = SentenceTransformerEmbedder(settings.model_path, settings.embed_batch_size,
-                                               settings.embed_threads or 1)
+        embedder = lazy_sentence_transformer(settings.model_path, settings.embed_batch_size,
+                                             settings.embed_threads or 1)
     store = IndexStore.open(settings)
     return Engine(store, embedder, top_k=settings.top_k, reload_interval=settings.reload_interval_seconds,
                   reload_backoff_max=settings.reload_backoff_max_seconds,

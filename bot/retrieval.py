@@ -74,13 +74,18 @@ class Retriever:
 
         The posting's chunks are ranked (dense + BM25, restricted to that posting) for the question plus the
         fact's cue words; the first sentence, in that order, that speaks of the fact (index.cues) is quoted.
+        The ranking (and so the query embedding, which may have to load the model) is needed only when more
+        than one chunk speaks of the fact: with one or none, the quote is the same in any order.
         """
         if intent not in INTENT_CUES:
             return None
         key, words = INTENT_CUES[intent]
         c = self.catalog
         rows = np.flatnonzero(c.chunk_posting == posting_index)
-        if len(rows):
+        speaking = [r for r in rows if any(cues.speaks_of(s, key) for s in split_sentences(c.chunk_texts[r]))]
+        if len(rows) and len(speaking) <= 1:
+            texts = [c.chunk_texts[r] for r in speaking]
+        elif len(rows):
             focused = Query(text=f"{query.text} {words}", intent=query.intent, intents=query.intents,
                             is_list=False, wants_count=False, filters=query.filters, tokens=query.tokens)
             texts = [c.chunk_texts[r] for r in self.search(focused, rows).rows]

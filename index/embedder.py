@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
@@ -143,9 +147,12 @@ def model_shape(model_path: Path | None = None) -> tuple[int, int] | None:
 
 
 class LazyEmbedder:
-    """An embedder that loads its model on first use: a rebuild with nothing to embed never loads it.
+    """An embedder that loads its model on first use: a rebuild with nothing to embed never loads it, and a
+    fact or list question, which embeds nothing, never imports torch.
 
     name, dim and max_tokens are given up front (see model_shape); the loaded model must agree with them.
+    Callers that arrive while the model is loading wait for that one load; a failed load is tried again by
+    the next caller.
     """
 
     def __init__(self, load: Callable[[], Embedder], name: str, dim: int, max_tokens: int):
@@ -158,6 +165,28 @@ class LazyEmbedder:
     def loaded(self) -> bool:
         """True once the model has been loaded."""
         return self._inner is not None
+
+    def load_in_background(self) -> threading.Thread | None:
+        """Start loading the model in a daemon thread; None when it is loaded already.
+
+        A failure is logged, not raised: the next caller tries again and gets the error itself.
+        """
+        if self.loaded:
+            return None
+
+        def load() -> None:
+            try:
+                started = time.perf_counter()
+                self._model()
+                log.info("embedding model %s loaded in the background in %.1f s", self.name,
+                         time.perf_counter() - started)
+            except Exception as err:  # noqa: BLE001 (the next question retries and reports it)
+                log.warning("loading the embedding model %s in the background failed: %s: %s", self.name,
+                            type(err).__name__, err)
+
+        thread = threading.Thread(target=load, name="model-load", daemon=True)
+        thread.start()
+        return thread
 
     def _model(self) -> Embedder:
         with self._lock:
@@ -192,6 +221,12 @@ class LazyEmbedder:
     def counts_add_up(self) -> bool:
         """Whether the model's counts of lines add up (see SentenceTransformerEmbedder); loads the model."""
         return bool(getattr(self._model(), "counts_add_up", False))
+
+
+def load_in_background(embedder: Embedder) -> threading.Thread | None:
+    """Start loading a lazy embedder's model in the background (None for one that is loaded, or not lazy)."""
+    start = getattr(embedder, "load_in_background", None)
+    return start() if start is not None else None
 
 
 def lazy_sentence_transformer(model_path: Path | None = None, batch_size: int = 32, threads: int = 0) -> Embedder:
