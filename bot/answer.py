@@ -30,7 +30,7 @@ class Answer:
     """What the bot says: the fact first, the postings it is about, and the evidence."""
 
     question: str
-    intent: str  # salary, languages, location, remote, experience, degree, employment_type, general, list
+    intent: str  # salary, languages, location, remote, experience, degree, employment_type, general, list, compare
     status: str
     text: str
     postings: list[Posting] = field(default_factory=list)
@@ -99,8 +99,8 @@ def posting_summary(posting: Posting) -> dict[str, Any]:
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:
-    """The documented JSON form of an answer (`postings-bot ask --json`)."""
-    return {
+    """The documented JSON form of an answer (`postings-bot ask --json`); a comparison adds `comparison`."""
+    out: dict[str, Any] = {
         "question": answer.question,
         "intent": answer.intent,
         "status": answer.status,
@@ -112,3 +112,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "related_postings": [posting_summary(p) for p in answer.related],
         "evidence": [{"posting_id": e.posting_id, "text": e.text, "origin": e.origin} for e in answer.evidence],
     }
+    comparison = getattr(answer, "comparison", None)  # bot/compare.py: postings side by side
+    if comparison is not None:
+        out["comparison"] = comparison.as_json()
+    return out

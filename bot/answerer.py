@@ -11,7 +11,10 @@ import numpy as np
 from bot import compose
 from bot.answer import Answer
 from bot.catalog import Catalog, keyword_tokens
+from bot.compare import compare_question
+from bot.market import market_answer
 from bot.naming import Namer
+from bot.query.market_words import split_behind
 from bot.question import Filters, Query
 from bot.retrieval import Retriever
 from index.embedder import Embedder
@@ -39,6 +42,12 @@ class Answerer:
         if not question or not re.search(r"\w", question) or re.fullmatch(
                 r"\W*(help|usage|hi|hello|hey|thanks|thank you|ty)\W*", question.strip(), re.I):
             return compose.empty_answer(question or "")
+        compared = compare_question(question, self.namer, lambda q, fact, p: self.retriever.quote_for(
+            q, fact, self.catalog.by_id[p.id]), [self.catalog.by_id[p] for p in context_posting_ids
+                                                 if p in self.catalog.by_id])
+        if compared is not None:  # "compare the Harbortide role and the Northwind role" (bot/compare.py)
+            return compared
+        behind, question = split_behind(question)  # "postings behind: …": the list under a market answer's figures
         query = self.namer.parse(question)
         named, company_only = self.namer.named_postings(query)
         postings = self.catalog.postings
@@ -50,6 +59,9 @@ class Answerer:
                 words = ", ".join(f"“{w[:30]}{'…' if len(w) > 30 else ''}”" for w in unknown[:3])
                 return compose.no_match_answer(
                     query, f"No indexed posting mentions {words}, so I can't answer that.")
+        market = market_answer(self.catalog, self.namer, query, named, behind) if query.market else None
+        if market is not None:  # figures over many postings: "what do remote Python roles pay?" (bot/market.py)
+            return market
 
         if named and not company_only and query.is_list and not self.namer.company_named(query, named[0]):
             named = []  # "any warehouse jobs?": a list of every posting so titled, not the one found first

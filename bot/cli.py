@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--all", action="store_true", help="show every matching posting of a list answer")
     ask.add_argument("--chroma-path", help="folder of the index (default: POSTINGS_CHROMA_PATH)")
+    ask.add_argument("--chart", metavar="PATH", help="where to write the chart of a pay or count answer (PNG; "
+                     "default: a new file in the temporary folder)")
     sub.add_parser("serve", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
     return parser
 
@@ -58,27 +60,54 @@ def main(argv: list[str] | None = None, embedder=None) -> int:
         except IndexUnavailable as err:
             print(f"postings-bot: {err}", file=sys.stderr)
             return 1
+        chart = _write_chart(answer, args.chart)
         if args.json:
-            print(json.dumps(answer_to_json(answer), ensure_ascii=False, indent=2))
+            data = answer_to_json(answer)
+            if getattr(answer, "figures", None):
+                data.update(figures=answer.figures, chart=chart)
+            print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             print(render_text(answer, limit=None if args.all else 15))
+            if chart:
+                print(f"\nChart: {chart}")
         return 0
 
     return _serve(settings, embedder)
 
 
+def _write_chart(answer, path: str | None) -> str | None:
+    """Write a market answer's chart (bot/market.py) as a PNG; its path, or None when the answer has none."""
+    if getattr(answer, "chart", None) is None:
+        return None
+    import tempfile
+
+    from bot.chart import render_png
+
+    data = render_png(answer.chart)
+    if path is None:
+        handle, path = tempfile.mkstemp(prefix="postings-chart-", suffix=".png")
+        os.close(handle)
+    with open(path, "wb") as out:
+        out.write(data)
+    return path
+
+
 def _serve(settings, embedder=None) -> int:
-    """`serve`: the cheap checks first (secrets, the port, Slack), then the model and the index, then serve.
+    """`serve`: the cheap checks first (secrets, the port, Slack), then the index, then serve, while the model
+    loads in the background (/healthz does not wait for it; the first general question does).
     Any failure to start is one line on stderr naming the cause, and exit code 1 (the traceback at DEBUG)."""
     from bot.engine import build_engine
     from bot.logs import redact, secret_values
     from bot.startup import describe, preflight
+    from index.embedder import load_in_background
 
     try:
         preflight(settings, check_model=embedder is None)
         from bot.slack.server import serve
 
-        serve(settings, build_engine(settings, embedder=embedder))
+        engine = build_engine(settings, embedder=embedder)
+        load_in_background(engine.embedder)
+        serve(settings, engine)
     except Exception as err:
         log.debug("start-up failed", exc_info=True)
         print(f"postings-bot: {redact(describe(err, settings), secret_values(settings))}", file=sys.stderr)

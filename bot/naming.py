@@ -47,6 +47,7 @@ _QUESTION_WORDS = {
     "wanted", "wanting", "needed", "needing", "requiring", "asked", "expect", "expects", "expected", "expecting",
     "prefer", "prefers", "preferred", "desired", "demand", "demands", "demanded", "seek", "seeks", "seeking",
     "sought", "listed", "mentioned", "stated", "state", "states", "say", "says", "said", "give", "gives", "given",
+    "compare", "compared", "comparing", "comparison", "vs", "versus", "difference", "differences", "between",
 }
 _COMPANY_WORDS = (
     "inc|llc|ltd|corp|corporation|co|company|capital|labs?|robotics|systems|health|healthcare|group|partners|"

@@ -13,6 +13,7 @@ import snowballstemmer
 from bot.places import Place
 from bot.query.filler import FILLER, strip_filler
 from bot.query.grammar import Facet, read_question
+from bot.query.market_words import market_question
 from bot.query.typos import correct_text
 from index.languages import canonical_language, find_languages
 
@@ -226,6 +227,7 @@ class Query:
     raw_tokens: list[str] = field(default_factory=list)  # the words as typed (lower-case), for typo correction
     place_hints: list[str] = field(default_factory=list)  # cities named anywhere (not filters): help name a posting
     filter_words: set[str] = field(default_factory=set)  # words read as filters ("nyc", "hour"): not subject words
+    market: str | None = None  # a figure over many postings: "pay", or a facet to count (bot/query/market_words.py)
 
 
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|[+#])*(?:[.'&][^\W_]+)*")
@@ -415,6 +417,7 @@ def parse_question(text: str, find_languages: Callable[[str], list[str]] | None 
         re.search(r"\bwho(?:'s| is| are)? hiring\b|\b(?:every|all)\s+(?:the\s+)?(?:\w+\s+){0,2}"
                   r"(?:jobs?|roles?|postings?|positions?|openings?|internships?|listings?)\b", clean, re.I))
     intent = hits[0] if hits else "general"
+    market, market_spans = market_question(clean)
     return Query(
         text=clean,
         intent=intent,
@@ -424,6 +427,34 @@ def parse_question(text: str, find_languages: Callable[[str], list[str]] | None 
         filters=filters,
         tokens=question_tokens(clean),
         raw_tokens=tokenize(clean),
-        filter_words={t for start, end in reading.spans for t in tokenize(clean[start:end])}
+        filter_words={t for start, end in reading.spans + market_spans for t in tokenize(clean[start:end])}
         | {t for part in filler for t in tokenize(part)},
+        market=market,
     )
+
+
+# "compare A and B", "A vs B", "difference between A and B", "how does A compare to B": the postings compared
+_COMPARE_LEADS = (
+    re.compile(r"^(?:can you |could you |let'?s |please )?compare\s+(?P<body>.+)$", re.I),
+    re.compile(r"^(?:what(?:'s| is| are)\s+)?(?:the\s+)?(?:main\s+|key\s+)?differences?\s+between\s+(?P<body>.+)$",
+               re.I),
+    re.compile(r"^how\s+(?:do|does)\s+(?P<body>.+?)\s+compare(?:\s+(?:to|with|against)\s+(?P<other>.+))?$", re.I),
+    re.compile(r"^(?P<body>.+?)\s+compared\s+(?:to|with)\s+(?P<other>.+)$", re.I),
+    re.compile(r"^(?P<body>.+?\s(?:vs\.?|versus)\s.+)$", re.I),
+)
+
+
+def comparison_body(text: str) -> str | None:
+    """The part of a comparison question that names the postings ("the Harbortide role and the Northwind role"),
+    or None when the question does not ask to compare. Whether the parts name postings is the caller's to check
+    (bot/compare.py): "compare remote and hybrid pay" asks about no posting."""
+    clean = re.sub(r"<@[A-Z0-9]+>", " ", text or "")
+    clean, _filler = strip_filler(re.sub(r"\s+", " ", clean).strip())
+    clean = clean.strip().rstrip("?!. ")
+    for pattern in _COMPARE_LEADS:
+        match = pattern.match(clean)
+        if match:
+            other = match.groupdict().get("other")
+            body = match.group("body") + (f" and {other}" if other else "")
+            return body.strip(" :,") or None
+    return None

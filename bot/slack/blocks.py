@@ -21,6 +21,9 @@ MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
 MAX_TEXT_CHARS = 40000
 MAX_BUTTON_VALUE = 2000
+MAX_FIELDS = 4  # postings compared side by side (Slack allows 10 fields a section)
+MAX_FIELD_CHARS = 2000
+FIELD_VALUE_CHARS = 400
 QUOTE_CHARS = 300
 QUOTES_PER_CARD = 3
 TITLE_CHARS = 150
@@ -173,15 +176,22 @@ def answer_blocks(
 
     postings = list(answer.postings)
     total = max(answer.total, len(postings))
-    footer_budget = 2  # the context line and the buttons
-    room = max(0, MAX_BLOCKS - len(blocks) - footer_budget)
-    page, start, end = page_bounds(len(postings), page, min(page_size, room) if room else 1)
-    shown = postings[start:end] if room else []
+    comparison = getattr(answer, "comparison", None)
+    if comparison is not None:  # postings side by side (bot/compare.py): the columns stand for the cards
+        blocks.extend(comparison_blocks(comparison))
+        page, start, end, shown = 0, 0, len(postings), []
+    else:
+        footer_budget = 2  # the context line and the buttons
+        room = max(0, MAX_BLOCKS - len(blocks) - footer_budget)
+        page, start, end = page_bounds(len(postings), page, min(page_size, room) if room else 1)
+        shown = postings[start:end] if room else []
     for posting in shown:
         blocks.append(posting_card(posting, answer.evidence_for(posting.id)))
 
     footer: list[str] = []
-    if total:
+    if comparison is not None:
+        footer.append(f"{len(postings)} postings compared")
+    elif total:
         footer.append(f"{total} matching posting{'' if total == 1 else 's'}")
     has_more = end < len(postings)
     if shown and len(shown) < total:
@@ -218,6 +228,44 @@ def answer_blocks(
     if shown and len(shown) < total:
         text += f" (showing {start + 1}–{end} of {total})"
     return _fallback(text), blocks
+
+
+def comparison_blocks(comparison: Any) -> list[dict[str, Any]]:
+    """Postings side by side: a section naming them, then one section per fact with one field per posting
+    (its value and the sentence that says so), the facts that differ first.
+
+    Slack lays a section's fields out in two columns; with 3 or 4 postings each field starts with the company
+    (or title) it belongs to. At most 4 fields a section (Slack allows 10), each within 2,000 characters.
+    """
+    postings = comparison.postings[:MAX_FIELDS]
+    named = len(postings) > 2
+    owners = [truncate_escaped(one_line(p.company or p.title), NAME_CHARS) for p in postings]
+    blocks: list[dict[str, Any]] = [{"type": "section", "fields": [
+        _mrkdwn(_field(_posting_line(p))) for p in postings]}]
+    agreeing = False
+    for row in comparison.facts:
+        if not row.differs and not agreeing:
+            agreeing = True
+            blocks.append({"type": "divider"})
+        state = "differs" if row.differs else "same" if row.any_stated else "not stated"
+        fields = []
+        for owner, cell in zip(owners, row.cells[:MAX_FIELDS]):
+            lines = [f"_{owner}_"] if named else []
+            shown = cell.display(row.fact)
+            lines.append(f"*{truncate_escaped(one_line(shown), FIELD_VALUE_CHARS)}*" if cell.status == "stated"
+                         else truncate_escaped(one_line(shown), FIELD_VALUE_CHARS))
+            if cell.quote:
+                lines.append(_quote(EvidenceItem(cell.posting_id, cell.quote, cell.origin)))
+            fields.append(_mrkdwn(_field("\n".join(lines))))
+        blocks.append({"type": "section", "text": _mrkdwn(f"*{escape(row.label)}* · {state}"), "fields": fields})
+    return blocks
+
+
+def _field(text: str) -> str:
+    """A section field's text within Slack's 2,000 characters (already escaped; cut between lines)."""
+    if len(text) <= MAX_FIELD_CHARS:
+        return text
+    return text[: MAX_FIELD_CHARS - 1].rsplit("\n", 1)[0] + "…"
 
 
 def help_blocks(command: str = "/postings") -> tuple[str, list[dict[str, Any]]]:

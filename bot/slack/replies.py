@@ -10,7 +10,9 @@ from typing import Any, Sequence
 from bot.engine import IndexUnavailable
 from bot.metrics import SURFACE
 from bot.slack import blocks
+from bot.slack.market_blocks import is_market, market_blocks
 from bot.slack.mrkdwn import age_phrase
+from bot.slack.uploads import ChartFile, chart_file
 
 MAX_QUESTION_CHARS = 2000
 log = logging.getLogger("bot.slack")
@@ -24,6 +26,7 @@ class Reply:
     blocks: list[dict[str, Any]]
     posting_ids: list[str] = field(default_factory=list)
     status: str = "answered"  # the Answer's status, or "unavailable", "error", "refused"
+    chart: ChartFile | None = None  # a market answer's chart, to upload in the answer's thread
 
     def message(self, **extra: Any) -> dict[str, Any]:
         """The chat.postMessage / response_url body."""
@@ -62,6 +65,7 @@ def answer_reply(
     show_question: bool = False,
     shared_by: str | None = None,
     surface: str = "slack",
+    with_chart: bool = False,
 ) -> Reply:
     """Ask the engine and render the answer; never raises: errors become a reply saying why."""
     question = question.strip()
@@ -75,16 +79,21 @@ def answer_reply(
     try:
         answer = engine.ask(question, tuple(context_posting_ids))
         age = index_age(engine)
-        text, blks = blocks.answer_blocks(
-            answer, page=page, page_size=page_size, index_age=age, ephemeral=ephemeral,
-            show_question=show_question, shared_by=shared_by, context_posting_ids=context_posting_ids,
-        )
+        chart = chart_file(answer) if with_chart else None
+        if is_market(answer):  # figures over many postings (bot/market.py), the chart uploaded after
+            text, blks = market_blocks(answer, age, ephemeral=ephemeral, show_question=show_question,
+                                       shared_by=shared_by, chart=chart is not None)
+        else:
+            text, blks = blocks.answer_blocks(
+                answer, page=page, page_size=page_size, index_age=age, ephemeral=ephemeral,
+                show_question=show_question, shared_by=shared_by, context_posting_ids=context_posting_ids,
+            )
     except Exception as err:  # noqa: BLE001 (nothing is silent: every failure becomes a reply)
         return failure_reply(err, f"answering a question of {len(question)} characters")
     finally:
         SURFACE.reset(token)
     _, start, end = blocks.page_bounds(len(answer.postings), page, page_size)
-    return Reply(text, blks, [p.id for p in answer.postings[start:end]], status=answer.status)
+    return Reply(text, blks, [p.id for p in answer.postings[start:end]], status=answer.status, chart=chart)
 
 
 def stats_reply(engine: Any) -> Reply:

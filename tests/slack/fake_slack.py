@@ -3,6 +3,10 @@
 Point a WebClient at `fake.base_url` (http://127.0.0.1:PORT/api/) and use `fake.response_url("abc")`
 as the response_url in payloads. `rate_limit_once("chat.postMessage")` makes the next call to that
 method answer HTTP 429 with Retry-After: 1; `fail_once(method, error)` makes it answer ok=false.
+
+File uploads (files.uploadV2) work as Slack's do: files.getUploadURLExternal returns an upload_url on this
+server, the bytes POSTed there are kept (`uploaded(file_id)`; the POST is recorded as method "upload"), and
+files.completeUploadExternal shares the file (recorded with its channel_id and thread_ts).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class Call:
     headers: dict[str, str]
     body: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    raw: bytes = b""  # the request's bytes, for a file upload
 
     def text_and_blocks(self) -> str:
         """The message's text and every block, as one JSON string (to search for what was sent)."""
@@ -62,6 +67,7 @@ class FakeSlack:
         self._failures: dict[str, str] = {}
         self._ts = 1700000000.000100
         self._server: ThreadingHTTPServer | None = None
+        self._files: dict[str, dict[str, Any]] = {}  # file id -> {"filename", "length", "data"}
 
     # --- lifecycle
     def start(self) -> "FakeSlack":
@@ -118,6 +124,11 @@ class FakeSlack:
     def response_url(self, name: str = "abc") -> str:
         return f"http://127.0.0.1:{self.port}/response/{name}"
 
+    def uploaded(self, file_id: str) -> bytes | None:
+        """The bytes uploaded for a file id (None when nothing was uploaded for it)."""
+        with self._lock:
+            return self._files.get(file_id, {}).get("data")
+
     # --- behaviour switches
     def rate_limit_once(self, method: str) -> None:
         with self._lock:
@@ -164,11 +175,20 @@ class FakeSlack:
 
     def _handle(self, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, str, dict[str, str]]:
         content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-        body = _parse(raw, content_type)
+        body = _parse(raw, content_type) if not path.startswith("/upload/") else {}
         lower_headers = {k.lower(): v for k, v in headers.items()}
         if path.startswith("/response/"):
             self._record("response", path, 200, lower_headers, body)
             return 200, "ok", {"Content-Type": "text/plain"}
+        if path.startswith("/upload/"):  # the upload_url of files.getUploadURLExternal: raw bytes
+            file_id = path.removeprefix("/upload/")
+            with self._lock:
+                known = file_id in self._files
+                if known:
+                    self._files[file_id]["data"] = raw
+            self._record("upload", path, 200 if known else 404, lower_headers, {"file_id": file_id}, raw)
+            return (200, "OK - " + str(len(raw)), {"Content-Type": "text/plain"}) if known else (
+                404, "no such upload", {"Content-Type": "text/plain"})
         method = path.split("?", 1)[0].removeprefix("/api/")
         with self._lock:
             limited = method in self._rate_limited
@@ -183,9 +203,10 @@ class FakeSlack:
             return 200, json.dumps({"ok": False, "error": failure}), {"Content-Type": "application/json"}
         return 200, json.dumps(self._result(method, body)), {"Content-Type": "application/json"}
 
-    def _record(self, method: str, path: str, status: int, headers: dict[str, str], body: dict[str, Any]) -> None:
+    def _record(self, method: str, path: str, status: int, headers: dict[str, str], body: dict[str, Any],
+                raw: bytes = b"") -> None:
         with self._lock:
-            self.calls.append(Call(method, path, status, headers, body))
+            self.calls.append(Call(method, path, status, headers, body, raw=raw))
 
     def _result(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -202,6 +223,23 @@ class FakeSlack:
             return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts"), "text": body.get("text")}
         if method in ("reactions.add", "reactions.remove"):
             return {"ok": True}
+        if method == "files.getUploadURLExternal":
+            if not body.get("filename") or not str(body.get("length") or "").isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            with self._lock:
+                file_id = f"F{len(self._files) + 1:06d}"
+                self._files[file_id] = {"filename": body["filename"], "length": int(body["length"]), "data": None}
+            return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            try:
+                files = json.loads(body.get("files") or "[]")
+            except ValueError:
+                return {"ok": False, "error": "invalid_arguments"}
+            with self._lock:
+                done = [f for f in files if self._files.get(str(f.get("id")), {}).get("data") is not None]
+            if not files or len(done) != len(files):
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title") or ""} for f in files]}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}
         return {"ok": False, "error": "unknown_method"}

@@ -1,4 +1,5 @@
-"""Buttons on answers: More (next page), Share in channel, and thumbs up/down feedback."""
+"""Buttons on answers: More (next page), Share in channel, Show postings (behind a market answer's figures),
+and thumbs up/down feedback."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks
+from bot.slack.market_blocks import SHOW_POSTINGS_ACTION
 from bot.slack.replies import answer_reply
+from bot.slack.uploads import upload_chart
 from bot.slack.deps import Deps
 
 FEEDBACK_ACTIONS = re.compile(f"^({blocks.FEEDBACK_UP_ACTION}|{blocks.FEEDBACK_DOWN_ACTION})$")
@@ -32,7 +35,12 @@ def register(app: App, deps: Deps) -> None:
         ack()
         deps.submit(record_feedback, deps, body)
 
+    def on_show_postings(ack: Callable[..., Any], body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        deps.submit(show_postings, deps, body, client)
+
     app.action(blocks.MORE_ACTION)(on_more)
+    app.action(SHOW_POSTINGS_ACTION)(on_show_postings)
     app.action(blocks.SHARE_ACTION)(on_share)
     app.action(FEEDBACK_ACTIONS)(on_feedback)
 
@@ -76,6 +84,29 @@ def show_more(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
         deps.response_url(body.get("response_url"))(reply.message(replace_original=True))
 
 
+def show_postings(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """List the postings behind a market answer's figures: privately under a private answer, else in its thread
+    (the figures stay; the list pages with its own More button)."""
+    team, channel, ts, ephemeral = _where(body)
+    if not deps.allowed(team, channel):
+        _reply_declined(deps, body)
+        return
+    question, _page, _context = blocks.parse_button_value(_action(body).get("value", ""))
+    reply = answer_reply(deps.engine, question, surface="button", page_size=deps.settings.list_page_size,
+                         ephemeral=ephemeral, show_question=ephemeral)
+    private = reply.message(response_type="ephemeral", replace_original=False)
+    if ephemeral or not (channel and ts):
+        deps.response_url(body.get("response_url"))(private)
+        return
+    thread = (body.get("message") or {}).get("thread_ts") or ts
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread, text=reply.text, blocks=reply.blocks,
+                                unfurl_links=False, unfurl_media=False)
+    except SlackApiError as err:
+        deps.log.warning("posting the postings behind an answer failed: %s", err.response.get("error", "unknown"))
+        deps.response_url(body.get("response_url"))(private)
+
+
 def share_in_channel(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
     """Post the answer in the channel for everyone, attributed to the user who shared it."""
     team, channel, _ts, _ephemeral = _where(body)
@@ -85,10 +116,11 @@ def share_in_channel(deps: Deps, body: dict[str, Any], client: WebClient) -> Non
         return
     question, page, context = blocks.parse_button_value(_action(body).get("value", ""))
     reply = answer_reply(deps.engine, question, context_posting_ids=context, page=page, surface="button",
-                         page_size=deps.settings.list_page_size, show_question=True, shared_by=user)
+                         page_size=deps.settings.list_page_size, show_question=True, shared_by=user,
+                         with_chart=True)
     try:
-        client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks,
-                                unfurl_links=False, unfurl_media=False)
+        posted = client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks,
+                                         unfurl_links=False, unfurl_media=False)
     except SlackApiError as err:
         error = err.response.get("error", "unknown")
         deps.log.warning("sharing an answer in %s failed: %s", channel, error)
@@ -97,6 +129,8 @@ def share_in_channel(deps: Deps, body: dict[str, Any], client: WebClient) -> Non
         deps.response_url(body.get("response_url"))(
             {"text": text, "blocks": blks, "response_type": "ephemeral", "replace_original": False})
         return
+    if reply.chart is not None:  # a market answer's chart, in the thread of the shared answer
+        upload_chart(client, channel, posted.get("ts"), reply.chart)
     if body.get("response_url"):
         deps.response_url(body.get("response_url"))({"delete_original": True})
 

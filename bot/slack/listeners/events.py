@@ -13,6 +13,7 @@ from bot.slack.dedup import event_key, message_key
 from bot.slack.deps import Deps
 from bot.slack.mrkdwn import mentioned_users, strip_leading_mention
 from bot.slack.replies import Reply, answer_reply
+from bot.slack.uploads import upload_chart
 
 DM_THREAD = "dm"  # the ThreadMemory key of a DM's main conversation
 
@@ -106,9 +107,11 @@ def answer_in_conversation(deps: Deps, client: WebClient, channel: str, reply_th
     context_ids = deps.threads.recall(channel, memory_thread) or []
     surface = "dm" if channel.startswith("D") else ("thread" if context_ids else "mention")
     reply = answer_reply(deps.engine, question, context_posting_ids=context_ids,
-                         page_size=deps.settings.list_page_size, surface=surface)
+                         page_size=deps.settings.list_page_size, surface=surface, with_chart=True)
     if post(deps, client, channel, reply_thread, reply):
         deps.threads.remember(channel, memory_thread, reply.posting_ids or context_ids)
+        if reply.chart is not None:  # a market answer's chart, in the answer's thread
+            upload_chart(client, channel, reply_thread, reply.chart)
 
 
 def post(deps: Deps, client: WebClient, channel: str, thread_ts: str | None, reply: Reply) -> bool:

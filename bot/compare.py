@@ -1,0 +1,373 @@
+"""Comparing 2 to 4 named postings side by side (pure): split the question into parts, name each part as a
+single-posting question would, and line up each posting's facts with their quotes, differences first.
+
+The body of the question ("the Harbortide backend role and the Northwind platform role") comes from
+`bot.question.comparison_body`. Where "and" or a comma is a separator and where it is part of a title
+("Research and Development Engineer") is decided by naming: of every way to cut the body at its separators
+into 2 to 4 parts, the one whose parts name the most distinct postings wins.
+
+A fact a posting has no value for is "not stated" only when no sentence of that posting speaks of it;
+otherwise the sentence is quoted (the rule of the single-posting answers: bot/compose.py, index/cues.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from bot import compose
+from bot.answer import ANSWERED, NO_MATCH, Answer, EvidenceItem
+from bot.naming import Namer
+from bot.question import Query, comparison_body
+from index.models import Posting
+
+MIN_PARTS, MAX_PARTS = 2, 4
+MAX_SEPARATORS = 10  # 2^10 ways to cut at most; each distinct stretch of words is named once
+# (fact key as compose.fact_for knows it, the label shown), in the order differences are listed
+FACTS = (
+    ("salary", "Pay"), ("location", "Place"), ("remote", "Remote"), ("languages", "Languages"),
+    ("experience", "Years"), ("degree", "Degree"), ("employment_type", "Employment type"),
+)
+# the fact in a sentence: "they differ in pay and remote work", "neither states pay or a degree"
+NOUNS = {"salary": "pay", "location": "place", "remote": "remote work", "languages": "languages",
+         "experience": "years of experience", "degree": "degree", "employment_type": "employment type"}
+SILENT_NOUNS = {"salary": "pay", "location": "a place", "remote": "whether it is remote",
+                "languages": "a programming language", "experience": "years of experience",
+                "degree": "a degree", "employment_type": "an employment type"}
+STATED, QUOTED, NOT_STATED = "stated", "quoted", "not_stated"
+_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|with|to|against|vs\.?|versus|&|or)\s+", re.I)
+_THEM = re.compile(r"^(?:them|these|those|both|all|(?:these|those|the|both|all)\s+(?:two|three|four)"
+                   r"(?:\s+(?:ones|roles|jobs|postings|positions))?|(?:these|those|both)\s+(?:ones|roles|jobs|postings|"
+                   r"positions))$", re.I)
+_IT = re.compile(r"^(?:it|this|that|(?:this|that|the same)\s+(?:one|role|job|posting|position))$", re.I)
+
+# quote(query, fact, posting): a sentence of the posting that speaks of the fact, or None (bot/retrieval.py)
+QuoteFor = Callable[[Query, str, Posting], "str | None"]
+
+
+@dataclass
+class Cell:
+    """One posting's value for one fact: stated (with its evidence), quoted (no value read, the sentence that
+    speaks of it) or not stated."""
+
+    posting_id: str
+    status: str
+    value: str | None = None
+    quote: str | None = None
+    origin: str = "text"
+    key: Any = None  # what is compared across postings (not shown)
+
+    def display(self, fact: str) -> str:
+        """The value as words: the value, the unread-but-quoted note, or 'not stated'."""
+        if self.status == STATED:
+            return self.value or ""
+        if self.status == QUOTED:
+            unread = compose.UNREAD_WORDS.get(fact, "gives no value I can read")
+            return unread[0].upper() + unread[1:] + ", but says:"
+        return "not stated"
+
+
+@dataclass
+class FactRow:
+    """One fact across the compared postings, one cell per posting in their order."""
+
+    fact: str
+    label: str
+    cells: list[Cell]
+
+    @property
+    def any_stated(self) -> bool:
+        return any(c.status == STATED for c in self.cells)
+
+    @property
+    def differs(self) -> bool:
+        """True when some posting states it and the postings do not all say the same."""
+        return self.any_stated and len({(c.status, c.key) for c in self.cells}) > 1
+
+
+@dataclass
+class Comparison:
+    """The postings compared and their facts, the differing facts first."""
+
+    postings: list[Posting]
+    facts: list[FactRow] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The structured comparison of `ask --json`."""
+        return {
+            "posting_ids": [p.id for p in self.postings],
+            "facts": [{
+                "fact": row.fact, "label": row.label, "differs": row.differs,
+                "values": [{"posting_id": c.posting_id, "status": c.status, "value": c.value, "quote": c.quote,
+                            "origin": c.origin if c.quote else None} for c in row.cells],
+            } for row in self.facts],
+        }
+
+
+@dataclass
+class ComparisonAnswer(Answer):
+    """An Answer that lines postings up side by side (rendered as columns in Slack, a table in the terminal)."""
+
+    comparison: Comparison | None = None
+
+
+@dataclass
+class Part:
+    """A stretch of the question that should name one posting, and what naming found."""
+
+    text: str
+    query: Query | None = None
+    posting: int | None = None  # the one posting it names
+    candidates: list[int] = field(default_factory=list)  # the closest postings, when it names none for sure
+    unknown: list[str] = field(default_factory=list)  # words no posting has ("Zephyrine")
+    about_posting: bool = True  # False for a stretch with no content word ("remote"): not a posting's name
+    score: float = 0.0  # how strongly its words name the posting (bot/naming.py's mention score)
+
+
+def cuts(body: str) -> list[list[tuple[int, int]]]:
+    """Every way to cut the body at its separators into 2 to 4 parts, the most parts first; each part is a run of
+    pieces (first, last) of `pieces(body)`."""
+    count = len(pieces(body))
+    if count - 1 > MAX_SEPARATORS:
+        return [[(i, i) for i in range(MAX_PARTS)]]
+    out: list[list[tuple[int, int]]] = []
+    for parts in range(min(MAX_PARTS, count), MIN_PARTS - 1, -1):
+        for chosen in itertools.combinations(range(1, count), parts - 1):
+            bounds = (0, *chosen, count)
+            out.append([(bounds[k], bounds[k + 1] - 1) for k in range(parts)])
+    return out
+
+
+def pieces(body: str) -> list[str]:
+    """The body between its separators, each piece with the separator after it ('the Harbortide role and ')."""
+    out, at = [], 0
+    for match in _SEPARATOR.finditer(body):
+        out.append(body[at:match.end()])
+        at = match.end()
+    out.append(body[at:])
+    return out
+
+
+def name_part(namer: Namer, text: str, context: Sequence[int] = ()) -> Part:
+    """What one part names, read as a single-posting question reads it (a name no posting has names nothing)."""
+    if _IT.match(text.strip()) and context:
+        return Part(text, posting=int(context[0]))  # "compare it with the Northwind role" in a thread
+    query = namer.parse(text)
+    part = Part(text, query)
+    if not namer.content_words(query):
+        part.about_posting = False
+        return part
+    named, company_only = namer.named_postings(query)
+    part.unknown = namer.unknown_words(query)
+    if part.unknown and not (named and namer.company_named(query, named[0])):
+        part.candidates = [m.index for m in namer.mentions(query)[:5]]
+        return part
+    if len(named) == 1 and not company_only:
+        part.posting = int(named[0])
+        part.score = next((m.score for m in namer.mentions(query) if m.index == part.posting), 0.0)
+    else:
+        part.candidates = [int(i) for i in named[:5]] or [m.index for m in namer.mentions(query)[:5]]
+    return part
+
+
+def read_parts(namer: Namer, body: str, context: Sequence[int] = ()) -> list[Part] | None:
+    """The parts the body names, by the cut whose parts name the most distinct postings (then the fewest parts
+    naming none); None when no cut names any posting.
+
+    A part of several pieces counts only when every piece helps name it: "the Research and Development
+    Engineer role" (no piece alone names it as well), never "the Harbortide role and the Zephyrine" (its first
+    piece alone names the same posting just as well: the rest is another part, naming nothing)."""
+    if _THEM.match(body.strip()) and MIN_PARTS <= len(context) <= MAX_PARTS:
+        return [Part("", posting=int(i)) for i in context]  # "compare them": the thread's postings
+    split = pieces(body)
+    named: dict[tuple[int, int], Part] = {}
+
+    def part(first: int, last: int) -> Part:
+        if (first, last) not in named:
+            named[(first, last)] = name_part(namer, _trim("".join(split[first:last + 1])), context)
+        return named[(first, last)]
+
+    best: tuple[tuple[int, int], list[Part]] | None = None
+    for bounds in cuts(body):
+        parts = [part(first, last) for first, last in bounds]
+        if not all(p.about_posting for p in parts):
+            continue
+        seen: set[int] = set()
+        for (first, last), p in zip(bounds, parts):
+            if p.posting is None or p.posting in seen:
+                continue
+            if first < last and any(part(a, b).posting == p.posting and part(a, b).score >= p.score - 1e-6
+                                    for a, b in ((first + 1, last), (first, last - 1))):
+                continue  # a piece that adds nothing to the name: it was meant as a part of its own
+            seen.add(p.posting)
+        score = (len(seen), -(len(parts) - len(seen)))
+        if best is None or score > best[0]:
+            best = (score, parts)
+    if best is None or best[0][0] == 0:
+        return None
+    return best[1]
+
+
+def _trim(text: str) -> str:
+    """A part without the separator it ended with ('the Harbortide role and ' -> 'the Harbortide role')."""
+    match = re.search(rf"(?:{_SEPARATOR.pattern})\s*$", text, re.I)
+    return (text[:match.start()] if match else text).strip(" ,")
+
+
+def _group(namer: Namer, body: str) -> tuple[Query, list[int]] | None:
+    """"compare the DevOps roles", "compare the Harbortide jobs": the postings one stretch names, or None."""
+    if _SEPARATOR.search(body):
+        return None
+    query = namer.parse(body)
+    if not namer.content_words(query) or namer.unknown_words(query):
+        return None
+    named, company_only = namer.named_postings(query)
+    subjects = namer.subjects(query)
+    if query.is_list and not company_only and subjects:  # a kind of role in the plural: every posting so titled
+        named = namer.without_negated(query, namer.titles_with(subjects))
+    return (query, [int(i) for i in named]) if named else None
+
+
+def compare_question(question: str, namer: Namer, quote: QuoteFor, context: Sequence[int] = ()) -> Answer | None:
+    """The answer to a comparison question, or None when the question compares no named posting (then it is
+    answered as any other question).
+
+    Args:
+        question: the question as asked.
+        namer: the Namer over the catalog (bot/naming.py).
+        quote: finds a posting's sentence about a fact it has no value for.
+        context: catalog indexes of the postings the thread discussed ("compare it with …", "compare them").
+    """
+    body = comparison_body(question)
+    if body is None:
+        return None
+    postings = namer.catalog.postings
+    split = pieces(body)
+    if len(split) > MAX_PARTS:  # "compare A, B, C, D and E": more postings than a comparison holds
+        singles = [name_part(namer, _trim(piece), context).posting for piece in split]
+        many = list(dict.fromkeys(i for i in singles if i is not None))
+        if len(many) > MAX_PARTS:
+            return group_size_answer(question, body, [postings[i] for i in many])
+    parts = read_parts(namer, body, context)
+    if parts is None:
+        group = _group(namer, body)
+        if group is None:
+            return None
+        query, rows = group
+        if not MIN_PARTS <= len(rows) <= MAX_PARTS:
+            return group_size_answer(question, body, [postings[i] for i in rows])
+        parts = [Part(body, query, i) for i in rows]
+    if any(p.posting is None for p in parts) or len({p.posting for p in parts}) < len(parts):
+        return unnamed_answer(question, parts, postings)
+    chosen = [postings[p.posting] for p in parts]  # type: ignore[index]
+    queries = [p.query or namer.parse(compose.label(postings[p.posting])) for p in parts]  # type: ignore[index]
+    return comparison_answer(question, compare_postings(chosen, queries, quote))
+
+
+def compare_postings(postings: Sequence[Posting], queries: Sequence[Query], quote: QuoteFor) -> Comparison:
+    """Each fact of each posting, as a table: rows that differ first, then those that agree, then those none
+    states."""
+    rows = [FactRow(fact, label, [_cell(fact, p, q, quote) for p, q in zip(postings, queries)])
+            for fact, label in FACTS]
+    rows.sort(key=lambda r: 0 if r.differs else 1 if r.any_stated else 2)  # stable: FACTS order kept inside
+    return Comparison(list(postings), rows)
+
+
+def _cell(fact: str, posting: Posting, query: Query, quote: QuoteFor) -> Cell:
+    value, evidence = compose.fact_for(fact, posting)
+    if value is None:
+        sentence = quote(query, fact, posting)
+        if sentence:
+            return Cell(posting.id, QUOTED, quote=sentence, key=None)
+        return Cell(posting.id, NOT_STATED)
+    f = posting.facts
+    key: Any = value
+    if fact == "location":
+        value = posting.location + (f" (its text says {f.location_text.value})" if f.location_text else "")
+        key = value  # the place alone: remote has its own row
+    elif fact == "languages":
+        key = frozenset(lang.value for lang in f.languages)
+    first = next((e for e in evidence if e.text), None)
+    return Cell(posting.id, STATED, value, first.text if first else None, first.origin if first else "text", key)
+
+
+def comparison_answer(question: str, comparison: Comparison) -> Answer:
+    """The lead sentence (what differs, what they share) and the comparison behind it."""
+    postings = comparison.postings
+    both = "Both" if len(postings) == 2 else "All"
+    neither = "neither" if len(postings) == 2 else "none"
+    lines = [f"Comparing {len(postings)} postings: " + "; ".join(compose.label(p) for p in postings) + "."]
+    differ = [NOUNS[r.fact] for r in comparison.facts if r.differs]
+    same = [r for r in comparison.facts if not r.differs and r.any_stated]
+    silent = [SILENT_NOUNS[r.fact] for r in comparison.facts if not r.any_stated]
+    said = []
+    if differ:
+        said.append(f"They differ in {compose.join_words(differ)}.")
+    if same:
+        said.append(f"{both} state the same {compose.join_words([_same(r) for r in same])}.")
+    if silent:
+        said.append(f"{neither.capitalize()} states {_or_words(silent)}.")
+    lines.append(" ".join(said))
+    evidence = [EvidenceItem(c.posting_id, c.quote, c.origin) for r in comparison.facts for c in r.cells if c.quote]
+    return ComparisonAnswer(question=question, intent="compare", status=ANSWERED, text="\n".join(lines),
+                            postings=list(postings), evidence=evidence, total=len(postings), comparison=comparison)
+
+
+def _same(row: FactRow) -> str:
+    """'degree (a Bachelor's degree)': a fact they agree on, with its value."""
+    value = next(c.value for c in row.cells if c.status == STATED)
+    if len(value or "") > 60:
+        return NOUNS[row.fact]
+    return f"{NOUNS[row.fact]} ({value})"
+
+
+def _or_words(items: Sequence[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return compose.join_words(items).rsplit(" and ", 1)[0] + (f" or {items[-1]}" if len(items) > 1 else "")
+
+
+def unnamed_answer(question: str, parts: Sequence[Part], postings: Sequence[Posting]) -> Answer:
+    """A part names no posting (or one another part names): say which, with the closest postings; compare none."""
+    lines: list[str] = []
+    offered: list[Posting] = []
+    found: dict[int, str] = {}
+    for part in parts:
+        if part.posting is not None and part.posting not in found:
+            found[part.posting] = part.text
+            continue
+        shown = f"“{part.text[:80]}”"
+        if part.posting is not None:
+            lines.append(f"{shown} names the same posting as “{found[part.posting][:80]}” "
+                         f"({compose.label(postings[part.posting])}); name another posting to compare with.")
+            continue
+        closest = [postings[i] for i in part.candidates if postings[i] not in offered][:5]
+        offered.extend(closest)
+        reason = "I couldn't tell which posting you mean by " + shown
+        if part.unknown:
+            words = ", ".join(f"“{w[:30]}”" for w in part.unknown[:3])
+            reason += f": no indexed posting mentions {words}"
+        if closest:
+            names = "; ".join(compose.label(p) + (f" ({p.location})" if p.location else "") for p in closest)
+            lines.append(f"{reason}. Name the company or the role — the closest matches are: {names}.")
+        else:
+            lines.append(f"{reason}. Name the company or the role.")
+    if found and any(p.posting is None for p in parts):
+        named = "; ".join(f"{compose.label(postings[i])} for “{text[:80]}”" for i, text in found.items())
+        lines.append(f"(I found {named}.)")
+    return Answer(question=question, intent="compare", status=NO_MATCH, text="\n".join(lines),
+                  postings=offered, total=len(offered))
+
+
+def group_size_answer(question: str, body: str, named: Sequence[Posting]) -> Answer:
+    """"compare the engineer roles" names 1, or more than 4, postings: say so and list the first few."""
+    shown = f"“{body[:80]}”"
+    names = "; ".join(compose.label(p) + (f" ({p.location})" if p.location else "") for p in named[:5])
+    if len(named) == 1:
+        text = f"{shown} names one posting: {names}. Name another posting to compare it with."
+    else:
+        text = (f"{shown} names {len(named)} postings; I compare {MIN_PARTS} to {MAX_PARTS} at a time. "
+                f"Name the ones to compare — for example: {names}{'; …' if len(named) > 5 else ''}.")
+    return Answer(question=question, intent="compare", status=NO_MATCH, text=text, postings=list(named),
+                  total=len(named))

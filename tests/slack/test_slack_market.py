@@ -1,0 +1,114 @@
+"""Market answers in Slack end to end: signed requests in; the figures, the chart uploaded in the answer's thread
+(files.uploadV2 against the fake Web API) and the postings behind the figures out."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.chart import HEIGHT, WIDTH
+from bot.slack import blocks
+from bot.slack.market_blocks import SHOW_POSTINGS_ACTION, market_blocks
+from fake_slack import FakeSlack
+from slack_harness import build_engine_on, running_app
+
+QUESTION = "what do remote Python roles pay?"
+
+
+def markdown_posting(name: str, salary: str, remote: str = "remote") -> str:
+    return f"""---
+id: {name.lower()}-1
+title: Backend Engineer
+company: {name}
+location: Albany, NY
+salary: {salary}
+remote: {remote}
+---
+
+## About
+{name} builds data pipelines in Python. This role is {remote}.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    source = Path(tmp_path_factory.mktemp("market-source"))
+    for name, salary in (("Quillmoor", "$100,000 - $120,000 per year"), ("Tarnbeck", "$130,000 - $150,000 per year"),
+                         ("Oswindle", "$50 - $60 per hour")):
+        (source / f"{name.lower()}.md").write_text(markdown_posting(name, salary), encoding="utf-8")
+    (source / "vellacourt.md").write_text(markdown_posting("Vellacourt", "").replace("salary: \n", ""),
+                                          encoding="utf-8")
+    return build_engine_on(tmp_path_factory.mktemp("market-index"), [source])
+
+
+@pytest.fixture
+def fake():
+    with FakeSlack() as server:
+        yield server
+
+
+def buttons(message_body: dict) -> dict[str, dict]:
+    return {e["action_id"]: e for b in message_body["blocks"] if b["type"] == "actions" for e in b["elements"]}
+
+
+def png_dimensions(data: bytes) -> tuple[str, tuple[int, int]]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.verify()
+    with Image.open(io.BytesIO(data)) as image:
+        return image.format, image.size
+
+
+def test_a_pay_question_is_answered_with_figures_and_its_chart_is_uploaded_in_the_thread(engine, fake):
+    with running_app(engine, fake) as app:
+        assert app.event({"type": "app_mention", "user": "U1", "text": f"<@UBOT> {QUESTION}", "ts": "7000.1",
+                          "channel": "C1", "event_ts": "7000.1"}).status == 200
+        [answer] = fake.wait_for("chat.postMessage")
+        [asked] = fake.wait_for("files.getUploadURLExternal")
+        [upload] = fake.wait_for("upload")
+        [complete] = fake.wait_for("files.completeUploadExternal")
+    assert answer.body["thread_ts"] == "7000.1"
+    sent = json.dumps(answer.body["blocks"], ensure_ascii=False)
+    assert "Pay across 4 postings" in sent and "3 state pay, 1 state none" in sent
+    assert "1 paid hourly, counted as 2,080 hours a year" in sent
+    assert SHOW_POSTINGS_ACTION in buttons(answer.body)
+    # files.uploadV2: the bytes announced, uploaded, then shared in the answer's thread
+    file_id = upload.body["file_id"]
+    assert int(asked.body["length"]) == len(upload.raw) == len(fake.uploaded(file_id))
+    assert png_dimensions(fake.uploaded(file_id)) == ("PNG", (WIDTH, HEIGHT))
+    assert complete.body["channel_id"] == "C1" and complete.body["thread_ts"] == "7000.1"
+    assert [f["id"] for f in json.loads(complete.body["files"])] == [file_id]
+
+
+def test_show_postings_lists_the_postings_behind_the_figures_in_the_thread(engine, fake):
+    with running_app(engine, fake, list_page_size=2) as app:
+        value = blocks.button_value("postings behind: " + QUESTION, 0)
+        app.action(SHOW_POSTINGS_ACTION, value, ephemeral=False, message_ts="7100.1")
+        [listing] = fake.wait_for("chat.postMessage")
+    assert listing.body["thread_ts"] == "7100.1"
+    sent = json.dumps(listing.body["blocks"], ensure_ascii=False)
+    assert "The 4 postings" in sent and "Tarnbeck" in sent  # the highest pay first
+    assert blocks.MORE_ACTION in buttons(listing.body)  # two per page: the rest a click away
+
+
+def test_a_slash_command_answers_privately_with_the_button_and_uploads_nothing(engine, fake):
+    with running_app(engine, fake) as app:
+        app.command(QUESTION)
+        [reply] = fake.wait_for("response")
+        fake.settle()
+    assert reply.body["response_type"] == "ephemeral"
+    assert set(buttons(reply.body)) >= {SHOW_POSTINGS_ACTION, blocks.SHARE_ACTION}
+    assert fake.requests("files.getUploadURLExternal") == []
+
+
+def test_market_blocks_carry_the_question_behind_the_show_postings_button(engine):
+    _text, blks = market_blocks(engine.ask(QUESTION), chart=True)
+    button = next(e for b in blks if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"] == SHOW_POSTINGS_ACTION)
+    assert blocks.parse_button_value(button["value"]) == ("postings behind: " + QUESTION, 0, [])
+    assert button["text"]["text"] == "Show postings (4)"
+    assert "chart in the thread" in json.dumps(blks)

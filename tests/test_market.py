@@ -1,0 +1,223 @@
+"""The market in numbers: pay figures and counts over the postings a question matches, and their chart."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from pathlib import Path
+
+import pytest
+
+from bot.answer import ANSWERED, NO_MATCH, NOT_STATED
+from bot.chart import BARS, HEIGHT, HISTOGRAM, WIDTH, ChartSpec, png_size, render_png
+from bot.query.market_words import market_question
+from index.models import Fact, Posting, Salary
+
+from catalogs import answerer_over
+
+LINKEDIN_CSV = Path(__file__).resolve().parents[2] / "shared/data/postings/linkedin_arshkon_sample500/postings_sample.csv"
+
+
+def posting(pid, title, location="", salary=None, remote=None, work_type=None, languages=()):
+    p = Posting(id=pid, title=title, company=f"Company {pid}", text=f"{title} at Company {pid}.", location=location)
+    if salary:
+        p.facts.salary = Fact(Salary(*salary), f"Pay: {salary}", "text")
+    if remote:
+        p.facts.remote = Fact(remote, f"This role is {remote}.", "text")
+    if work_type:
+        p.facts.employment_type = Fact(work_type, f"Job type: {work_type}", "text")
+    p.facts.languages = [Fact(lang, f"We use {lang}.", "text") for lang in languages]
+    return p
+
+
+POSTINGS = [
+    posting("a1", "Data Engineer", "Albany, NY", (100000, 120000, "USD", "yearly"), "remote", "Full-time",
+            ["Python", "SQL"]),
+    posting("a2", "Data Engineer", "Buffalo, NY", (50, 60, "USD", "hourly"), "remote", "Contract", ["Python"]),
+    posting("a3", "Data Engineer", "Rochester, NY", (140000, 160000, "USD", "yearly"), "on-site", "Full-time",
+            ["Scala"]),
+    posting("a4", "Data Engineer", "Syracuse, NY", None, "remote", "Full-time", ["Python"]),
+    posting("a5", "Data Engineer", "Austin, TX", (90000, 90000, "USD", "yearly"), "remote", "Full-time", ["SQL"]),
+    posting("a6", "Data Engineer", "Berlin, Germany", (60000, 70000, "EUR", "yearly"), "remote", "Full-time",
+            ["Python"]),
+    posting("a7", "Data Engineer", "Dallas, TX", (8000, 9000, "USD", "monthly"), "remote", "Full-time", ["Go"]),
+    posting("b1", "Registered Nurse", "Austin, TX", (40, 50, "USD", "hourly"), "on-site", "Part-time"),
+    posting("b2", "Registered Nurse", "Houston, TX", None, "on-site", "Full-time"),
+]
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    return answerer_over(POSTINGS)
+
+
+# --- which questions ask for the market
+
+@pytest.mark.parametrize("question, kind", [
+    ("what do remote Python roles pay?", "pay"),
+    ("salary range for data engineers in NY", "pay"),
+    ("median salary for nurses", "pay"),
+    ("how much do nurses make in Texas?", "pay"),
+    ("which languages are asked for most in remote roles?", "languages"),
+    ("most common languages for data engineers", "languages"),
+    ("how many postings per state?", "states"),
+    ("postings by city", "cities"),
+    ("how many jobs per work type?", "work_types"),
+])
+def test_questions_about_many_postings_ask_for_market_figures(question, kind):
+    assert market_question(question)[0] == kind
+
+
+@pytest.mark.parametrize("question", [
+    "what does the Northwind backend role pay?",
+    "what's the salary range for the backend role?",
+    "what do they pay?",
+    "which languages does the Northwind role want?",
+    "which remote roles pay over $150k?",
+    "is the nurse job in Texas?",
+])
+def test_questions_about_one_posting_or_a_list_are_not_market_questions(question):
+    assert market_question(question)[0] is None
+
+
+# --- pay
+
+def test_pay_figures_rest_on_the_postings_stating_pay_with_hourly_counted_as_2080_hours(answerer):
+    answer = answerer.ask("salary range for data engineers in NY")
+    assert answer.status == ANSWERED and answer.intent == "market"
+    (group,) = answer.figures["groups"]
+    # a1 110,000; a2 55 an hour = 114,400 a year; a3 150,000 (a4 states none)
+    assert group == {"currency": "USD", "period": "yearly", "postings": 3, "median": 114400.0,
+                     "p25": 112200.0, "p75": 132200.0, "lowest": 100000.0, "highest": 160000.0, "from_hourly": 1}
+    assert answer.figures["matched"] == 4 and answer.figures["no_pay"] == 1
+    assert "4 postings" in answer.text and "3 state pay, 1 state none" in answer.text
+    assert "median $114,400; middle half $112,200–$132,200; lowest–highest $100,000–$160,000" in answer.text
+    assert "1 paid hourly, counted as 2,080 hours a year" in answer.text
+
+
+def test_other_currencies_and_periods_keep_their_own_figures(answerer):
+    answer = answerer.ask("what do remote data engineers make?")
+    groups = {(g["currency"], g["period"]): g["postings"] for g in answer.figures["groups"]}
+    assert groups == {("USD", "yearly"): 3, ("EUR", "yearly"): 1, ("USD", "monthly"): 1}
+    assert "EUR a year, over 1 posting: €65,000" in answer.text
+    assert "USD a month, over 1 posting: $8,500" in answer.text
+
+
+def test_hourly_pay_asked_per_hour_stays_hourly(answerer):
+    answer = answerer.ask("median hourly pay for nurses")
+    (group,) = answer.figures["groups"]
+    assert (group["period"], group["median"], group["from_hourly"]) == ("hourly", 45.0, 0)
+    assert "USD an hour, over 1 posting: $45" in answer.text
+
+
+def test_matching_postings_that_state_no_pay_are_counted_not_guessed(answerer):
+    answer = answerer.ask("what do data engineers in Syracuse make?")
+    assert answer.status == NOT_STATED
+    assert "states no pay" in answer.text
+
+
+def test_a_pay_question_nothing_matches_says_so(answerer):
+    answer = answerer.ask("median salary for nurses in Ohio")
+    assert answer.status == NO_MATCH and answer.figures["matched"] == 0
+
+
+def test_the_pay_chart_is_a_histogram_of_the_largest_group(answerer):
+    answer = answerer.ask("salary range for data engineers in NY")
+    assert answer.chart.kind == HISTOGRAM
+    assert sorted(answer.chart.values) == [110000.0, 114400.0, 150000.0]
+
+
+def test_the_postings_behind_pay_figures_are_those_stating_pay_then_the_rest(answerer):
+    answer = answerer.ask("postings behind: salary range for data engineers in NY")
+    assert answer.is_list and answer.intent == "list"
+    assert [p.id for p in answer.postings] == ["a3", "a2", "a1", "a4"]
+    assert "then the 1 that state no pay" in answer.text
+    assert answer.question.startswith("postings behind: ")  # a More button pages through the same list
+
+
+# --- counts
+
+def test_languages_asked_for_most_are_counted_over_the_matching_postings(answerer):
+    answer = answerer.ask("which languages are asked for most in remote roles?")
+    assert answer.figures["counts"] == [{"value": "Python", "postings": 4}, {"value": "SQL", "postings": 2},
+                                        {"value": "Go", "postings": 1}]
+    assert answer.figures["matched"] == 6
+    assert "• Python — 4" in answer.text
+    assert answer.chart.kind == BARS and answer.chart.labels == ["Python", "SQL", "Go"]
+
+
+def test_postings_per_state_counts_every_posting_and_says_how_many_have_no_state(answerer):
+    answer = answerer.ask("how many postings per state?")
+    assert answer.figures["counts"] == [{"value": "NY", "postings": 4}, {"value": "TX", "postings": 4}]
+    assert answer.figures["without"] == 1  # Berlin
+    assert "9 postings; 1 is not placed in a US state" in answer.text
+
+
+def test_postings_per_work_type(answerer):
+    answer = answerer.ask("how many jobs per work type?")
+    assert answer.figures["counts"][0] == {"value": "Full-time", "postings": 7}
+
+
+# --- the chart
+
+def test_charts_render_as_pngs_of_the_fixed_size():
+    histogram = render_png(ChartSpec(HISTOGRAM, "Pay", values=[1.0, 2.0, 2.5, 9.0]))
+    bars = render_png(ChartSpec(BARS, "Per state", labels=["NY", "TX"], counts=[4, 4]))
+    assert png_size(histogram) == png_size(bars) == (WIDTH, HEIGHT)
+
+
+def test_png_size_refuses_bytes_that_are_not_a_png():
+    with pytest.raises(ValueError):
+        png_size(b"GIF89a" + b"\0" * 30)
+
+
+def test_the_terminal_writes_the_chart_and_prints_its_path(tmp_path, capsys):
+    from bot.cli import _write_chart
+
+    answer = answerer_over(POSTINGS).ask("how many postings per state?")
+    path = _write_chart(answer, str(tmp_path / "states.png"))
+    assert path == str(tmp_path / "states.png")
+    assert png_size(Path(path).read_bytes()) == (WIDTH, HEIGHT)
+
+
+# --- checked against the LinkedIn sample's own columns
+
+def _linkedin_remote_yearly_pay() -> tuple[list[float], int, int]:
+    """(yearly figures, postings matched, postings without pay) of remote rows, computed from the CSV columns:
+    the middle of min/max (else the median column), hourly x 2,080; only USD yearly and hourly rows."""
+    csv.field_size_limit(10**9)
+    with LINKEDIN_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["remote_allowed"] in ("1", "1.0")]
+    figures, unpaid = [], 0
+    for r in rows:
+        low, high, med = (float(r[k]) if r[k] else None for k in ("min_salary", "max_salary", "med_salary"))
+        if low is None and high is None and med is None:
+            unpaid += 1
+            continue
+        if r["pay_period"] not in ("YEARLY", "HOURLY") or (r["currency"] or "USD") != "USD":
+            continue
+        low, high = (low, high) if low is not None or high is not None else (med, med)
+        low, high = (low if low is not None else high), (high if high is not None else low)
+        figures.append((low + high) / 2 * (2080 if r["pay_period"] == "HOURLY" else 1))
+    return figures, len(rows), unpaid
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not LINKEDIN_CSV.is_file(), reason="needs ../shared/data/postings (the LinkedIn sample); not present")
+def test_remote_pay_figures_match_an_independent_computation_over_the_linkedin_columns():
+    from index.extract import extract_facts
+    from index.loaders import load_postings
+
+    postings = load_postings([LINKEDIN_CSV.parent]).postings
+    for p in postings:
+        p.facts = extract_facts(p)
+    answer = answerer_over(postings).ask("what do remote roles pay?")
+
+    figures, matched, unpaid = _linkedin_remote_yearly_pay()
+    q1, median, q3 = statistics.quantiles(figures, n=4, method="inclusive")
+    group = next(g for g in answer.figures["groups"] if (g["currency"], g["period"]) == ("USD", "yearly"))
+    assert answer.figures["matched"] == matched and answer.figures["no_pay"] == unpaid
+    assert group["postings"] == len(figures)
+    assert group["median"] == pytest.approx(statistics.median(figures))
+    assert (group["p25"], group["p75"]) == (pytest.approx(q1), pytest.approx(q3))
+    assert f"median ${statistics.median(figures):,.0f}" in answer.text
