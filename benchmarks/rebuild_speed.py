@@ -2,7 +2,9 @@
 
 Run: .venv/bin/python benchmarks/rebuild_speed.py [--csv PATH] [--out benchmarks/results/rebuild_speed.json]
 Takes a few minutes (three embedding passes over ~1,800 chunks). Skips with a message when the data is absent.
-Also times a no-change `postings-index rebuild` in a fresh process (it must not load the model).
+Also times a no-change `postings-index rebuild` in a fresh process (it must not load the model), and, on
+synthetic corpora (benchmarks/corpus.py) of --hashing-sizes postings, the rebuild with the free hashing
+embedder: chunks/s, milliseconds a chunk outside the model, and an incremental rebuild with 1% changed.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class TimedEmbedder:
         self.max_tokens = getattr(inner, "max_tokens", 256)
         self.seconds = 0.0
         self.texts = 0
+        if not hasattr(inner, "count_tokens_batch"):
+            self.count_tokens_batch = None  # the rebuild counts one text at a time, as with the inner embedder
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         started = time.perf_counter()
@@ -59,7 +63,7 @@ class TimedEmbedder:
 
     @property
     def counts_add_up(self) -> bool:
-        return self.inner.counts_add_up
+        return bool(getattr(self.inner, "counts_add_up", False))
 
 
 def machine() -> dict:
@@ -126,10 +130,65 @@ def cli_no_change(source: Path, chroma: Path, prefix: str) -> dict:
             "chunks_embedded": summary.get("chunks_embedded")}
 
 
+def change_jsonl(folder: Path, share: float) -> int:
+    """Append a sentence to the description of every 1/share-th posting of the JSONL files; returns how many."""
+    step, seen, changed = max(1, round(1 / share)), 0, 0
+    for path in sorted(folder.glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if seen % step == 0:
+                record = json.loads(line)
+                record["description"] += "\nApplications close at the end of the month."
+                lines[i] = json.dumps(record, ensure_ascii=False)
+                changed += 1
+            seen += 1
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return changed
+
+
+def hashing_point(n: int, csv_path: Path, work: Path) -> dict:
+    """A full rebuild of n synthetic postings with the hashing embedder, then one with 1% of them changed."""
+    from benchmarks import corpus
+    from config import load_settings
+    from index.embedder import HashingEmbedder
+    from index.rebuild import rebuild
+    from index.store import IndexStore
+
+    folder = work / f"hashing-{n}"
+    corpus.build_corpus(csv_path, folder / "postings", n)
+    settings = load_settings(source_dirs=[folder / "postings"], chroma_path=folder / "chroma",
+                             collection_prefix="bench", reload_interval_seconds=0)
+    embedder = TimedEmbedder(HashingEmbedder())
+    store = IndexStore.open(settings)
+    try:
+        full = rebuild(settings, embedder, store)
+        assert full.ok, full.error
+        full_embed = embedder.seconds
+        changed = change_jsonl(folder / "postings", CHANGED_SHARE)
+        embedder.seconds = 0.0
+        one_pct = rebuild(settings, embedder, store)
+        assert one_pct.ok and one_pct.updated == changed, (one_pct.error, one_pct.updated, changed)
+    finally:
+        store.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    outside = full.seconds - full_embed
+    return {"postings": full.postings_total, "chunks": full.chunks_total, "seconds": full.seconds,
+            "chunks_per_s": round(full.chunks_total / full.seconds, 1),
+            "embed_seconds": round(full_embed, 2), "outside_model_seconds": round(outside, 2),
+            "outside_model_ms_per_chunk": round(1000 * outside / full.chunks_total, 3),
+            "outside_model_chunks_per_s": round(full.chunks_total / outside, 1), "target_chunks_per_s": 1000,
+            "one_percent_changed": {"postings_changed": changed, "seconds": one_pct.seconds,
+                                    "chunks_embedded": one_pct.chunks_embedded,
+                                    "share_of_full": round(one_pct.seconds / full.seconds, 4),
+                                    "target_share": 0.03}}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/rebuild_speed.json")
+    parser.add_argument("--hashing-sizes", type=int, nargs="*", default=[5000],
+                        help="synthetic corpus sizes rebuilt with the hashing embedder (none: skip)")
     args = parser.parse_args()
     if not args.csv.exists():
         print(f"skipped: {args.csv} is absent (it lives in ../shared/data)")
@@ -200,6 +259,7 @@ def main() -> int:
 
         raw_after, raw_cpu_after = raw_pass()
         store.close()
+        hashing = [hashing_point(n, args.csv, work) for n in args.hashing_sizes]
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -231,6 +291,7 @@ def main() -> int:
         "one_percent_changed": {"postings_changed": changed, "seconds": round(one_pct_seconds, 2),
                                 "chunks_embedded": one_pct.chunks_embedded,
                                 "embed_seconds": round(embedder.seconds, 2)},
+        "hashing_embedder": hashing,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "load_average_at_end": os.getloadavg()[0],
     }
@@ -249,6 +310,12 @@ def main() -> int:
                            f"{full.seconds / cli_same['seconds']:.0f}x faster than full; importing and loading "
                            f"the model ({model_load_seconds:.1f} s in a fresh process) is skipped"),
         ("1% changed", f"{changed} postings, {one_pct.chunks_embedded} chunks embedded, {one_pct_seconds:.2f} s"),
+        *[(f"hashing, {h['postings']:,} postings",
+           f"{h['chunks']:,} chunks in {h['seconds']:.1f} s: {h['chunks_per_s']:.0f} chunks/s; outside the model "
+           f"{h['outside_model_ms_per_chunk']:.2f} ms a chunk ({h['outside_model_chunks_per_s']:.0f} chunks/s, "
+           f"target 1,000); 1% changed ({h['one_percent_changed']['postings_changed']} postings) "
+           f"{h['one_percent_changed']['seconds']:.2f} s = {100 * h['one_percent_changed']['share_of_full']:.1f}% "
+           f"of full (target 3%)") for h in hashing],
         ("peak RSS", f"{results['peak_rss_mb']:.0f} MB"),
         ("load average", f"{results['machine']['load_average_at_start']:.2f} at start, "
                          f"{results['load_average_at_end']:.2f} at end (other processes share the cores)"),

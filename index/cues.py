@@ -20,6 +20,7 @@ the years a candidate needs; "competitive salary" and "DOE" are.
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from index.facts import german
 from index.money import CURRENCY_AFTER, CURRENCY_BEFORE, FIGURE, THOUSANDS, find_pay
@@ -127,11 +128,12 @@ _ASKS = re.compile(
     r"qualif\w*|at least|plus|looking for|seek\w*|bring|proven|demonstrated|desired|wanted|will have)\b", re.I)
 
 
-def sentence_cues(sentence: str) -> set[str]:
-    """The fact keys one sentence speaks of (see FACT_KEYS)."""
+def sentence_cues(sentence: str, keys: Iterable[str] = FACT_KEYS) -> set[str]:
+    """The fact keys one sentence speaks of (see FACT_KEYS), looking only for the given keys."""
+    keys = set(keys)
     found = set()
     for key, pattern in _CUES.items():
-        if pattern.search(sentence) is None:
+        if key not in keys or pattern.search(sentence) is None:
             continue
         if key in _FALSE and not pattern.search(_FALSE[key].sub(" ", sentence)):
             continue
@@ -140,7 +142,7 @@ def sentence_cues(sentence: str) -> set[str]:
         if key == SALARY and _NOT_PAY.search(sentence) and not _PAY_NOUN.search(sentence):
             continue  # "we raised $51M": money, not pay
         found.add(key)
-    if SALARY not in found and find_pay(sentence):
+    if SALARY in keys and SALARY not in found and find_pay(sentence):
         found.add(SALARY)  # a layout the words miss, read as pay by index.money ("Rate 40-55 / h")
     return found
 
@@ -159,12 +161,13 @@ def cue_sentences(text: str, key: str) -> list[str]:
     return [s for s in split_sentences(text) if speaks_of(s, key)]
 
 
-def text_cues(text: str) -> set[str]:
-    """Every fact key some sentence of the text speaks of."""
+def text_cues(text: str, keys: Iterable[str] = FACT_KEYS) -> set[str]:
+    """Every fact key (of the given keys) some sentence of the text speaks of."""
+    keys = set(keys)
     found: set[str] = set()
     for sentence in split_sentences(text or ""):
-        found |= sentence_cues(sentence)
-        if len(found) == len(FACT_KEYS):
+        found |= sentence_cues(sentence, keys)
+        if len(found) == len(keys):
             break
     return found
 

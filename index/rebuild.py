@@ -25,6 +25,7 @@ from index.extract import extract_facts
 from index.loaders import load_postings
 from index.lock import LockState, hold
 from index.models import Chunk, Posting, Problem
+from index.prepare import GAP_FACTS, Extracted, Extraction, extraction_gaps, use_worker  # noqa: F401
 from index.store import IndexStore, Manifest, PostingRecord, StoreUnavailable, make_tag, now_iso, tag_hash
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,6 @@ OVERLAP_GROUP_CHUNKS = 512  # the same when a writer thread writes each group wh
 SLICES_PER_BATCH = 4  # model batches per embed call: how often progress is reported
 
 
-GAP_FACTS = ("salary", "experience_years", "degree")
 GAP_IDS_SHOWN = 5  # ids listed per fact in the text line (the JSON lists them all)
 
 
@@ -63,20 +63,6 @@ def problem_line(problem: Problem) -> str:
     where = quote_name(problem.path) + (f" (row {problem.row})" if problem.row is not None else "")
     reason = problem.reason if problem.reason.isprintable() else json.dumps(problem.reason)[1:-1]
     return f"{where}: {reason}"
-
-
-def extraction_gaps(posting: Posting) -> list[str]:
-    """The facts (of GAP_FACTS) the posting's text speaks of but that were not extracted from it."""
-    from index.cues import text_cues
-
-    facts = posting.facts
-    have = {"salary": facts.salary is not None or facts.salary_text is not None,
-            "experience_years": facts.min_years is not None, "degree": facts.degree is not None}
-    missing = [fact for fact in GAP_FACTS if not have[fact]]
-    if not missing:
-        return []
-    cues = text_cues(posting.text)
-    return [fact for fact in missing if fact in cues]
 
 
 @dataclass
@@ -413,6 +399,8 @@ class _Run:
         self.problems: list[Problem] = []
         self.cuts: list[Problem] = []  # postings indexed without the end of their text
         self.gaps: dict[str, list[str]] = {}  # fact -> ids of postings extracted in this run with a cue, no value
+        self.extracted: Iterator[Extracted] = iter(())  # facts of the postings to write, in the order written
+        self.written: list[_Work] = []  # new and changed postings written (their facts extracted)
 
     def run(self, full: bool) -> None:
         summary = self.summary
@@ -440,25 +428,31 @@ class _Run:
         elif previous is not None and not full:
             self.reusable = dict(previous.postings)
         generation = previous.generation + 1 if previous else 1
-        work = self._prepare(self._diff(loaded.postings, generation))
+        work = self._reuse(self._diff(loaded.postings, generation))
+        kept = [w for w in work if w.old_tag is not None]
+        fresh = [w for w in work if w.old_tag is None]
+        summary.chunks_total = sum(int(self.heads[pid]["chunks"]) for pid in self.live)
+        unchanged = len(self.live)
+        # facts are extracted (in a worker process when it pays) while this thread chunks, embeds and writes
+        with Extraction([w.posting for w in kept + fresh], extract_facts,
+                        worker=use_worker(len(work), os.cpu_count())) as extraction:
+            self.extracted = iter(extraction)
+            to_embed = self._chunk(fresh)
+            log.info("embedding %d chunks of %d postings (%d unchanged, %d changed with the same text)",
+                     sum(len(w.chunks) for w in to_embed), len(to_embed), unchanged, len(kept))
+            for group in _groups(kept, lambda w: int(self.heads[w.posting.id]["chunks"])):
+                self._write_kept(group, previous.dim if previous else self.embedder.dim)
+            self._embed_and_write(to_embed)
 
-        summary.unchanged = len(self.live)
-        summary.updated = sum(1 for w in work if previous is not None and w.posting.id in previous.postings)
-        summary.added = len(work) - summary.updated
+        summary.unchanged = unchanged
+        summary.updated = sum(1 for w in self.written if previous is not None and w.posting.id in previous.postings)
+        summary.added = len(self.written) - summary.updated
         summary.problems = [problem_line(p) for p in self.problems + self.cuts]
         summary.skipped = len(self.problems)  # cut postings are indexed, not skipped
-        if not self.live and not work:
+        if not self.live:
             summary.error = "no usable postings found; the previous index is kept"
             return
         summary.extraction_gaps = self._gaps(previous)
-        summary.chunks_total = sum(int(self.heads[pid]["chunks"]) for pid in self.live)
-        kept = [w for w in work if w.old_tag is not None]
-        to_embed = [w for w in work if w.old_tag is None]
-        log.info("embedding %d chunks of %d postings (%d unchanged, %d changed with the same text)",
-                 sum(len(w.chunks) for w in to_embed), len(to_embed), len(self.live), len(kept))
-        for group in _groups(kept, lambda w: int(self.heads[w.posting.id]["chunks"])):
-            self._write_kept(group, previous.dim if previous else self.embedder.dim)
-        self._embed_and_write(to_embed)
         self._switch(previous, Manifest(generation, now_iso(), self.embedder.name, self.embedder.dim, self.live))
 
     def _previous_source(self, previous: Manifest | None) -> Callable[[str], str | None]:
@@ -507,44 +501,64 @@ class _Run:
         self.heads = self.store.posting_heads({pid: tag for pid, tag in self.reusable.items() if pid in present})
         return work
 
-    def _prepare(self, work: list[_Work]) -> list[_Work]:
-        """Extract facts of new and changed postings; keep old vectors where the text is unchanged, else chunk."""
-        ready = []
+    def _reuse(self, work: list[_Work]) -> list[_Work]:
+        """Mark the postings whose embedded text is unchanged: their old chunks and vectors are kept."""
         for item in work:
-            posting = item.posting
-            try:
-                posting.facts = extract_facts(posting)
-            except Exception as err:  # a bug on one posting must not stop the rebuild; report it
-                log.exception("fact extraction failed for %s", posting.id)
-                self.problems.append(Problem(posting.source, f"fact extraction failed ({type(err).__name__})"))
-                continue
-            try:
-                for fact in extraction_gaps(posting):
-                    self.gaps.setdefault(fact, []).append(posting.id)
-            except Exception:  # the report must never stop a rebuild
-                log.exception("cue check failed for %s", posting.id)
-            head = self.heads.get(posting.id)
+            head = self.heads.get(item.posting.id)
             if head is not None and head.get("text_hash") == item.text_hash:
-                item.old_tag = self.reusable[posting.id]
-            else:
-                item.chunks = chunk_for_embedding(
-                    posting, self.embedder.count_tokens, self.limit,
-                    count_batch=getattr(self.embedder, "count_tokens_batch", None),
-                    lines_add_up=bool(getattr(self.embedder, "counts_add_up", False)),
-                )
-                if not item.chunks:
-                    self.problems.append(Problem(posting.source, f"posting {posting.id!r} has no text to index"))
-                    continue
-                cap = self.settings.max_chunks_per_posting
-                if len(item.chunks) > cap:
-                    self.cuts.append(Problem(posting.source, f"posting {posting.id!r} {CUT} {cap} chunks "
-                                             f"of {len(item.chunks)} (POSTINGS_MAX_CHUNKS_PER_POSTING)"))
-                    item.chunks = item.chunks[:cap]
+                item.old_tag = self.reusable[item.posting.id]
+        return work
+
+    def _chunk(self, fresh: list[_Work]) -> list[_Work]:
+        """Chunk the postings to embed (their text needs no facts); those without text are left out, long ones cut."""
+        ready = []
+        cap = self.settings.max_chunks_per_posting
+        for item in fresh:
+            posting = item.posting
+            item.chunks = chunk_for_embedding(
+                posting, self.embedder.count_tokens, self.limit,
+                count_batch=getattr(self.embedder, "count_tokens_batch", None),
+                lines_add_up=bool(getattr(self.embedder, "counts_add_up", False)),
+            )
+            if not item.chunks:
+                self.problems.append(Problem(posting.source, f"posting {posting.id!r} has no text to index"))
+                continue
+            if len(item.chunks) > cap:
+                self.cuts.append(Problem(posting.source, f"posting {posting.id!r} {CUT} {cap} chunks "
+                                         f"of {len(item.chunks)} (POSTINGS_MAX_CHUNKS_PER_POSTING)"))
+                item.chunks = item.chunks[:cap]
             ready.append(item)
+        return ready
+
+    def _with_facts(self, group: list[_Work]) -> list[_Work]:
+        """The postings of a group whose facts were extracted (in order; the others are reported and left out).
+
+        Takes the group's results from the extraction, passing over postings left out before (no text).
+        """
+        ready = []
+        for item in group:
+            posting = item.posting
+            for extracted in self.extracted:
+                if extracted.posting_id == posting.id:
+                    break
+            else:
+                raise RuntimeError(f"no extraction result for posting {posting.id!r}")
+            if extracted.facts is None:
+                log.error("fact extraction failed for %s: %s", posting.id, extracted.detail.strip())
+                self.problems.append(Problem(posting.source, f"fact extraction failed ({extracted.error})"))
+                continue
+            posting.facts = extracted.facts
+            for fact in extracted.gaps:
+                self.gaps.setdefault(fact, []).append(posting.id)
+            ready.append(item)
+        self.written.extend(ready)
         return ready
 
     def _write_kept(self, group: list[_Work], dim: int) -> None:
         """Write postings whose text is unchanged under their new tags, with their old chunks and vectors."""
+        group = self._with_facts(group)
+        if not group:
+            return
         stored, vectors = self.store.read_chunk_records({w.posting.id: w.old_tag for w in group if w.old_tag}, dim)
         rows: dict[str, list[int]] = {}
         for row, chunk in enumerate(stored):
@@ -566,6 +580,9 @@ class _Run:
         writer = (BackgroundWriter if overlap else InlineWriter)(self.store.write_postings)
         try:
             for group in _groups(to_embed, lambda w: len(w.chunks), OVERLAP_GROUP_CHUNKS if overlap else GROUP_CHUNKS):
+                group = self._with_facts(group)  # waits for the group's facts (extracted ahead, as a rule)
+                if not group:
+                    continue
                 texts = [embedding_text(w.posting, c) for w in group for c in w.chunks]
                 vectors = embed_in_order(self.embedder, texts, self.settings.embed_batch_size, self.progress)
                 records, row = [], 0

@@ -39,7 +39,7 @@ from index.models import Chunk, Posting, posting_from_dict, posting_to_dict
 
 log = logging.getLogger(__name__)
 
-WRITE_BATCH = 2000  # records per add/upsert/delete call
+WRITE_BATCH = 2000  # records per delete call, and per add/upsert when the client states no maximum
 READ_BATCH = 5000  # records per get call
 EF_SEARCH = 100
 MANIFEST_ID = "manifest"
@@ -210,6 +210,7 @@ class IndexStore:
         self._connect = connect
         self._collections: dict[str, Any] = {}
         self._seen_generation: int | None = None  # generation of the last manifest read or written
+        self._batch: int | None = None  # records per write call (see _write_batch)
 
     @classmethod
     def open(cls, settings: Settings) -> "IndexStore":
@@ -372,10 +373,18 @@ class IndexStore:
             self._upsert("chunks", ids, vectors, documents, metadatas)
             self._upsert("postings", p_ids, p_vectors, p_documents, p_metadatas)
 
+    def _write_batch(self) -> int:
+        """Records per write call: the most the client takes in one call (asked once), else WRITE_BATCH."""
+        if self._batch is None:
+            getter = getattr(self._connected(), "get_max_batch_size", None)
+            self._batch = max(1, int(getter())) if getter is not None else WRITE_BATCH
+        return self._batch
+
     def _upsert(self, kind: str, ids: list, vectors: list, documents: list, metadatas: list) -> None:
         collection = self._collection(kind, create=True)
-        for start in range(0, len(ids), WRITE_BATCH):
-            end = start + WRITE_BATCH
+        batch = self._write_batch()
+        for start in range(0, len(ids), batch):
+            end = start + batch
             collection.upsert(
                 ids=ids[start:end],
                 embeddings=np.asarray(vectors[start:end], dtype=np.float32),

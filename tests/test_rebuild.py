@@ -714,3 +714,103 @@ def test_a_new_file_whose_name_makes_a_taken_id_gets_its_own_and_the_old_posting
     assert summary.ok and summary.added == 1 and summary.unchanged == 3 and summary.updated == 0
     postings = store.read_postings(store.read_manifest())
     assert {p.id: p.source for p in postings}["acme-python"] == str(source / "acme" / "python.txt")
+
+
+# --- fact extraction in a worker process (index/prepare.py), overlapping chunking, embedding and writing
+
+needs_fork = pytest.mark.skipif(not __import__("index.prepare").prepare.FORK,
+                                reason="the extraction worker is forked, which this platform does not do")
+
+
+def extract_in_a_worker(monkeypatch, tmp_path, fail_on: str | None = None, die_on: str | None = None) -> Path:
+    """Make every rebuild extract facts in the worker, noting the pid of each extraction in a file (returned);
+    the worker raises for posting `fail_on` and exits for `die_on`."""
+    import index.prepare as prepare
+    import index.rebuild as rebuild_module
+
+    pids = tmp_path / "extracting-pids"
+    real = prepare.extract_facts
+    parent = os.getpid()
+
+    def noting(posting):
+        with pids.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        if posting.id == fail_on:
+            raise ValueError("extractor bug")
+        if posting.id == die_on and os.getpid() != parent:
+            os._exit(3)
+        return real(posting)
+
+    monkeypatch.setattr(prepare, "extract_facts", noting)
+    monkeypatch.setattr(rebuild_module, "use_worker", lambda postings, cpus: True)
+    return pids
+
+
+def same_index_elsewhere(settings, tmp_path, name: str):
+    other = settings.model_copy(update={"chroma_path": tmp_path / name})
+    return other, IndexStore.open(other)
+
+
+def readable(snap):
+    manifest, postings, chunks, vectors = snap
+    return manifest.postings, [json.dumps(p.facts, default=str, sort_keys=True) for p in postings], chunks, vectors
+
+
+@needs_fork
+def test_facts_extracted_in_a_worker_process_make_the_same_index_as_inline(settings, store, tmp_path, monkeypatch):
+    rebuild(settings, CountingEmbedder(), store)
+    inline = snapshot(store)
+    pids = extract_in_a_worker(monkeypatch, tmp_path)
+    other_settings, other = same_index_elsewhere(settings, tmp_path, "chroma-worker")
+    try:
+        summary = rebuild(other_settings, CountingEmbedder(), other)
+        assert summary.ok and summary.added == 3
+        assert readable(snapshot(other)) == readable(inline)  # same ids, chunk order, facts and vectors
+    finally:
+        other.close()
+    assert {int(p) for p in pids.read_text().split()} - {os.getpid()}  # extracted in another process
+    assert not __import__("multiprocessing").active_children()
+
+
+@needs_fork
+def test_a_posting_whose_extraction_fails_in_the_worker_is_reported_and_the_rest_indexed(settings, store, tmp_path,
+                                                                                         monkeypatch):
+    extract_in_a_worker(monkeypatch, tmp_path, fail_on="pine-nurse")
+    summary = rebuild(settings, CountingEmbedder(), store)
+    assert summary.ok and summary.added == 2 and summary.skipped == 1
+    assert "fact extraction failed (ValueError)" in summary.problems[0]
+    assert sorted(store.read_manifest().postings) == ["acme-python", "tin-accountant"]
+
+
+@needs_fork
+def test_when_the_worker_dies_the_rest_is_extracted_inline(settings, store, tmp_path, monkeypatch):
+    rebuild(settings, CountingEmbedder(), store)
+    inline = snapshot(store)
+    extract_in_a_worker(monkeypatch, tmp_path, die_on="pine-nurse")
+    other_settings, other = same_index_elsewhere(settings, tmp_path, "chroma-died")
+    try:
+        summary = rebuild(other_settings, CountingEmbedder(), other)
+        assert summary.ok and summary.added == 3 and not summary.problems
+        assert readable(snapshot(other)) == readable(inline)
+    finally:
+        other.close()
+
+
+@needs_fork
+def test_a_failing_writer_thread_with_the_worker_running_keeps_the_previous_index(settings, store, source,
+                                                                                  tmp_path, monkeypatch):
+    import multiprocessing
+
+    import index.rebuild as rebuild_module
+
+    rebuild(settings, CountingEmbedder(), store)
+    before = snapshot(store)
+    extract_in_a_worker(monkeypatch, tmp_path)
+    monkeypatch.setattr(rebuild_module, "overlap_writes", lambda settings: True)
+    monkeypatch.setattr(rebuild_module, "OVERLAP_GROUP_CHUNKS", 1)  # one posting per group: three writes
+    for name, text in POSTINGS.items():
+        (source / name).write_text(text + "\nApply by June 1.\n")
+    with pytest.raises(StoreUnavailable, match="disk full"):
+        rebuild(settings, CountingEmbedder(), SecondWriteFailingStore(store.client, store.prefix))
+    assert snapshot(store) == before
+    assert not writer_threads() and not multiprocessing.active_children()
