@@ -158,7 +158,7 @@ def markdown(all_results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", choices=["model", "hashing"], default="model")
-    parser.add_argument("--sets", default="dev,labeled,filters,wild,wild-ours,heldout,samples")
+    parser.add_argument("--sets", default="dev,labeled,filters,filters-ours,wild,wild-ours,heldout,samples")
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/eval.json"))
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--no-baselines", action="store_true", help="run the full pipeline only")
