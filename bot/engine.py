@@ -83,6 +83,7 @@ class Engine:
         self._failures = 0  # failed reloads in a row
         self._failures_total = 0
         self._read_at: float | None = None  # when the store was last read (clock time)
+        self._on_generation: list[Callable[[Catalog, object], None]] = []  # told of each generation loaded
         self.reload()
 
     def reload(self) -> bool:
@@ -124,7 +125,24 @@ class Engine:
         self._read(None)
         log.info("loaded index generation %s: %d postings, %d chunks in %.2f s", manifest.generation,
                  len(postings), catalog.chunk_count, time.perf_counter() - started)
+        for callback in list(self._on_generation):
+            self._tell(callback, catalog, manifest)
         return True
+
+    def on_new_generation(self, callback: Callable[[Catalog, object], None]) -> None:
+        """Call callback(catalog, manifest) for the generation loaded now (if any) and each one loaded later
+        (saved searches are matched there: bot/watch.py); its exceptions are logged, never raised."""
+        self._on_generation.append(callback)
+        answerer, manifest = self._answerer, self._manifest
+        if answerer is not None and manifest is not None:
+            self._tell(callback, answerer.catalog, manifest)
+
+    @staticmethod
+    def _tell(callback: Callable[[Catalog, object], None], catalog: Catalog, manifest) -> None:
+        try:
+            callback(catalog, manifest)
+        except Exception:
+            log.exception("new-generation callback %s failed", getattr(callback, "__name__", callback))
 
     def _read(self, error: str | None) -> None:
         """The store was read: reloads are on the plain interval again."""
@@ -159,6 +177,10 @@ class Engine:
         if answerer is None:
             raise IndexUnavailable(self._error or NOT_BUILT)
         return answerer
+
+    def catalog(self) -> Catalog:
+        """The loaded catalog (saved searches are read against it); raises IndexUnavailable without one."""
+        return self._current().catalog
 
     def ask(self, question: str, context_posting_ids: Sequence[str] = ()) -> Answer:
         """Answer a question; raises IndexUnavailable when there is no usable index."""

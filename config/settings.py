@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     collection_prefix: str = Field(
         "postings", pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{1,40}$", description="Prefix of the Chroma collections."
     )
+    state_path: Path | None = Field(
+        None, description="SQLite file of saved searches and sent notifications (default: watches.sqlite3 in "
+        "the Chroma folder)."
+    )
+
+    @property
+    def state_file(self) -> Path:
+        """Where saved searches live: POSTINGS_STATE_PATH, else watches.sqlite3 beside the index."""
+        return self.state_path or self.chroma_path / "watches.sqlite3"
 
     # --- embedding and chunking
     model_path: Path | None = Field(

@@ -276,6 +276,8 @@ def help_blocks(command: str = "/postings") -> tuple[str, list[dict[str, Any]]]:
         "which postings are remote?",
         "list the Python jobs",
         "how many years of experience does the data analyst job need?",
+        "compare the backend role and the platform role",
+        "what do remote Python roles pay?",
     ]
     text = f"Ask me about the job postings: {command} <question>. Try: {command} {examples[0]}"
     blocks = [
@@ -286,6 +288,8 @@ def help_blocks(command: str = "/postings") -> tuple[str, list[dict[str, Any]]]:
         _section(
             f"`{cmd} <question>` — answered privately, only you see it.\n"
             + "\n".join(f"• `{cmd} {escape(e)}`" for e in examples)
+            + f"\n• `{cmd} watch remote python roles` — a DM when a matching posting arrives "
+            f"(`{cmd} watches` lists them, `{cmd} unwatch 1` removes one)"
             + f"\n• `{cmd} stats` — how many postings are indexed and when the index was rebuilt\n"
             f"• `{cmd} help` — this message"
         ),

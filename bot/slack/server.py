@@ -26,6 +26,7 @@ from bot.metrics import METRICS_PATH, InstrumentedEngine, Metrics, metrics_route
 from bot.slack.app import ANSWER_WORKERS, create_app, secret_values
 from bot.slack.clients import make_web_client
 from bot.slack.deps import AnswerEngine
+from bot.slack.listeners.watch import notify_on_new_generations
 from bot.redis_dedup import build_deduplicator, build_thread_memory
 from bot.slack.logsafety import SIGNATURE_FAILURE_PREFIX, RateLimitedLog, protect_handlers, protect_logger
 from bot.slack.signature import body_problem, signature_problem
@@ -232,6 +233,7 @@ def make_replica_server(
     app = create_app(settings, metered, executor=executor,
                      dedup=build_deduplicator(settings, on_error=metrics.count_error),
                      thread_memory=build_thread_memory(settings))
+    notify_on_new_generations(engine, app.client, settings, executor)  # saved searches (bot/watch.py)
     return make_http_server(app, metered, settings.host if host is None else host,
                             settings.port if port is None else port,
                             extra_routes={("GET", METRICS_PATH): metrics_route(metrics)})
@@ -251,6 +253,7 @@ def serve(settings: Settings, engine: AnswerEngine) -> None:
         app = create_app(settings, metered, executor=answers,
                          dedup=build_deduplicator(settings, on_error=metrics.count_error),
                      thread_memory=build_thread_memory(settings))
+        notify_on_new_generations(engine, app.client, settings, answers)  # saved searches (bot/watch.py)
         probes = _probe_server(settings, metered, metrics)
         handler = start_socket_mode(app, settings)
         log.info("connected to Slack over Socket Mode")

@@ -14,6 +14,9 @@ from bot.slack.deps import Deps
 from bot.slack.mrkdwn import mentioned_users, strip_leading_mention
 from bot.slack.replies import Reply, answer_reply
 from bot.slack.uploads import upload_chart
+from bot.slack.listeners.watch import post_in_channel, reply_message, watch_reply
+from bot.watch import WatchCommand, parse_command
+from bot.watch_store import WatchStore
 
 DM_THREAD = "dm"  # the ThreadMemory key of a DM's main conversation
 
@@ -61,7 +64,7 @@ def handle_mention(deps: Deps, event: dict[str, Any], *, client: WebClient,
         return
     thread_ts = event.get("thread_ts") or ts
     question = strip_leading_mention(event.get("text", ""), bot_user_id)
-    _answer_or_decline(deps, client, team_id, channel, thread_ts, thread_ts, question)
+    _answer_or_decline(deps, client, team_id, channel, thread_ts, thread_ts, question, user=event.get("user", ""))
 
 
 def handle_message(deps: Deps, event: dict[str, Any], *, client: WebClient,
@@ -85,11 +88,12 @@ def handle_message(deps: Deps, event: dict[str, Any], *, client: WebClient,
     if not deps.dedup.first_time(message_key(channel, ts)):
         return
     question = strip_leading_mention(text, bot_user_id)
-    _answer_or_decline(deps, client, team_id, channel, reply_thread, memory_thread, question)
+    _answer_or_decline(deps, client, team_id, channel, reply_thread, memory_thread, question,
+                       user=event.get("user", ""))
 
 
 def _answer_or_decline(deps: Deps, client: WebClient, team_id: str | None, channel: str,
-                       reply_thread: str | None, memory_thread: str, question: str) -> None:
+                       reply_thread: str | None, memory_thread: str, question: str, user: str = "") -> None:
     if not deps.allowed(team_id, channel):
         text, blks = blocks.declined_blocks()
         post(deps, client, channel, reply_thread, Reply(text, blks, status="declined"))
@@ -97,6 +101,10 @@ def _answer_or_decline(deps: Deps, client: WebClient, team_id: str | None, chann
     if not question:
         text, blks = blocks.help_blocks(deps.settings.slash_command)
         post(deps, client, channel, reply_thread, Reply(text, blks, status="help"))
+        return
+    watch = parse_command(question)
+    if watch is not None:  # watch …, watches, unwatch N (bot/watch.py)
+        deps.submit(answer_watch_in_conversation, deps, client, channel, reply_thread, user, watch)
         return
     deps.submit(answer_in_conversation, deps, client, channel, reply_thread, memory_thread, question)
 
@@ -112,6 +120,15 @@ def answer_in_conversation(deps: Deps, client: WebClient, channel: str, reply_th
         deps.threads.remember(channel, memory_thread, reply.posting_ids or context_ids)
         if reply.chart is not None:  # a market answer's chart, in the answer's thread
             upload_chart(client, channel, reply_thread, reply.chart)
+
+
+def answer_watch_in_conversation(deps: Deps, client: WebClient, channel: str, reply_thread: str | None,
+                                 user: str, watch: WatchCommand) -> None:
+    """Save, list or remove a saved search and say so in the conversation."""
+    text = watch_reply(deps.engine, WatchStore(deps.settings.state_file), watch, user, channel,
+                       lambda message: post_in_channel(deps, client, channel, message))
+    message = reply_message(text)
+    post(deps, client, channel, reply_thread, Reply(message["text"], message["blocks"], status="watch"))
 
 
 def post(deps: Deps, client: WebClient, channel: str, thread_ts: str | None, reply: Reply) -> bool:
