@@ -68,6 +68,26 @@ def names_for(posting: Posting) -> tuple[str, str]:
     return company, title
 
 
+def near_misses(word: str, by_len: dict[int, Sequence[str]]) -> list[tuple[int, str]]:
+    """(distance, word) for the words of `by_len` (words by length) one typo from `word` or its plural-folded
+    form (two for 8+ letters: "kestrelvain" still names "Kestrelvane"), keeping its first or last letter.
+
+    A typo is a changed, missing, extra or doubled letter, or two neighbours swapped (optimal string alignment).
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    found: list[tuple[int, str]] = []
+    for form in dict.fromkeys((word, normalise_token(word))):
+        limit = 2 if len(form) >= 8 else 1
+        for length in range(len(form) - limit, len(form) + limit + 1):
+            for candidate, distance, _i in process.extract(form, by_len.get(length, ()), scorer=OSA.distance,
+                                                           score_cutoff=limit, limit=None):
+                if candidate[0] == form[0] or candidate[-1] == form[-1]:
+                    found.append((int(distance), candidate))
+    return found
+
+
 class MentionIndex:
     """Finds the posting(s) a question names by company and title, tolerant of case, plurals, acronyms and typos."""
 
@@ -79,6 +99,7 @@ class MentionIndex:
         self._postings_by_token: dict[str, list[int]] = defaultdict(list)
         self._surface: dict[str, str] = {}  # a title or company word as written -> its token ('athos' -> 'atho')
         self.split_words: dict[str, tuple[str, str]] = {}  # two neighbouring name words written as one -> the two
+        self.title_pairs: set[tuple[str, str]] = set()
         doc_freq: dict[str, int] = defaultdict(int)
         for i, posting in enumerate(postings):
             company_name, title_name = names_for(posting)
@@ -102,6 +123,7 @@ class MentionIndex:
             for token in set(company) | set(title) | ({acronym} if acronym else set()):
                 self._postings_by_token[token].append(i)
                 doc_freq[token] += 1
+            self.title_pairs.update(zip(title, title[1:]))  # neighbouring title words ("full", "stack")
             for tokens in (company, title):  # "Non Profits" is named by "nonprofits", "Full Stack" by "fullstack"
                 for a, b in zip(tokens, tokens[1:]):
                     if a.isalpha() and b.isalpha() and len(a + b) >= 6:
@@ -130,22 +152,9 @@ class MentionIndex:
         letter from some name. `context` holds the question's tokens; `supported=False` drops that condition
         (a role word of a list question: "nurs roles").
         """
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
-
         if len(raw) < 4 or not raw.isalpha():
             return set()
-        found: set[str] = set()
-        for word in {raw, normalise_token(raw)}:
-            limit = 2 if len(word) >= 8 else 1  # "kestrelvain" still names "Kestrelvane"
-            for length in range(len(word) - limit, len(word) + limit + 1):
-                bucket = self._by_len.get(length)
-                if not bucket:
-                    continue
-                for candidate, _distance, _i in process.extract(
-                        word, bucket, scorer=OSA.distance, score_cutoff=limit, limit=None):
-                    if candidate[0] == word[0] or candidate[-1] == word[-1]:
-                        found.add(self._surface[candidate])
+        found = {self._surface[candidate] for _distance, candidate in near_misses(raw, self._by_len)}
         if len(raw) == 4 and supported:
             found = {token for token in found if self._supported(token, raw, context)}
         return found
@@ -220,6 +229,7 @@ class MentionIndex:
         self._title = matrix(self.title_tokens)
         self._company_total = self._company @ idf
         self._title_total = self._title @ idf
+        self._named = ((self._title + self._company) > 0).astype(np.float64)  # a word in the title or company
         self._first_company = np.array(
             [self._column[c[0]] if c else -1 for c in self.company_tokens], dtype=np.int64)
         self._acronym_postings: dict[str, list[int]] = defaultdict(list)
@@ -269,7 +279,7 @@ class MentionIndex:
         # how much of what the question names each posting's title and company explain: "doctors m3 full stack"
         # is the title with all four words, not the short one with two
         named = float(weight[cols].sum()) if len(cols) else 0.0
-        covered = np.asarray(((self._title + self._company) > 0).astype(np.float64) @ weight).ravel()
+        covered = np.asarray(self._named @ weight).ravel()
         coverage = covered / named if named > 0 else np.zeros(n)
         full = c_share >= 0.99
         score = np.where(full, 2.0 * c_share, 0.5 * c_share) + t_share + 0.05 * title_words + 0.3 * coverage
@@ -436,9 +446,6 @@ class Catalog:
         """The one word of the postings' text a misspelt question word stands for ("normnton" -> "normanton"):
         5+ letters, not itself a word of the postings, one typo away (two for 8+ letters), keeping its first or
         last letter; None when there is no such word or several are equally close."""
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
-
         if len(word) < 5 or not word.isalpha() or self._bm25 is None or self.known_word(word):
             return None
         if getattr(self, "_text_by_len", None) is None:
@@ -447,15 +454,7 @@ class Catalog:
                 if token.isalpha() and len(token) >= 4:
                     by_len[len(token)].append(token)
             self._text_by_len = dict(by_len)
-        found: list[tuple[int, str]] = []
-        for form in dict.fromkeys((word, normalise_token(word))):  # the text's words are indexed plural-folded
-            limit = 2 if len(form) >= 8 else 1
-            for length in range(len(form) - limit, len(form) + limit + 1):
-                for candidate, distance, _i in process.extract(form, self._text_by_len.get(length, ()),
-                                                               scorer=OSA.distance, score_cutoff=limit, limit=None):
-                    if candidate[0] == form[0] or candidate[-1] == form[-1]:
-                        found.append((int(distance), candidate))
-        found.sort()
+        found = sorted(near_misses(word, self._text_by_len))  # the text's words are indexed plural-folded too
         closest = {normalise_token(word) for distance, word in found if distance == found[0][0]} if found else set()
         if len(closest) != 1:  # none, or several equally close ("sweedpos" and "sweedpo" are one)
             return None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -332,12 +333,10 @@ class Namer:
     def _in_title_phrase(self, raws: Sequence[str], i: int) -> bool:
         """True when the word and a neighbour are two neighbouring words of some title ("full stack", "office
         manager"): a name there, not an intent word."""
-        if getattr(self, "_title_pairs", None) is None:
-            self._title_pairs = {(ts[k], ts[k + 1]) for ts in self.catalog.mentions.title_tokens
-                                 for k in range(len(ts) - 1)}
+        pairs = self.catalog.mentions.title_pairs
         word = normalise_token(raws[i])
-        return (i + 1 < len(raws) and (word, normalise_token(raws[i + 1])) in self._title_pairs) or (
-            i > 0 and (normalise_token(raws[i - 1]), word) in self._title_pairs)
+        return (i + 1 < len(raws) and (word, normalise_token(raws[i + 1])) in pairs) or (
+            i > 0 and (normalise_token(raws[i - 1]), word) in pairs)
 
     def negated_words(self, query: Query) -> set[str]:
         """Words the question rules out ("non-senior", "not the lead one", "except the intern role"): a posting
@@ -347,17 +346,15 @@ class Namer:
             word = next(g for g in match.groups() if g).lower()
             if word in _QUESTION_WORDS or word in FILLER or word in query.filter_words:
                 continue
-            if match.group(1) and normalise_token(word) in self._after_non():
+            if match.group(1) and normalise_token(word) in self._after_non:
                 continue  # "non-profits" names a title that says so: a compound, not a word ruled out
             out.add(word)
         return out
 
+    @cached_property
     def _after_non(self) -> set[str]:
-        """Title tokens that follow "non" in some title ("Non Profit", "Non-Clinical"), computed once."""
-        if getattr(self, "_non_compounds", None) is None:
-            self._non_compounds = {ts[i + 1] for ts in self.catalog.mentions.title_tokens
-                                   for i in range(len(ts) - 1) if ts[i] == "non"}
-        return self._non_compounds
+        """Title tokens that follow "non" in some title ("Non Profit", "Non-Clinical")."""
+        return {b for a, b in self.catalog.mentions.title_pairs if a == "non"}
 
     def _negated_tokens(self, query: Query) -> set[str]:
         """The ruled-out words as title tokens, abbreviations with their expansion ("non-sr" rules out Senior)."""
@@ -465,20 +462,15 @@ class Namer:
     def _title_typo(self, raw: str) -> str | None:
         """The title word a misspelt question word stands for ("attoorney" -> attorney), when there is one."""
         m = self.catalog.mentions
-        found = [t for t in m._corrections(raw, supported=False) if self._title_vocabulary().get(t)]
+        found = [t for t in m._corrections(raw, supported=False) if self._title_vocabulary.get(t)]
         if not found:
             return None
-        return max(found, key=lambda t: (self._title_vocabulary()[t], t))
+        return max(found, key=lambda t: (self._title_vocabulary[t], t))
 
+    @cached_property
     def _title_vocabulary(self) -> dict[str, int]:
         """How many titles have each title token."""
-        if getattr(self, "_title_counts", None) is None:
-            counts: dict[str, int] = defaultdict(int)
-            for tokens in self.catalog.mentions.title_tokens:
-                for t in set(tokens):
-                    counts[t] += 1
-            self._title_counts = dict(counts)
-        return self._title_counts
+        return dict(Counter(t for tokens in self.catalog.mentions.title_tokens for t in set(tokens)))
 
     def _in_titles(self, subject: Subject, exact: bool = False) -> bool:
         """True when some title has the subject (as written; else, unless `exact`, by its stem)."""
