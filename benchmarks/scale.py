@@ -8,8 +8,11 @@ with the real rebuild and the fast HashingEmbedder into var/bench/scale-N/chroma
 runs when the corpus and embedder match). Then a fresh process loads the Engine, warms it and
 times `ask` over a question mix: fact questions from the dev.jsonl templates pointed at postings
 of the corpus, list/filter questions and general questions. Each size is measured in its own
-process, so RSS is the bot's own. The query embedding is the hashing one (about 0.1 ms); the real
-model's embed_query time is measured once and reported beside it.
+process, so RSS is the bot's own. Before measuring, a fresh process loads the index from the store as a
+replica does after a rebuild, and writes the index snapshot (bot/snapshot.py); the measuring process then
+loads from that snapshot, as every later replica start does (--no-snapshot: from the store). Questions are
+embedded by the real model (all-MiniLM-L6-v2, one thread, loaded in the background after the index is ready,
+as `serve` does; --query-embedder hashing for the free stand-in).
 Writes benchmarks/results/scale.json and docs/scale.png (needs matplotlib: pip install -e .[bench]).
 """
 
@@ -305,11 +308,10 @@ def build_step(n: int, folder: Path, source: Path, seed: int) -> dict[str, Any]:
 def _memory_parts(catalog: Any) -> dict[str, float]:
     """MB held by the catalog's parts: chunk vectors, BM25 index, chunk texts, postings, mention index."""
     mb = 1024 * 1024
-    parts = {"vectors_mb": catalog.vectors.nbytes / mb}
+    parts = {"vectors_mb": catalog.vectors.nbytes / mb}  # memory-mapped from a snapshot: file pages, shared
     bm25 = getattr(catalog, "_bm25", None)
     parts["bm25_mb"] = (deep_size(bm25) + deep_size(getattr(catalog, "_bm25_vocab", set()))) / mb if bm25 else 0.0
-    parts["chunk_texts_mb"] = (deep_size(catalog.chunk_texts) + deep_size(catalog.chunk_ids)
-                               + deep_size(catalog.chunk_row)) / mb
+    parts["chunk_texts_mb"] = (deep_size(catalog.chunk_texts) + deep_size(catalog.chunk_ids)) / mb
     parts["postings_mb"] = deep_size(catalog.postings) / mb
     parts["mention_index_mb"] = deep_size(catalog.mentions) / mb
     return {k: round(v, 1) for k, v in parts.items()}
@@ -356,28 +358,75 @@ def _ask_all(engine: Any, questions: Sequence[Question]) -> list[tuple[Question,
     return out
 
 
-def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, profile: str = "never",
-                 what_if_gc_freeze: bool = False) -> dict[str, Any]:
-    """Load the Engine over the index in folder and time `ask` over the question mix, `repeats` passes.
+def process_seconds() -> float:
+    """Seconds since this process started (from /proc: start ticks after boot, and the boot time)."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime"))
+        return round(time.time() - (boot + ticks / os.sysconf("SC_CLK_TCK")), 2)
+    except (OSError, ValueError, StopIteration, IndexError):
+        return float("nan")
 
-    profile: "always", "never" or "auto" (when a kind's p95 misses the target). what_if_gc_freeze: time the
-    passes again after gc.freeze() (what the engine would gain by freezing the loaded index).
-    """
+
+def _snapshots(folder: Path, settings: Any) -> Any:
+    from bot.snapshot import Snapshots
+    from index.store import store_identity
+
+    return Snapshots(folder / "snapshot", store_identity(settings))
+
+
+def snapshot_step(folder: Path) -> dict[str, Any]:
+    """A replica's first load after a rebuild: read the store, build the catalog, write the snapshot."""
     from bot.engine import Engine
     from index.embedder import HashingEmbedder
     from index.store import IndexStore
 
+    shutil.rmtree(folder / "snapshot", ignore_errors=True)
+    settings = _settings(folder)
+    started = time.perf_counter()
+    Engine(IndexStore.open(settings), HashingEmbedder(), top_k=settings.top_k, reload_interval=0,
+           snapshots=_snapshots(folder, settings))
+    seconds = time.perf_counter() - started
+    files = [p for p in (folder / "snapshot").rglob("*") if p.is_file()]
+    return {"seconds_store_to_snapshot": round(seconds, 2), "peak_rss_mb": peak_rss_mb(),
+            "snapshot_mb": round(sum(p.stat().st_size for p in files) / 1024 / 1024, 1)}
+
+
+def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, profile: str = "never",
+                 what_if_gc_freeze: bool = False, snapshot: bool = True, query_model: bool = True) -> dict[str, Any]:
+    """Load the Engine over the index in folder and time `ask` over the question mix, `repeats` passes.
+
+    profile: "always", "never" or "auto" (when a kind's p95 misses the target). what_if_gc_freeze: time the
+    passes again after gc.freeze() (what the engine would gain by freezing the loaded index). snapshot: load
+    from the index snapshot (else from the store). query_model: embed questions with the real model.
+    """
+    from bot.engine import Engine
+    from index.embedder import HashingEmbedder, lazy_sentence_transformer
+    from index.store import IndexStore
+
     rss_start = rss_mb()
     settings = _settings(folder)
-    embedder = HashingEmbedder()
+    embedder = lazy_sentence_transformer(None, 32, 1) if query_model else HashingEmbedder()
     started = time.perf_counter()
-    engine = Engine(IndexStore.open(settings), embedder, top_k=settings.top_k, reload_interval=0)
+    engine = Engine(IndexStore.open(settings), embedder, top_k=settings.top_k, reload_interval=0,
+                    snapshots=_snapshots(folder, settings) if snapshot else None)
     load_seconds = time.perf_counter() - started
     stats = engine.stats()
-    load = {"seconds": round(load_seconds, 2), "rss_mb_before": rss_start, "rss_mb_after_load": rss_mb(),
-            "peak_rss_mb_after_load": peak_rss_mb()}
+    load = {"seconds": round(load_seconds, 2), "from": "snapshot" if snapshot else "store",
+            "seconds_from_process_start": process_seconds(), "rss_mb_before": rss_start,
+            "rss_mb_after_load": rss_mb(), "peak_rss_mb_after_load": peak_rss_mb()}
     trim_memory()
     load["rss_mb_after_trim"] = rss_mb()
+    if query_model:  # as `serve` does once it is ready: the model loads in the background
+        started = time.perf_counter()
+        thread = getattr(embedder, "load_in_background", lambda: None)()
+        if thread is not None:
+            thread.join()
+        load["model_seconds_after_ready"] = round(time.perf_counter() - started, 2)
+        load["model_ready_from_process_start"] = process_seconds()
+        trim_memory()
+        load["rss_mb_with_model"] = rss_mb()
     catalog = engine._answerer.catalog  # the loaded catalog: no public accessor, read for the memory breakdown
     memory = _memory_parts(catalog)
 
@@ -395,6 +444,7 @@ def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, 
     result = {
         "postings": stats.postings, "chunks": stats.chunks, "code": code_fingerprint(), "load": load,
         "memory": memory, "peak_rss_mb": peak_rss_mb(), "rss_mb_after_questions": rss_mb(),
+        "query_embedder": getattr(embedder, "name", type(embedder).__name__),
         "latency_ms": latency, "passes": passes, "gc_during_questions": gc_report,
         "answer_status": statuses,
         "fact_answers": fact_answer_checks([(q, a) for q, _ms, a in first if q.kind == "fact"], catalog.postings),
@@ -606,15 +656,20 @@ def reusable(folder: Path, signature: dict[str, Any]) -> dict[str, Any] | None:
 
 def table(results: Sequence[dict[str, Any]]) -> str:
     """The summary as a Markdown table: one row per size, then per-kind latency."""
-    lines = ["| postings | chunks | build s (chunks/s) | load s | RSS after load MB | peak RSS MB | vectors MB "
-             "| BM25 MB | p50 ms | p95 ms | p99 ms |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| postings | chunks | build s (chunks/s) | first load s (store, writes snapshot) | load s (from) "
+             "| process start to ready s | RSS after load MB | RSS with model MB | peak RSS MB | p50 ms | p95 ms "
+             "| p99 ms |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        b, lo, m, lat = r["build"], r["load"], r["memory"], r["latency_ms"]["overall"]
+        b, lo, lat = r["build"], r["load"], r["latency_ms"]["overall"]
         reused = " (reused)" if b.get("reused") else ""
+        first = r.get("first_load") or {}
+        first_s = f"{first['seconds_store_to_snapshot']:.1f}" if first else "-"
+        with_model = f"{lo['rss_mb_with_model']:,.0f}" if "rss_mb_with_model" in lo else "-"
         lines.append(f"| {r['postings']:,} | {r['chunks']:,} | {b['seconds']:.0f} ({b['chunks_per_s']:,.0f}){reused} "
-                     f"| {lo['seconds']:.1f} | {lo['rss_mb_after_load']:,.0f} | {r['peak_rss_mb']:,.0f} "
-                     f"| {m['vectors_mb']:,.0f} | {m['bm25_mb']:,.0f} | {lat['p50']:.1f} | {lat['p95']:.1f} "
+                     f"| {first_s} | {lo['seconds']:.1f} ({lo.get('from', 'store')}) "
+                     f"| {lo.get('seconds_from_process_start', float('nan')):.1f} | {lo['rss_mb_after_load']:,.0f} "
+                     f"| {with_model} | {r['peak_rss_mb']:,.0f} | {lat['p50']:.1f} | {lat['p95']:.1f} "
                      f"| {lat['p99']:.1f} |")
     lines += ["", "| postings | " + " | ".join(f"{k} p50 / p95 / p99 ms" for k in KINDS) + " |",
               "|---:|" + "---:|" * len(KINDS)]
@@ -718,7 +773,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-what-if", action="store_true",
                         help="skip timing the passes again with the loaded index frozen (gc.freeze)")
     parser.add_argument("--no-model", action="store_true", help="skip timing the real model's embed_query")
-    parser.add_argument("--child", choices=("build", "measure", "model"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-snapshot", action="store_true",
+                        help="load every size from the store (as before the snapshot), not from the snapshot")
+    parser.add_argument("--query-embedder", choices=("model", "hashing"), default="model",
+                        help="what embeds the questions while timing (the index is built with the hashing one)")
+    parser.add_argument("--child", choices=("build", "snapshot", "measure", "model"), help=argparse.SUPPRESS)
     parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -731,9 +790,12 @@ def child(args: argparse.Namespace) -> int:
     folder = args.bench_dir / f"scale-{args.size}"
     if args.child == "build":
         result = build_step(args.size, folder, args.source, args.seed)
+    elif args.child == "snapshot":
+        result = snapshot_step(folder)
     elif args.child == "measure":
         result = measure_step(args.size, folder, args.questions, args.repeats, args.seed, args.profile,
-                              what_if_gc_freeze=not args.no_what_if)
+                              what_if_gc_freeze=not args.no_what_if, snapshot=not args.no_snapshot,
+                              query_model=args.query_embedder == "model")
     else:
         result = {"model_query_ms": model_query_ms(list(GENERAL_QUESTIONS + LIST_QUESTIONS) * 3)}
     args.child_out.write_text(json.dumps(result))
@@ -767,15 +829,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             build = run_child("build", [*common, "--size", str(n)])
             print(f"[{time.monotonic() - started:6.0f} s]   built {build['chunks']:,} chunks in {build['seconds']:.0f} s "
                   f"({build['chunks_per_s']:,.0f} chunks/s), peak RSS {build['peak_rss_mb']:,.0f} MB")
+        first_load = None
+        if not args.no_snapshot:
+            first_load = run_child("snapshot", [*common, "--size", str(n)])
+            print(f"[{time.monotonic() - started:6.0f} s]   first load from the store and snapshot written in "
+                  f"{first_load['seconds_store_to_snapshot']:.1f} s ({first_load['snapshot_mb']:,.0f} MB on disk, "
+                  f"peak RSS {first_load['peak_rss_mb']:,.0f} MB)")
         profile = args.profile if n == max(sizes) else "never"
         measured = run_child("measure", [*common, "--size", str(n), "--questions", str(args.questions),
                                          "--repeats", str(args.repeats), "--profile", profile,
-                                         *(["--no-what-if"] if args.no_what_if else [])])
+                                         "--query-embedder", args.query_embedder,
+                                         *(["--no-what-if"] if args.no_what_if else []),
+                                         *(["--no-snapshot"] if args.no_snapshot else [])])
         lat = measured["latency_ms"]["overall"]
-        print(f"[{time.monotonic() - started:6.0f} s]   loaded in {measured['load']['seconds']:.1f} s, RSS "
-              f"{measured['load']['rss_mb_after_load']:,.0f} MB; ask p50 {lat['p50']:.1f} / p95 {lat['p95']:.1f} / "
-              f"p99 {lat['p99']:.1f} ms")
-        results.append({**measured, "size": n, "build": build})
+        lo = measured["load"]
+        model = (f"; model loaded {lo['model_seconds_after_ready']:.1f} s later, RSS {lo['rss_mb_with_model']:,.0f} MB"
+                 if "rss_mb_with_model" in lo else "")
+        print(f"[{time.monotonic() - started:6.0f} s]   loaded from the {lo['from']} in {lo['seconds']:.1f} s "
+              f"({lo['seconds_from_process_start']:.1f} s from process start), RSS {lo['rss_mb_after_load']:,.0f} MB"
+              f"{model}; ask p50 {lat['p50']:.1f} / p95 {lat['p95']:.1f} / p99 {lat['p99']:.1f} ms")
+        results.append({**measured, "size": n, "build": build, "first_load": first_load})
     if len({r["code"] for r in results}) > 1:
         print("warning: the answering code changed between sizes (see code in the results); rerun for a clean set")
 
@@ -783,7 +856,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     biggest = results[-1]
     report = {
         "date": now_iso(), "command": command, "machine": machine(), "code": code,
-        "settings": {"embedder": HashingEmbedder().name, "questions_per_pass": args.questions,
+        "settings": {"embedder": HashingEmbedder().name, "query_embedder": args.query_embedder,
+                     "snapshot": not args.no_snapshot, "questions_per_pass": args.questions,
                      "repeats": args.repeats, "seed": args.seed, "source": args.source.name,
                      "note": "latencies are medians over passes of each pass's percentiles; other work shared "
                              "the cores, so figures are noisy"},

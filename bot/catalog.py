@@ -415,7 +415,6 @@ class Catalog:
             self.chunk_ids = [c for c, k in zip(self.chunk_ids, keep) if k]
             vectors = vectors[keep]
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        self.chunk_row = {cid: i for i, cid in enumerate(self.chunk_ids)}
         self.mentions = MentionIndex(self.postings)
         self.place_words = {w for p in self.postings for w in tokenize(p.location)} | PLACE_WORDS
         self._bm25 = None
@@ -426,7 +425,16 @@ class Catalog:
             ]
             self._bm25 = bm25s.BM25()
             self._bm25.index(corpus, show_progress=False)
-            self._bm25_vocab = set(self._bm25.vocab_dict)
+            self._bm25_vocab = self._bm25.vocab_dict  # the words of the postings' text (read by membership)
+
+    @classmethod
+    def from_store(cls, store, manifest) -> "Catalog":
+        """The catalog of the index generation the manifest names, read from the store (StoreUnavailable when it
+        cannot be read)."""
+        postings = store.read_postings(manifest)
+        chunks, vectors = store.read_chunks(manifest)
+        return cls(postings, [c.posting_id for c in chunks], [c.text for c in chunks], vectors,
+                   chunk_ids=[c.id for c in chunks])
 
     @property
     def chunk_count(self) -> int:

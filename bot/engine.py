@@ -63,10 +63,11 @@ class Engine:
 
     def __init__(self, store, embedder: Embedder, top_k: int = 5, reload_interval: float = 30.0, *,
                  reload_backoff_max: float = 300.0, stale_answer_age: float = 86400.0,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, snapshots=None):
         """reload_interval: seconds between checks for a rebuilt index (0: only when reload() is called);
         reload_backoff_max: the longest wait between retries while reloads fail; stale_answer_age: how long
-        the store may go unread before answers say they may be out of date (0: never); clock: monotonic."""
+        the store may go unread before answers say they may be out of date (0: never); clock: monotonic;
+        snapshots: a bot.snapshot.Snapshots to load each generation from (and save it to), or None."""
         self.store = store
         self.embedder = embedder
         self.top_k = top_k
@@ -74,6 +75,7 @@ class Engine:
         self.reload_backoff_max = reload_backoff_max
         self.stale_answer_age = stale_answer_age
         self._clock = clock
+        self.snapshots = snapshots
         self._answerer: Answerer | None = None
         self._manifest = None
         self._next_check = 0.0
@@ -108,13 +110,14 @@ class Engine:
                 self._read(None)
                 return True
             started = time.perf_counter()
-            postings = self.store.read_postings(manifest)
-            chunks, vectors = self.store.read_chunks(manifest)
+            catalog, source = self._snapshot(manifest), "snapshot"
+            if catalog is None:
+                catalog, source = Catalog.from_store(self.store, manifest), "store"
+                if self.snapshots is not None:
+                    self.snapshots.save(catalog, manifest)
         except StoreUnavailable as err:
             self._failed(err)
             return False
-        catalog = Catalog(postings, [c.posting_id for c in chunks], [c.text for c in chunks], vectors,
-                          chunk_ids=[c.id for c in chunks])
         # a loaded catalog is a million long-lived objects at 100k postings: freeze them out of the
         # cyclic collector, whose full passes would otherwise stall a question for ~0.8 s now and then
         gc.collect()
@@ -123,11 +126,15 @@ class Engine:
             self._answerer = Answerer(catalog, self.embedder, self.top_k)
             self._manifest = manifest
         self._read(None)
-        log.info("loaded index generation %s: %d postings, %d chunks in %.2f s", manifest.generation,
-                 len(postings), catalog.chunk_count, time.perf_counter() - started)
+        log.info("loaded index generation %s from the %s: %d postings, %d chunks in %.2f s", manifest.generation,
+                 source, len(catalog.postings), catalog.chunk_count, time.perf_counter() - started)
         for callback in list(self._on_generation):
             self._tell(callback, catalog, manifest)
         return True
+
+    def _snapshot(self, manifest) -> Catalog | None:
+        """The catalog from the generation's snapshot, or None (none, another generation's, or damaged)."""
+        return self.snapshots.load(manifest) if self.snapshots is not None else None
 
     def on_new_generation(self, callback: Callable[[Catalog, object], None]) -> None:
         """Call callback(catalog, manifest) for the generation loaded now (if any) and each one loaded later
@@ -213,14 +220,16 @@ def build_engine(settings, embedder: Embedder | None = None) -> Engine:
     `load_in_background`: its name and dimension come from its folder's config files, so a fact or list
     question never imports torch. A model folder whose layout those files do not settle is loaded now.
     """
+    from bot.snapshot import Snapshots
     from index.embedder import lazy_sentence_transformer
-    from index.store import IndexStore
+    from index.store import IndexStore, store_identity
 
     if embedder is None:
         # one short question at a time: one thread is as fast and does not fight the HTTP threads for cores
         embedder = lazy_sentence_transformer(settings.model_path, settings.embed_batch_size,
                                              settings.embed_threads or 1)
     store = IndexStore.open(settings)
+    snapshots = Snapshots(settings.snapshot_dir, store_identity(settings)) if settings.snapshots else None
     return Engine(store, embedder, top_k=settings.top_k, reload_interval=settings.reload_interval_seconds,
                   reload_backoff_max=settings.reload_backoff_max_seconds,
-                  stale_answer_age=settings.stale_answer_age_seconds)
+                  stale_answer_age=settings.stale_answer_age_seconds, snapshots=snapshots)

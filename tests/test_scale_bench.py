@@ -183,8 +183,11 @@ def test_the_benchmark_builds_reuses_and_measures_a_small_corpus(tmp_path, monke
     assert scale.reusable(folder, signature) == build
     assert scale.reusable(folder, {**signature, "seed": 1}) is None
 
+    first = scale.snapshot_step(folder)
+    assert first["snapshot_mb"] >= 0 and list((folder / "snapshot").glob("gen*/meta.json"))
     measured = scale.measure_step(12, folder, questions=8, repeats=2, seed=0, profile="always",
-                                  what_if_gc_freeze=True)
+                                  what_if_gc_freeze=True, query_model=False)
+    assert measured["load"]["from"] == "snapshot" and measured["load"]["seconds_from_process_start"] > 0
     assert measured["postings"] == 12 and measured["chunks"] == build["chunks"]
     assert measured["latency_ms"]["overall"]["n"] == 16
     assert set(measured["latency_ms"]["by_kind"]) == set(scale.KINDS)
@@ -194,7 +197,7 @@ def test_the_benchmark_builds_reuses_and_measures_a_small_corpus(tmp_path, monke
     checks = measured["fact_answers"]
     assert checks["asked"] == 4 == checks["first"] + checks["among_several"] + checks["another_posting"] + checks["none"]
     assert set(measured["profile"]) == set(scale.KINDS)
-    assert "| 12 |" in scale.table([{**measured, "build": build}])
+    assert "| 12 |" in scale.table([{**measured, "build": build, "first_load": first}])
     assert "ask" in scale.profile_summary(measured["profile"])
 
 

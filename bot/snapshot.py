@@ -1,0 +1,335 @@
+"""A compact copy of the loaded catalog on local disk, so that a replica loads an index in seconds.
+
+Chroma stays the store of record. The snapshot is derived from it: what `Catalog` builds from the store
+(keyword index, mention index, fact columns, places), kept per index generation in a folder of files that
+load without re-reading the store or re-deriving anything:
+
+- ``vectors.npy``: the chunk vectors, float32, memory-mapped (pages are shared by replicas on one host and
+  read only as the exact scan touches them);
+- ``chunk_texts``, ``chunk_ids`` and ``posting_texts``: strings end to end in one file each, memory-mapped
+  and decoded on demand (`TextColumn`), not held as Python strings;
+- ``bm25/``: the keyword index in bm25s's own format, loaded memory-mapped;
+- ``state.pickle``: the rest (postings without their text, fact columns, places, mention index);
+- ``meta.json``: the key it was built for and the size of every file, written last.
+
+The key hashes the manifest (generation, build time, every posting's tag), where the store is, the snapshot
+format and the answering code: a snapshot of another generation, another index or older code is never used
+(`load` returns None and the caller builds the catalog from the store, then saves a new snapshot). A folder is
+written under a temporary name and renamed into place, so a reader never sees half of one; replicas that
+write the same snapshot at once keep the first. The folder is the bot's own, like the Chroma folder: its
+pickle is trusted as the index is.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+import mmap
+import os
+import pickle
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Sequence, overload
+
+import numpy as np
+
+from index.models import Posting
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+KEEP = 2  # snapshots kept per folder: the newest, and the one before it (a replica may still be loading it)
+_HEAVY = ("vectors", "chunk_texts", "chunk_ids", "chunk_posting", "_bm25", "_bm25_vocab")
+
+
+class TextColumn(Sequence[str]):
+    """Strings stored end to end in one UTF-8 file (``NAME.txt``) with their offsets (``NAME.offsets.npy``),
+    memory-mapped: a string is decoded when it is read, and nothing else is held in memory."""
+
+    def __init__(self, data: bytes | mmap.mmap, offsets: np.ndarray):
+        self._data = data
+        self._offsets = offsets
+
+    @staticmethod
+    def write(path: Path, strings: Sequence[str]) -> None:
+        """Write strings as a column at path (a name without suffix)."""
+        offsets = np.zeros(len(strings) + 1, dtype=np.int64)
+        with open(path.with_suffix(".txt"), "wb") as out:
+            position = 0
+            for i, text in enumerate(strings):
+                encoded = text.encode("utf-8", "surrogatepass")
+                out.write(encoded)
+                position += len(encoded)
+                offsets[i + 1] = position
+        np.save(path.with_suffix(".offsets.npy"), offsets)
+
+    @classmethod
+    def open(cls, path: Path) -> "TextColumn":
+        """The column written at path, memory-mapped."""
+        offsets = np.load(path.with_suffix(".offsets.npy"), mmap_mode="r")
+        with open(path.with_suffix(".txt"), "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size != int(offsets[-1]):
+                raise ValueError(f"{path.with_suffix('.txt')}: {size} bytes, the offsets say {int(offsets[-1])}")
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        return cls(data, offsets)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = int(index)
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"row {index} of a column of {len(self)}")
+        start, end = int(self._offsets[index]), int(self._offsets[index + 1])
+        return self._data[start:end].decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(len(self)))
+
+    def __reduce__(self):  # a copy or a pickle holds the strings themselves, not the mapping
+        return list, (list(self),)
+
+
+def _plain_posting(fields: dict) -> Posting:
+    return Posting(**fields)
+
+
+class StoredPosting(Posting):
+    """A posting of a loaded snapshot: its description is read from the snapshot's text column when used."""
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        d = self.__dict__
+        if "_text" in d:
+            return d["_text"]
+        return d["_texts"][d["_row"]]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.__dict__["_text"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Posting):
+            return _fields(self) == _fields(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  (as a dataclass Posting: mutable, unhashable)
+
+    def __reduce__(self):  # a copy or a pickle is a plain Posting with its text
+        return _plain_posting, (_fields(self),)
+
+
+def _fields(posting: Posting) -> dict:
+    from dataclasses import fields
+
+    return {f.name: getattr(posting, f.name) for f in fields(Posting)}
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the answering code's source files: a snapshot built by other code is not used."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for package in ("bot", "index"):
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SnapshotKey:
+    """What a snapshot was built from: the manifest's generation and content, the store, format and code."""
+
+    generation: int
+    built_at: str
+    digest: str  # sha256 of the manifest, the store's identity, the format and the code
+
+    @classmethod
+    def of(cls, manifest, store_identity: str) -> "SnapshotKey":
+        digest = hashlib.sha256()
+        for part in (manifest.to_json(), store_identity, str(FORMAT), code_fingerprint()):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        return cls(int(manifest.generation), str(manifest.built_at), digest.hexdigest()[:24])
+
+    @property
+    def name(self) -> str:
+        return f"gen{self.generation}-{self.digest}"
+
+
+def _files(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_size for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "meta.json"}
+
+
+def save(catalog, folder: Path, key: SnapshotKey) -> Path:
+    """Write the catalog's snapshot for key into folder (atomically); returns its path. Older ones are pruned."""
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / key.name
+    if _valid_meta(final, key) is not None:
+        return final
+    tmp = folder / f".tmp-{key.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        _write(catalog, tmp)
+        meta = {"format": FORMAT, "generation": key.generation, "built_at": key.built_at, "digest": key.digest,
+                "postings": len(catalog.postings), "chunks": catalog.chunk_count, "files": _files(tmp),
+                "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
+        if final.exists():  # a broken or half-removed one: replaced
+            shutil.rmtree(final, ignore_errors=True)
+        try:
+            os.rename(tmp, final)
+        except OSError:  # another replica renamed its copy first: keep that one
+            if _valid_meta(final, key) is None:
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    _prune(folder, keep=final)
+    return final
+
+
+def _write(catalog, folder: Path) -> None:
+    state = {name: value for name, value in vars(catalog).items() if name not in _HEAVY}
+    stripped = []
+    for posting in catalog.postings:
+        light = copy.copy(posting) if type(posting) is Posting else _plain_posting(_fields(posting))
+        light.text = ""
+        stripped.append(light)
+    state["postings"] = stripped
+    with open(folder / "state.pickle", "wb") as out:
+        pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
+    TextColumn.write(folder / "posting_texts", [p.text for p in catalog.postings])
+    TextColumn.write(folder / "chunk_texts", list(catalog.chunk_texts))
+    TextColumn.write(folder / "chunk_ids", list(catalog.chunk_ids))
+    np.save(folder / "vectors.npy", np.ascontiguousarray(catalog.vectors, dtype=np.float32))
+    np.save(folder / "chunk_posting.npy", np.asarray(catalog.chunk_posting, dtype=np.int32))
+    if catalog._bm25 is not None:
+        catalog._bm25.save(str(folder / "bm25"), show_progress=False)
+
+
+def _valid_meta(path: Path, key: SnapshotKey) -> dict | None:
+    """The snapshot's meta when it was built for key and every file has the size it was written with."""
+    try:
+        meta = json.loads((path / "meta.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if (meta.get("format"), meta.get("generation"), meta.get("built_at"), meta.get("digest")) != (
+            FORMAT, key.generation, key.built_at, key.digest):
+        return None
+    try:
+        if _files(path) != meta.get("files"):
+            return None
+    except OSError:
+        return None
+    return meta
+
+
+def load(folder: Path, key: SnapshotKey):
+    """The catalog saved for key in folder, or None when there is none or it does not match (never trusted)."""
+    from bot.catalog import Catalog
+
+    path = folder / key.name
+    meta = _valid_meta(path, key)
+    if meta is None:
+        return None
+    try:
+        with open(path / "state.pickle", "rb") as f:
+            state = pickle.load(f)
+        catalog = Catalog.__new__(Catalog)
+        vars(catalog).update(state)
+        texts = TextColumn.open(path / "posting_texts")
+        for row, posting in enumerate(catalog.postings):
+            posting.__class__ = StoredPosting
+            d = vars(posting)
+            d.pop("text", None)
+            d["_texts"], d["_row"] = texts, row
+        catalog.vectors = np.load(path / "vectors.npy", mmap_mode="r")
+        catalog.chunk_posting = np.load(path / "chunk_posting.npy")
+        catalog.chunk_texts = TextColumn.open(path / "chunk_texts")
+        catalog.chunk_ids = TextColumn.open(path / "chunk_ids")
+        catalog._bm25, catalog._bm25_vocab = None, {}
+        if (path / "bm25").is_dir():
+            import bm25s
+
+            catalog._bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False)
+            catalog._bm25_vocab = catalog._bm25.vocab_dict
+        if not (len(catalog.postings) == meta["postings"] and len(catalog.chunk_texts) == meta["chunks"]
+                == len(catalog.vectors) == len(catalog.chunk_posting) == len(catalog.chunk_ids)):
+            raise ValueError("its parts disagree on how many postings or chunks there are")
+    except Exception as err:  # a damaged snapshot is rebuilt from the store, never trusted
+        log.warning("snapshot %s is unusable (%s: %s); removed, building the catalog from the store", path,
+                    type(err).__name__, err)
+        shutil.rmtree(path, ignore_errors=True)  # so that the catalog built from the store is saved anew
+        return None
+    return catalog
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove all but the newest KEEP snapshots (and temporary folders older than an hour)."""
+    now = time.time()
+    done = sorted((p for p in folder.glob("gen*-*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [p for p in done if p != keep][KEEP - 1:]:
+        shutil.rmtree(old, ignore_errors=True)  # a replica still reading it keeps its open mappings
+    for tmp in folder.glob(".tmp-*"):
+        try:
+            if now - tmp.stat().st_mtime > 3600:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError:
+            pass
+
+
+class Snapshots:
+    """Snapshots of one store's catalogs in a local folder: load the one for a manifest, or save it."""
+
+    def __init__(self, folder: Path, store_identity: str):
+        self.folder = Path(folder)
+        self.store_identity = store_identity
+
+    def key(self, manifest) -> SnapshotKey:
+        return SnapshotKey.of(manifest, self.store_identity)
+
+    def load(self, manifest):
+        """The catalog for manifest from its snapshot, or None."""
+        return load(self.folder, self.key(manifest))
+
+    def prepare(self, store) -> Path | None:
+        """Make sure the snapshot of the store's current generation exists (after a rebuild: the next replica
+        start loads it); its path, or None when there is no index or it could not be written."""
+        from bot.catalog import Catalog
+
+        manifest = store.read_manifest()
+        if manifest is None:
+            return None
+        key = self.key(manifest)
+        if _valid_meta(self.folder / key.name, key) is not None:
+            return self.folder / key.name
+        return self.save(Catalog.from_store(store, manifest), manifest)
+
+    def save(self, catalog, manifest) -> Path | None:
+        """Save the catalog's snapshot; a failure (disk full, read-only folder) is logged, never raised."""
+        try:
+            return save(catalog, self.folder, self.key(manifest))
+        except Exception as err:
+            log.warning("could not write the index snapshot in %s (%s: %s); replicas will build the catalog "
+                        "from the store", self.folder, type(err).__name__, err)
+            return None
