@@ -29,13 +29,13 @@ COMMAND = ".venv/bin/python scripts/config_reference.py"
 # Sections, in the order Settings declares its fields; a field not listed lands in "Other".
 SECTIONS = [
     ("Postings and the index", ["source_dirs", "chroma_path", "chroma_url", "collection_prefix", "state_path",
-                                "follow_symlinks", "file_read_seconds"]),
+                                "snapshot_path", "snapshots", "follow_symlinks", "file_read_seconds"]),
     ("Embedding and chunking", ["model_path", "embed_batch_size", "embed_threads", "chunk_tokens", "max_file_mb",
                                 "max_chunks_per_posting"]),
     ("Answering", ["top_k", "list_page_size"]),
     ("Slack", ["slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_api_base_url", "slash_command",
                "port", "host", "allowed_team_ids", "allowed_channel_ids"]),
-    ("Replicas and reloading", ["redis_url", "dedup_ttl_seconds", "reload_interval_seconds",
+    ("Replicas and reloading", ["redis_url", "database_url", "dedup_ttl_seconds", "reload_interval_seconds",
                                 "reload_backoff_max_seconds", "stale_answer_age_seconds"]),
     ("Logging", ["log_format", "log_level"]),
 ]

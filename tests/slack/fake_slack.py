@@ -7,6 +7,10 @@ method answer HTTP 429 with Retry-After: 1; `fail_once(method, error)` makes it 
 File uploads (files.uploadV2) work as Slack's do: files.getUploadURLExternal returns an upload_url on this
 server, the bytes POSTed there are kept (`uploaded(file_id)`; the POST is recorded as method "upload"), and
 files.completeUploadExternal shares the file (recorded with its channel_id and thread_ts).
+
+Posted messages are kept per conversation with their metadata: conversations.history (GET, as slack_sdk calls
+it) returns them newest first, their `metadata` only with include_all_metadata; conversations.open answers the
+DM id of a user (`dm_channel`).
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class FakeSlack:
         self._ts = 1700000000.000100
         self._server: ThreadingHTTPServer | None = None
         self._files: dict[str, dict[str, Any]] = {}  # file id -> {"filename", "length", "data"}
+        self._history: dict[str, list[dict[str, Any]]] = {}  # channel id -> messages posted, oldest first
 
     # --- lifecycle
     def start(self) -> "FakeSlack":
@@ -80,6 +85,16 @@ class FakeSlack:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 status, payload, headers = fake._handle(self.path, dict(self.headers.items()), raw)
+                data = payload.encode("utf-8")
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802  (conversations.history: its arguments in the query)
+                status, payload, headers = fake._handle(self.path, dict(self.headers.items()), b"")
                 data = payload.encode("utf-8")
                 self.send_response(status)
                 for name, value in headers.items():
@@ -123,6 +138,11 @@ class FakeSlack:
 
     def response_url(self, name: str = "abc") -> str:
         return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    @staticmethod
+    def dm_channel(user_id: str) -> str:
+        """The id of the bot's DM with a user, as chat.postMessage to a user id answers it ("U7" -> "DU7")."""
+        return "D" + user_id
 
     def uploaded(self, file_id: str) -> bytes | None:
         """The bytes uploaded for a file id (None when nothing was uploaded for it)."""
@@ -176,6 +196,8 @@ class FakeSlack:
     def _handle(self, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, str, dict[str, str]]:
         content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
         body = _parse(raw, content_type) if not path.startswith("/upload/") else {}
+        if "?" in path and not raw:  # a GET: the arguments are in the query string
+            body = _parse(path.split("?", 1)[1].encode("utf-8"), "")
         lower_headers = {k.lower(): v for k, v in headers.items()}
         if path.startswith("/response/"):
             self._record("response", path, 200, lower_headers, body)
@@ -215,8 +237,26 @@ class FakeSlack:
                     "is_enterprise_install": False}
         if method == "chat.postMessage":
             ts = self._next_ts()
-            return {"ok": True, "channel": body.get("channel"), "ts": ts,
+            channel = str(body.get("channel") or "")
+            if channel[:1] in ("U", "W"):  # to a user: Slack posts in the bot's DM with them and answers its id
+                channel = self.dm_channel(channel)
+            message = {"type": "message", "text": body.get("text"), "ts": ts, "bot_id": self.bot_id}
+            if isinstance(body.get("metadata"), dict):
+                message["metadata"] = body["metadata"]
+            with self._lock:
+                self._history.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": ts,
                     "message": {"text": body.get("text"), "ts": ts, "bot_id": self.bot_id}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": self.dm_channel(str(body.get("users") or ""))}}
+        if method == "conversations.history":
+            with self._lock:
+                messages = list(self._history.get(str(body.get("channel")), []))
+            with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+            oldest = float(body.get("oldest") or 0)
+            found = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                     for m in reversed(messages) if float(m["ts"]) >= oldest]
+            return {"ok": True, "messages": found[:int(body.get("limit") or 100)], "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
         if method == "chat.update":
@@ -239,6 +279,8 @@ class FakeSlack:
                 done = [f for f in files if self._files.get(str(f.get("id")), {}).get("data") is not None]
             if not files or len(done) != len(files):
                 return {"ok": False, "error": "file_not_found"}
+            if body.get("channel_id") and str(body["channel_id"])[:1] not in "CGDZ":  # a user id is refused
+                return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title") or ""} for f in files]}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}

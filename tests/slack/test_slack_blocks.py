@@ -250,7 +250,8 @@ def test_the_manifest_asks_for_the_least_scopes_and_the_events_the_bot_handles()
 
     manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "slack" / "manifest.yml").read_text())
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(
-        ["commands", "chat:write", "files:write", "app_mentions:read", "im:history", "channels:history"])
+        ["commands", "chat:write", "files:write", "app_mentions:read", "im:history", "channels:history",
+         "groups:history"])
     assert sorted(manifest["settings"]["event_subscriptions"]["bot_events"]) == sorted(
         ["app_mention", "message.im", "message.channels"])
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

@@ -16,6 +16,7 @@ from bot.slack.market_blocks import SHOW_POSTINGS_ACTION
 from bot.slack.replies import answer_reply
 from bot.slack.uploads import upload_chart
 from bot.slack.deps import Deps
+from bot.slack.listeners import watch as watch_listener
 
 FEEDBACK_ACTIONS = re.compile(f"^({blocks.FEEDBACK_UP_ACTION}|{blocks.FEEDBACK_DOWN_ACTION})$")
 
@@ -43,6 +44,7 @@ def register(app: App, deps: Deps) -> None:
     app.action(SHOW_POSTINGS_ACTION)(on_show_postings)
     app.action(blocks.SHARE_ACTION)(on_share)
     app.action(FEEDBACK_ACTIONS)(on_feedback)
+    watch_listener.register(app, deps)  # a saved search's notification: its More button
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from bot.slack.replies import Reply, answer_reply
 from bot.slack.uploads import upload_chart
 from bot.slack.listeners.watch import post_in_channel, reply_message, watch_reply
 from bot.watch import WatchCommand, parse_command
-from bot.watch_store import WatchStore
+from bot.watch_store import open_store
 
 DM_THREAD = "dm"  # the ThreadMemory key of a DM's main conversation
 
@@ -125,7 +125,7 @@ def answer_in_conversation(deps: Deps, client: WebClient, channel: str, reply_th
 def answer_watch_in_conversation(deps: Deps, client: WebClient, channel: str, reply_thread: str | None,
                                  user: str, watch: WatchCommand) -> None:
     """Save, list or remove a saved search and say so in the conversation."""
-    text = watch_reply(deps.engine, WatchStore(deps.settings.state_file), watch, user, channel,
+    text = watch_reply(deps.engine, open_store(deps.settings), watch, user, channel,
                        lambda message: post_in_channel(deps, client, channel, message))
     message = reply_message(text)
     post(deps, client, channel, reply_thread, Reply(message["text"], message["blocks"], status="watch"))
