@@ -87,8 +87,12 @@ def _write_chart(answer, path: str | None) -> str | None:
     if path is None:
         handle, path = tempfile.mkstemp(prefix="postings-chart-", suffix=".png")
         os.close(handle)
-    with open(path, "wb") as out:
-        out.write(data)
+    try:
+        with open(path, "wb") as out:
+            out.write(data)
+    except OSError as err:  # a folder that does not exist, no permission: say so, the answer still prints
+        print(f"postings-bot: couldn't write the chart to {path}: {err.strerror or err}", file=sys.stderr)
+        return None
     return path
 
 

@@ -183,17 +183,27 @@ def read_parts(namer: Namer, body: str, context: Sequence[int] = ()) -> list[Par
         return [Part("", posting=int(i)) for i in context]  # "compare them": the thread's postings
     split = pieces(body)
     named: dict[tuple[int, int], Part] = {}
+    by_text: dict[str, Part] = {}
+
+    def name(text: str) -> Part:
+        if text not in by_text:
+            by_text[text] = name_part(namer, text, context)
+        return by_text[text]
 
     def part(first: int, last: int) -> Part:
         if (first, last) not in named:
-            named[(first, last)] = name_part(namer, _trim("".join(split[first:last + 1])), context)
+            named[(first, last)] = name(_trim("".join(split[first:last + 1])))
         return named[(first, last)]
 
     best: tuple[tuple[int, int], list[Part]] | None = None
+    unsure: list[Part] | None = None  # the cut with the most parts, each offering candidates, when none names one
     for bounds in cuts(body):
         parts = [part(first, last) for first, last in bounds]
         if not all(p.about_posting for p in parts):
             continue
+        parts = carry_shared(namer, parts, name)
+        if unsure is None and all(p.candidates for p in parts):
+            unsure = parts
         seen: set[int] = set()
         for (first, last), p in zip(bounds, parts):
             if p.posting is None or p.posting in seen:
@@ -206,8 +216,62 @@ def read_parts(namer: Namer, body: str, context: Sequence[int] = ()) -> list[Par
         if best is None or score > best[0]:
             best = (score, parts)
     if best is None or best[0][0] == 0:
-        return None
+        return unsure  # "backend vs frontend": a comparison asked for, neither side named for sure
     return best[1]
+
+
+def _company_of(namer: Namer, part: Part) -> str | None:
+    """The company a part names itself ("Harbortide backend"), or None."""
+    rows = [part.posting] if part.posting is not None else part.candidates
+    if part.query is None or not rows or not namer.company_named(part.query, rows[0]):
+        return None
+    tokens = namer.catalog.mentions.company_tokens
+    if any(tokens[i] != tokens[rows[0]] for i in rows):
+        return None
+    return namer.catalog.postings[rows[0]].company
+
+
+def _place_of(part: Part) -> str | None:
+    """The one place a part names itself ("the Denver backend job", "in TX"), or None."""
+    if part.query is None:
+        return None
+    places = list(dict.fromkeys([*part.query.filters.cities, *part.query.place_hints, *part.query.filters.states]))
+    return places[0] if places else None
+
+
+def carry_shared(namer: Namer, parts: list[Part], name: Callable[[str], Part]) -> list[Part]:
+    """A company or place stated once applies to every part that names none: "the backend and frontend roles
+    at Harbortide", "Harbortide backend vs frontend". Only a part that names no posting alone is read again with
+    them, and the new reading counts only when it names one posting by the part's own title words too (a company
+    without such a role forces nothing: the part keeps its closest candidates; "the Research" never becomes the
+    company's other role, nor the posting another part names). Parts stating different companies (or places)
+    share none."""
+    companies = {c for c in (_company_of(namer, p) for p in parts) if c}
+    places = {pl for pl in (_place_of(p) for p in parts) if pl}
+    company = next(iter(companies)) if len(companies) == 1 else None
+    place = next(iter(places)) if len(places) == 1 else None
+    if company is None and place is None:
+        return parts
+    taken = {p.posting for p in parts if p.posting is not None}
+    out = []
+    for p in parts:
+        extra = []
+        if company and _company_of(namer, p) is None and not (
+                p.unknown and p.query is not None and namer.names_a_company(p.query, p.unknown)):
+            extra.append(f"at {company}")
+        if place and _place_of(p) is None:
+            extra.append(f"in {place}")
+        if not extra or p.query is None or not p.text or p.posting is not None:
+            out.append(p)
+            continue
+        shared = name(f"{p.text} {' '.join(extra)}")
+        by_title = shared.posting is not None and shared.query is not None and any(
+            m.index == shared.posting and m.title > 0 for m in namer.mentions(shared.query))
+        if shared.posting in taken:  # "data analyst vs QA analyst at Harbortide": never the other part's posting
+            by_title = False
+        out.append(Part(p.text, shared.query, shared.posting, shared.candidates, shared.unknown,
+                        shared.about_posting, shared.score) if by_title else p)
+    return out
 
 
 def _trim(text: str) -> str:

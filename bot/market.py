@@ -2,8 +2,10 @@
 
 Pay: per currency and period, the median, the middle half (25th-75th percentile) and the lowest-highest over the
 postings that state pay, each posting counted at the middle of its stated range. Periods are never mixed, except
-that hourly pay is counted as 2,080 hours a year beside yearly pay (and the answer says so); daily, weekly and
-monthly pay keep their own figures. Counts: the postings per value of one facet (languages, states, cities,
+that hourly pay is counted as 2,080 hours a year beside yearly pay of the same currency, or when yearly pay is
+asked for (and the answer says so); hourly pay with no yearly pay beside it stays hourly; daily, weekly and
+monthly pay keep their own figures. A period or currency the question asks for ("per hour", "a month", "in
+euros") keeps only the figures in that unit, and the answer says how many matching postings state pay otherwise. Counts: the postings per value of one facet (languages, states, cities,
 countries, work types, remote). Every answer says how many postings its figures rest on, and the postings behind
 them are one question away ("postings behind: …", the Slack "Show postings" button).
 
@@ -13,7 +15,7 @@ answers count them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -69,10 +71,18 @@ class PayStats:
     groups: list[PayGroup]
     no_pay: int  # matched postings that state no pay (in the fields they are judged on)
     text_only: int = 0  # of those, postings whose text gives a figure their listing's pay fields leave out
+    other: list[tuple[str, str, int]] = field(default_factory=list)  # (currency, period, postings) not asked for
+    other_rows: list[int] = field(default_factory=list)  # the postings paid in a unit not asked for
+    period: str | None = None  # the period asked for
+    currency: str | None = None  # the currency asked for
 
     @property
     def stated(self) -> int:
         return sum(g.count for g in self.groups)
+
+    @property
+    def other_count(self) -> int:
+        return sum(n for _c, _p, n in self.other)
 
 
 @dataclass
@@ -93,32 +103,44 @@ class MarketAnswer(Answer):
     figures: dict[str, Any] = field(default_factory=dict)
 
 
-def pay_stats(catalog: Catalog, rows: Sequence[int], period: str | None = None) -> PayStats:
+def pay_stats(catalog: Catalog, rows: Sequence[int], period: str | None = None,
+              currency: str | None = None) -> PayStats:
     """Pay figures of the postings `rows`, grouped by currency and period.
 
-    Hourly pay joins yearly pay as 2,080 hours a year unless `period` is "hourly" (the question asked per hour).
+    Hourly pay joins yearly pay as 2,080 hours a year when yearly pay of its currency is beside it or `period` is
+    "yearly"; otherwise it stays hourly. With `period` or `currency` (the unit the question asks for), only pay
+    in that unit is summed up; the rest is counted in `other`.
     """
     v = catalog.listed
     rows = np.asarray(rows, dtype=int)
     paid = rows[~np.isnan(v.salary_max_y[rows])] if len(rows) else rows
     unpaid = np.setdiff1d(rows, paid)
     text_only = int((~np.isnan(catalog.stated.salary_max_y[unpaid])).sum()) if len(unpaid) else 0
+    units = [(str(v.currency[i] or "USD"), PERIOD_NAMES.get(int(v.period[i]), "yearly")) for i in paid]
+    with_yearly = {cur for cur, own in units if own == "yearly"}
     keys: dict[tuple[str, str], list[int]] = {}
     hourly: dict[tuple[str, str], int] = {}
-    for i in paid:
-        own = PERIOD_NAMES.get(int(v.period[i]), "yearly")
-        shown = "yearly" if own == "hourly" and period != "hourly" else own
-        key = (str(v.currency[i] or "USD"), shown)
+    other: dict[tuple[str, str], int] = {}
+    other_rows: list[int] = []
+    for i, (cur, own) in zip(paid, units):
+        joins = own == "hourly" and (period == "yearly" or (period is None and cur in with_yearly))
+        shown = "yearly" if joins else own
+        if (currency and cur != currency) or (period and shown != period):
+            other[(cur, own)] = other.get((cur, own), 0) + 1
+            other_rows.append(int(i))
+            continue
+        key = (cur, shown)
         keys.setdefault(key, []).append(int(i))
-        hourly[key] = hourly.get(key, 0) + (own == "hourly" and shown == "yearly")
+        hourly[key] = hourly.get(key, 0) + joins
     groups = []
-    for (currency, shown), members in keys.items():
+    for (cur, shown), members in keys.items():
         idx = np.array(members, dtype=int)
         factor = PERIOD_TO_YEAR.get(shown, 1)  # the arrays are yearly; back to the period shown
         lows, highs = v.salary_min_y[idx] / factor, v.salary_max_y[idx] / factor
-        groups.append(PayGroup(currency, shown, idx, (lows + highs) / 2, lows, highs, hourly[(currency, shown)]))
+        groups.append(PayGroup(cur, shown, idx, (lows + highs) / 2, lows, highs, hourly[(cur, shown)]))
     groups.sort(key=lambda g: (-g.count, g.currency != "USD", g.period != "yearly", g.currency, g.period))
-    return PayStats(len(rows), groups, len(unpaid), text_only)
+    others = sorted(((c, p, n) for (c, p), n in other.items()), key=lambda x: (-x[2], x[0] != "USD", x[0], x[1]))
+    return PayStats(len(rows), groups, len(unpaid), text_only, others, other_rows, period, currency)
 
 
 def count_values(catalog: Catalog, rows: Sequence[int], facet: str) -> Counts:
@@ -204,21 +226,55 @@ def market_answer(catalog: Catalog, namer: Any, query: Query, named: Sequence[in
         company_rows = catalog.mentions.same_company(named[0])
         if len(company_rows) == 1:
             return None
+    period = currency = None
+    if query.market == kinds.PAY:
+        query, period, currency = _pay_unit(query)
     rows, subject = matching_rows(catalog, namer, query, company_rows)
     company = catalog.postings[company_rows[0]].company if company_rows else None
     what = _scope(query, subject, company)
     if query.market == kinds.PAY:
-        stats = pay_stats(catalog, rows, query.filters.pay_period)
+        stats = pay_stats(catalog, rows, period, currency)
         if behind:
             paid = [int(r) for g in stats.groups for r in g.rows]
-            unpaid = [catalog.postings[i] for i in rows if i not in set(paid)]
-            note = f"then the {len(unpaid)} that state no pay" if unpaid else ""
-            return _behind(query, _by_pay(catalog, paid) + unpaid, what, "the pay figures", note)
+            done = set(paid) | set(stats.other_rows)
+            unpaid = [catalog.postings[i] for i in rows if i not in done]
+            notes = [f"then the {len(stats.other_rows)} paid per another period or currency"] if stats.other_rows \
+                else []
+            notes += [f"then the {len(unpaid)} that state no pay"] if unpaid else []
+            return _behind(query, _by_pay(catalog, paid) + _by_pay(catalog, stats.other_rows) + unpaid, what,
+                           "the pay figures", ", ".join(notes))
         return _pay_answer(query, stats, what)
     counts = count_values(catalog, rows, query.market or kinds.LANGUAGES)
     if behind:
         return _behind(query, [catalog.postings[i] for i in rows], what, "the counts", "")
     return _count_answer(query, counts, what)
+
+
+def _pay_unit(query: Query) -> tuple[Query, str | None, str | None]:
+    """(query, period, currency): the unit a pay question asks its figures in, taken out of its filters (the
+    postings paid otherwise still match, and are counted as such); a pay bound ("over $50 an hour") keeps its
+    unit as a filter, as list answers read it."""
+    f = query.filters
+    period, currency, _spans = kinds.asked_unit(query.text)
+    period, currency = f.pay_period or period, f.currency or currency
+    bounded = any(x is not None for x in (f.salary_over, f.salary_floor, f.salary_under, f.salary_top_under))
+    if bounded:
+        return query, period, currency
+    return replace(query, filters=replace(f, pay_period=None, currency=None)), period, currency
+
+
+def _n(count: int, what: str) -> str:
+    """'3 postings (titled “nurse”)', '1 posting (titled “nurse”)'."""
+    return f"{count} {_one(what) if count == 1 else what}"
+
+
+def _one(what: str) -> str:
+    return what.replace("postings", "posting", 1)
+
+
+def _unit_words(currency: str | None, period: str | None) -> str:
+    """' in EUR a year', ' an hour', '' — the unit asked for, after 'pay'."""
+    return "".join([f" in {currency}" if currency else "", f" {PER.get(period, period)}" if period else ""])
 
 
 def _scope(query: Query, subject: str, company: str | None) -> str:
@@ -250,15 +306,34 @@ def _group_line(group: PayGroup) -> str:
 
 def _pay_answer(query: Query, stats: PayStats, what: str) -> MarketAnswer:
     figures: dict[str, Any] = {"kind": kinds.PAY, "matched": stats.matched, "stated": stats.stated,
-                               "no_pay": stats.no_pay, "groups": [g.to_dict() for g in stats.groups]}
+                               "no_pay": stats.no_pay, "groups": [g.to_dict() for g in stats.groups],
+                               "other_unit": stats.other_count, "asked_period": stats.period,
+                               "asked_currency": stats.currency,
+                               "other": [{"currency": c, "period": p, "postings": n} for c, p, n in stats.other]}
+    unit = _unit_words(stats.currency, stats.period)
     if stats.matched == 0:
         return _market(query, NO_MATCH, f"No {what} match, so there is no pay to sum up.", figures, total=0)
+    if not stats.groups and stats.other:
+        said = [f"{n} {_verb(n)} pay in {c} {PER.get(p, p)}" for c, p, n in stats.other[:GROUPS_SHOWN]]
+        if stats.no_pay:
+            said.append(f"{stats.no_pay} {_verb(stats.no_pay)} none")
+        if stats.matched == 1:
+            c, p, _n1 = stats.other[0]
+            text = f"The one matching {_one(what)} doesn't state pay{unit}: it states pay in {c} {PER.get(p, p)}."
+        else:
+            text = f"None of the {stats.matched} matching {what} state pay{unit}: {'; '.join(said)}."
+        return _market(query, NOT_STATED, text, figures, total=stats.matched)
     if not stats.groups:
         text = (f"None of the {stats.matched} matching {what} state pay." if stats.matched > 1
-                else f"The one matching posting ({what}) states no pay.")
+                else f"The one matching {_one(what)} states no pay.")
         return _market(query, NOT_STATED, text, figures, total=stats.matched)
-    stated = "states" if stats.stated == 1 else "state"
-    lines = [f"Pay across {stats.matched} {what}: {stats.stated} {stated} pay, {stats.no_pay} state none"
+    otherwise = ""
+    if stats.other:
+        listed = ", ".join(f"{n} {c} {PER.get(p, p)}" for c, p, n in stats.other[:GROUPS_SHOWN])
+        more = ", …" if len(stats.other) > GROUPS_SHOWN else ""
+        otherwise = f", {stats.other_count} {_verb(stats.other_count)} it otherwise ({listed}{more})"
+    lines = [f"Pay across {_n(stats.matched, what)}: {stats.stated} {_verb(stats.stated)} pay{unit}{otherwise}, "
+             f"{stats.no_pay} {_verb(stats.no_pay)} none"
              + (f" ({stats.text_only} of those give a figure only in their text, not in their listing's pay "
                 "fields)" if stats.text_only else "") + "."]
     lines += [_group_line(g) for g in stats.groups[:GROUPS_SHOWN]]
@@ -269,7 +344,7 @@ def _pay_answer(query: Query, stats: PayStats, what: str) -> MarketAnswer:
     main = stats.groups[0]
     chart = None
     if main.count >= 2:
-        chart = ChartSpec(HISTOGRAM, f"Pay of {main.count} {what}"[:90],
+        chart = ChartSpec(HISTOGRAM, f"Pay of {_n(main.count, what)}"[:90],
                           x_label=f"{main.currency} {PER.get(main.period, main.period)} (middle of each range)",
                           values=[float(x) for x in main.mids], filename="pay.png")
     return _market(query, ANSWERED, "\n".join(lines), figures, total=stats.matched, chart=chart)
@@ -281,7 +356,7 @@ def _count_answer(query: Query, counts: Counts, what: str) -> MarketAnswer:
                "counts": [{"value": v, "postings": n} for v, n in counts.items]}
     if counts.matched == 0:
         return _market(query, NO_MATCH, f"No {what} match, so there is nothing to count.", figures, total=0)
-    head = f"{title} across {counts.matched} {what}"
+    head = f"{title} across {_n(counts.matched, what)}"
     if counts.without:
         head += f"; {counts.without} {WITHOUT_WORDS[counts.facet][counts.without != 1]}"
     if not counts.items:
@@ -293,9 +368,13 @@ def _count_answer(query: Query, counts: Counts, what: str) -> MarketAnswer:
         lines.append(f"• and {len(rest)} more values ({sum(n for _v, n in rest)} postings)")
     if counts.facet == kinds.LANGUAGES:
         lines.append("A posting asking for several languages counts once for each.")
-    chart = ChartSpec(BARS, f"{title}, {counts.matched} {what}"[:90], labels=[v for v, _n in shown],
+    chart = ChartSpec(BARS, f"{title}, {_n(counts.matched, what)}"[:90], labels=[v for v, _n in shown],
                       counts=[n for _v, n in shown], filename=f"{counts.facet}.png")
     return _market(query, ANSWERED, "\n".join(lines), figures, total=counts.matched, chart=chart)
+
+
+def _verb(count: int) -> str:
+    return "states" if count == 1 else "state"
 
 
 def _market(query: Query, status: str, text: str, figures: dict[str, Any], total: int,

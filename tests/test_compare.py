@@ -212,3 +212,66 @@ def test_the_terminal_shows_a_table_with_one_column_per_posting(answerer):
     degree = next(line for line in lines if line.startswith("Degree (differs)"))
     assert degree.split(" | ")[2].strip() == "not stated"
     assert all(len(line) <= 125 for line in lines[3:])
+
+
+# --- a company or place stated once applies to every part that names none
+
+SHARED = [
+    _posting("hb", "Backend Engineer", "Harbortide Data", "Ship Go services.", "Austin, TX"),
+    _posting("hf", "Frontend Engineer", "Harbortide Data", "Build React screens.", "Austin, TX"),
+    _posting("nb", "Backend Engineer", "Northwind Cloud", "Ship Java services.", "Denver, CO"),
+    _posting("nf", "Frontend Engineer", "Northwind Cloud", "Build Vue screens.", "Seattle, WA"),
+    _posting("ca", "Data Analyst", "Cedar Logistics", "Report on freight.", "Dallas, TX"),
+    _posting("ma", "Data Analyst", "Marlow Foods", "Report on sales.", "Denver, CO"),
+]
+
+
+@pytest.fixture(scope="module")
+def shared():
+    return answerer_over(SHARED)
+
+
+@pytest.mark.parametrize("question, ids", [
+    ("compare the backend and frontend roles at Harbortide", ["hb", "hf"]),
+    ("Harbortide backend vs frontend", ["hb", "hf"]),
+    ("backend vs frontend at Northwind", ["nb", "nf"]),
+    ("compare the Northwind frontend role with the backend one", ["nf", "nb"]),
+    ("what's the difference between the frontend and the backend job at Northwind Cloud?", ["nf", "nb"]),
+])
+def test_a_company_named_once_applies_to_the_part_that_names_none(shared, question, ids):
+    answer = shared.ask(question)
+    assert answer.status == ANSWERED and [p.id for p in answer.postings] == ids
+
+
+@pytest.mark.parametrize("question, ids", [
+    ("compare the backend role and the frontend role in Austin", ["hb", "hf"]),
+    ("the Denver backend job vs the data analyst", ["nb", "ma"]),
+])
+def test_a_place_named_once_applies_to_the_part_that_names_none(shared, question, ids):
+    answer = shared.ask(question)
+    assert answer.status == ANSWERED and [p.id for p in answer.postings] == ids
+
+
+def test_each_part_keeps_the_company_it_names_itself(shared):
+    answer = shared.ask("Northwind backend vs Harbortide frontend")
+    assert answer.status == ANSWERED and [p.id for p in answer.postings] == ["nb", "hf"]
+
+
+def test_a_company_that_has_no_such_role_is_not_forced_on_the_other_part(shared):
+    answer = shared.ask("Harbortide backend vs data analyst")
+    assert answer.status == NO_MATCH
+    assert "I couldn't tell which posting you mean by “data analyst”" in answer.text
+    assert {p.id for p in answer.postings} == {"ca", "ma"}
+
+
+def test_an_ambiguous_side_with_no_company_anywhere_gets_the_closest_candidates(shared):
+    answer = shared.ask("backend vs frontend")
+    assert answer.status == NO_MATCH and "I couldn't tell which posting you mean by “backend”" in answer.text
+    assert {"hb", "nb"} <= {p.id for p in answer.postings}
+
+
+def test_a_shared_company_never_makes_a_part_name_the_posting_another_part_names():
+    answerer = answerer_over(SHARED + [_posting("hq", "QA Analyst", "Harbortide Data", "Test releases.", "Austin, TX")])
+    answer = answerer.ask("data analyst vs QA analyst at Harbortide")
+    assert answer.status == NO_MATCH and "I couldn't tell which posting you mean by “data analyst”" in answer.text
+    assert {p.id for p in answer.postings} == {"ca", "ma"}

@@ -90,7 +90,7 @@ def test_pay_figures_rest_on_the_postings_stating_pay_with_hourly_counted_as_208
     assert group == {"currency": "USD", "period": "yearly", "postings": 3, "median": 114400.0,
                      "p25": 112200.0, "p75": 132200.0, "lowest": 100000.0, "highest": 160000.0, "from_hourly": 1}
     assert answer.figures["matched"] == 4 and answer.figures["no_pay"] == 1
-    assert "4 postings" in answer.text and "3 state pay, 1 state none" in answer.text
+    assert "4 postings" in answer.text and "3 state pay, 1 states none" in answer.text
     assert "median $114,400; middle half $112,200–$132,200; lowest–highest $100,000–$160,000" in answer.text
     assert "1 paid hourly, counted as 2,080 hours a year" in answer.text
 
@@ -133,6 +133,58 @@ def test_the_postings_behind_pay_figures_are_those_stating_pay_then_the_rest(ans
     assert [p.id for p in answer.postings] == ["a3", "a2", "a1", "a4"]
     assert "then the 1 that state no pay" in answer.text
     assert answer.question.startswith("postings behind: ")  # a More button pages through the same list
+
+
+def test_hourly_pay_with_no_yearly_pay_beside_it_stays_hourly(answerer):
+    answer = answerer.ask("what do nurses pay?")
+    (group,) = answer.figures["groups"]
+    assert (group["period"], group["median"], group["from_hourly"]) == ("hourly", 45.0, 0)
+    assert "USD an hour, over 1 posting: $45" in answer.text and "2,080" not in answer.text
+
+
+def test_yearly_pay_asked_for_counts_hourly_pay_as_2080_hours(answerer):
+    answer = answerer.ask("median salary for nurses per annum")
+    (group,) = answer.figures["groups"]
+    assert (group["period"], group["median"], group["from_hourly"]) == ("yearly", 93600.0, 1)
+    assert "1 paid hourly, counted as 2,080 hours a year" in answer.text
+
+
+@pytest.mark.parametrize("question", ["how much do data engineers make per hour?",
+                                      "median pay for data engineers per hour"])
+def test_a_period_asked_for_keeps_that_period_and_says_how_the_rest_are_paid(answerer, question):
+    answer = answerer.ask(question)
+    assert answer.status == ANSWERED
+    assert [(g["currency"], g["period"], g["postings"]) for g in answer.figures["groups"]] == [("USD", "hourly", 1)]
+    assert answer.figures["matched"] == 7 and answer.figures["other_unit"] == 5 and answer.figures["no_pay"] == 1
+    assert "1 states pay an hour, 5 state it otherwise (" in answer.text and "1 states none" in answer.text
+    assert "USD an hour, over 1 posting: $55" in answer.text
+
+
+def test_a_currency_asked_for_keeps_that_currency(answerer):
+    answer = answerer.ask("salary range for data engineers in euros")
+    assert [(g["currency"], g["period"]) for g in answer.figures["groups"]] == [("EUR", "yearly")]
+    assert "EUR a year, over 1 posting: €65,000" in answer.text
+
+
+def test_a_currency_no_matching_posting_pays_in_says_what_they_pay_in(answerer):
+    answer = answerer.ask("what do nurses make in euros?")
+    assert answer.status == NOT_STATED and answer.figures["groups"] == []
+    assert "None of the 2 matching postings (titled “nurses”) state pay in EUR" in answer.text
+    assert "1 states pay in USD an hour" in answer.text
+
+
+def test_one_posting_is_one_posting_in_every_sentence():
+    one = answerer_over([POSTINGS[7], POSTINGS[8]])
+    paid = one.ask("what do nurses in Austin make?")
+    assert "Pay across 1 posting (" in paid.text and "1 postings" not in paid.text
+    unpaid = one.ask("what do nurses in Houston make?")
+    assert unpaid.text.startswith("The one matching posting (titled “nurses”, in Houston) states no pay")
+
+
+def test_the_postings_behind_a_period_asked_for_list_the_others_before_those_without_pay(answerer):
+    answer = answerer.ask("postings behind: how much do data engineers make per hour?")
+    assert [p.id for p in answer.postings][:1] == ["a2"] and answer.postings[-1].id == "a4"
+    assert "then the 5 paid per another period or currency, then the 1 that state no pay" in answer.text
 
 
 # --- counts
@@ -221,3 +273,13 @@ def test_remote_pay_figures_match_an_independent_computation_over_the_linkedin_c
     assert group["median"] == pytest.approx(statistics.median(figures))
     assert (group["p25"], group["p75"]) == (pytest.approx(q1), pytest.approx(q3))
     assert f"median ${statistics.median(figures):,.0f}" in answer.text
+
+
+def test_the_terminal_names_a_chart_path_it_cannot_write_and_still_answers(tmp_path, capsys):
+    from bot.cli import _write_chart
+
+    answer = answerer_over(POSTINGS).ask("how many postings per state?")
+    path = _write_chart(answer, str(tmp_path / "no-such-folder" / "states.png"))
+    assert path is None
+    err = capsys.readouterr().err
+    assert "couldn't write the chart to" in err and "no-such-folder" in err

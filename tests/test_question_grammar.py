@@ -199,6 +199,15 @@ def test_a_period_named_for_the_jobs_or_with_the_figure_keeps_pay_of_that_period
     assert f(question).pay_period == period
 
 
+@pytest.mark.parametrize("question, period", [
+    ("cleaning gigs paid p/h", "hourly"), ("welding jobs paid per hr", "hourly"), ("analyst roles paid /yr", "yearly"),
+    ("tutor jobs paid p.a.", "yearly"), ("locum roles paid per day", "daily"), ("nanny jobs paid per wk", "weekly"),
+    ("remote roles in PA", None), ("shifts ending at 5 pm", None), ("jobs with flexible hours", None),
+])
+def test_a_period_written_as_an_abbreviation_of_the_money_vocabulary_is_read_as_that_period(question, period):
+    assert f(question).pay_period == period
+
+
 @pytest.mark.parametrize("question", ["top 5 remote roles", "jobs posted in 2024 in Ohio", "roles in 3 cities"])
 def test_a_plain_number_outside_a_pay_context_is_not_pay(question):
     filters = f(question)

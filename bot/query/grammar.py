@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from bot.places import Place, places_in_question
 from bot.query.lexer import Tok, lex, words_between
+from index.money import PERIOD_WORDS
 from index.worktypes import work_types_in
 
 NEG_WINDOW = 4  # words between a negator and its facet
@@ -293,12 +294,22 @@ def read_bounds(text: str, tokens: list[Tok], question_period: str | None) -> Bo
     return b
 
 
+def _period_facet(period: str, phrases: str) -> re.Pattern[str]:
+    """The words that name a pay period in a question: the phrases given, and any unit of the money vocabulary
+    after "per" or "/" ("per hr", "/yr", "per stunde") or written with its own slash or dot ("p/h", "p.a.")."""
+    words = PERIOD_WORDS[period]
+    units = "|".join(sorted((w for w in words if re.fullmatch(r"[^\W\d_]+", w)), key=len, reverse=True))
+    marked = "|".join(re.escape(w) for w in words if re.fullmatch(r"[a-z][/.][a-z]", w))
+    return re.compile(rf"\b(?:{phrases})\b|(?:\bper\s+|/\s?)(?:{units})\b"
+                      + (rf"|\b(?:{marked})(?![\w/])" if marked else ""), re.I)
+
+
 _PERIOD_FACETS = [
-    ("hourly", re.compile(r"\b(hourly|per hour|by the hour|an hour|/\s?h(?:ou)?r)\b", re.I)),
-    ("monthly", re.compile(r"\b(monthly|per month|by the month|a month)\b", re.I)),
-    ("weekly", re.compile(r"\b(weekly|per week|by the week|a week)\b", re.I)),
-    ("daily", re.compile(r"\b(daily rate|per day|by the day|day rate|a day)\b", re.I)),
-    ("yearly", re.compile(r"\b(yearly|annual|annually|per year|a year|per annum|salaried)\b", re.I)),
+    ("hourly", _period_facet("hourly", r"hourly|by the hour|an hour")),
+    ("monthly", _period_facet("monthly", r"monthly|by the month|a month")),
+    ("weekly", _period_facet("weekly", r"weekly|by the week|a week")),
+    ("daily", _period_facet("daily", r"daily rate|by the day|day rate|a day")),
+    ("yearly", _period_facet("yearly", r"yearly|annual|annually|a year|per annum|salaried")),
 ]
 
 

@@ -79,6 +79,34 @@ def market_question(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     return None, []
 
 
+_IN_CURRENCY = re.compile(r"\b(?:in|into)\s+([A-Za-z]+|[$€£₹¥])(?![\w-])")
+
+
+def asked_unit(text: str) -> tuple[str | None, str | None, list[tuple[int, int]]]:
+    """(period, currency, spans): the unit a pay question asks its figures in ("per hour", "a month", "per annum",
+    "in euros", "in GBP"), or None for each it leaves open. Periods are read by the question grammar's own words
+    (bot/query/grammar.py), currencies by the money vocabulary (index/money.py): a currency word or symbol, or
+    an ISO code written in capitals ("in ALL states" is no currency).
+
+    >>> asked_unit("what do nurses make per hour in euros?")[:2]
+    ('hourly', 'EUR')
+    """
+    from bot.query.grammar import period_facet
+    from bot.query.lexer import lex
+    from index.money import CURRENCY_OVERRIDES, TEXT_CODES, currency_code
+
+    period, span = period_facet(text, lex(text))
+    spans = [span] if span else []
+    currency = None
+    for match in _IN_CURRENCY.finditer(text):
+        word = match.group(1)
+        if word.lower() in CURRENCY_OVERRIDES or (word.isupper() and word in TEXT_CODES):
+            currency = currency_code(word)
+            spans.append(match.span())
+            break
+    return period, currency, spans
+
+
 def behind(question: str) -> str:
     """The question a "Show postings" button asks: the postings behind the figures of `question`."""
     return BEHIND + question

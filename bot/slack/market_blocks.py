@@ -59,6 +59,32 @@ def market_blocks(answer: Answer, index_age: str = "", *, ephemeral: bool = Fals
     return _fallback(answer.text), blocks
 
 
+def chart_note(where: str, error: str = "", dm: bool = False) -> str:
+    """Where a slash command's chart went, for its private reply: IN_CHANNEL, IN_DM, or nowhere (Slack's error).
+
+    >>> chart_note("dm")
+    "chart sent to you in a DM (I can't post in this channel)"
+    """
+    if where == "channel":
+        return "chart posted in this DM" if dm else "chart posted in this channel"
+    if where == "dm":
+        return "chart sent to you in a DM (I can't post in this channel)"
+    hint = ": the app needs the files:write scope" if error == "missing_scope" else ""
+    return f"I couldn't upload the chart ({escape(error or 'unknown')}){hint}"
+
+
+def with_chart_note(blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    """The blocks of `market_blocks(..., chart=True)` with CHART_NOTE replaced by `note` (mrkdwn)."""
+    out = []
+    for block in blocks:
+        if block.get("type") == "context":
+            elements = [{**e, "text": e["text"].replace(CHART_NOTE, note, 1)} if e.get("type") == "mrkdwn"
+                        and e.get("text", "").startswith(CHART_NOTE) else e for e in block.get("elements", [])]
+            block = {**block, "elements": elements}
+        out.append(block)
+    return out
+
+
 def is_market(answer: Answer) -> bool:
     """True for an answer with figures over many postings."""
     return answer.intent == "market"

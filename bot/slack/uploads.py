@@ -1,4 +1,5 @@
-"""Charts of market answers uploaded to Slack in the answer's thread (files.uploadV2)."""
+"""Charts of market answers uploaded to Slack (files.uploadV2): in the answer's thread, or for a slash command
+(a private reply, no thread) in the conversation it came from, else in the user's DM."""
 
 from __future__ import annotations
 
@@ -31,14 +32,55 @@ def chart_file(answer: Any) -> ChartFile | None:
     return ChartFile(spec.filename, spec.title, render_png(spec))
 
 
+# Slack's errors that say the bot cannot share in this conversation (another one may still work)
+NOT_HERE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
+                      "not_allowed_token_type", "cant_post_in_channel", "channel_is_archived"})
+IN_CHANNEL, IN_DM = "channel", "dm"
+
+
+@dataclass
+class Shared:
+    """Where a chart went: IN_CHANNEL, IN_DM, or nowhere ('' with Slack's error)."""
+
+    where: str = ""
+    error: str = ""
+
+
 def upload_chart(client: WebClient, channel: str, thread_ts: str | None, chart: ChartFile) -> bool:
     """Upload the chart into the thread (files.getUploadURLExternal, the upload, files.completeUploadExternal);
     False, logged, when Slack refuses (e.g. the app lacks the files:write scope)."""
+    return _upload(client, channel, thread_ts, chart) == ""
+
+
+def _upload(client: WebClient, channel: str, thread_ts: str | None, chart: ChartFile,
+            comment: str | None = None) -> str:
+    """files.uploadV2 into the conversation; '' when shared, else Slack's error (logged)."""
     try:
         client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=chart.data, filename=chart.filename,
-                               title=chart.title, alt_txt=chart.title)
+                               title=chart.title, alt_txt=chart.title, initial_comment=comment)
     except SlackClientError as err:
         error = err.response.get("error", "unknown") if isinstance(err, SlackApiError) else type(err).__name__
         log.warning("uploading a chart to %s failed: %s", channel, error)
-        return False
-    return True
+        return str(error)
+    return ""
+
+
+def share_chart(client: WebClient, chart: ChartFile, channel: str | None, user: str, intro: str,
+                dm_intro: str) -> Shared:
+    """A slash command's chart (its reply is private, so there is no thread to upload into): uploaded to the
+    conversation the command came from, with `intro` as its comment; where the bot cannot share there, to the
+    user's DM with the bot after `dm_intro` (files.uploadV2 takes a DM's id, never a user's: chat.postMessage to
+    the user answers the DM's id). Another refusal (a missing scope) is not retried in a DM."""
+    error = _upload(client, channel, None, chart, intro) if channel else "channel_not_found"
+    if not error:
+        return Shared(IN_CHANNEL)
+    if error not in NOT_HERE or not user:
+        return Shared("", error)
+    try:
+        dm = client.chat_postMessage(channel=user, text=dm_intro, unfurl_links=False, unfurl_media=False)
+    except SlackApiError as err:
+        log.warning("opening a DM for a chart failed: %s", err.response.get("error", "unknown"))
+        return Shared("", error)
+    dm_channel = str(dm.get("channel") or "")
+    error = _upload(client, dm_channel, None, chart) if dm_channel else "channel_not_found"
+    return Shared(IN_DM) if not error else Shared("", error)

@@ -73,7 +73,7 @@ def test_a_pay_question_is_answered_with_figures_and_its_chart_is_uploaded_in_th
         [complete] = fake.wait_for("files.completeUploadExternal")
     assert answer.body["thread_ts"] == "7000.1"
     sent = json.dumps(answer.body["blocks"], ensure_ascii=False)
-    assert "Pay across 4 postings" in sent and "3 state pay, 1 state none" in sent
+    assert "Pay across 4 postings" in sent and "3 state pay, 1 states none" in sent
     assert "1 paid hourly, counted as 2,080 hours a year" in sent
     assert SHOW_POSTINGS_ACTION in buttons(answer.body)
     # files.uploadV2: the bytes announced, uploaded, then shared in the answer's thread
@@ -95,14 +95,57 @@ def test_show_postings_lists_the_postings_behind_the_figures_in_the_thread(engin
     assert blocks.MORE_ACTION in buttons(listing.body)  # two per page: the rest a click away
 
 
-def test_a_slash_command_answers_privately_with_the_button_and_uploads_nothing(engine, fake):
+def test_a_slash_command_uploads_its_chart_to_the_channel_it_came_from_and_says_so(engine, fake):
+    with running_app(engine, fake) as app:
+        app.command(QUESTION, channel_id="C1", user_id="U7")
+        [reply] = fake.wait_for("response")
+        [upload] = fake.wait_for("upload")
+        [complete] = fake.wait_for("files.completeUploadExternal")
+        fake.settle()
+    assert reply.body["response_type"] == "ephemeral"
+    assert set(buttons(reply.body)) >= {SHOW_POSTINGS_ACTION, blocks.SHARE_ACTION}
+    assert "chart posted in this channel" in reply.text_and_blocks()
+    assert "chart in the thread" not in reply.text_and_blocks()
+    assert png_dimensions(fake.uploaded(upload.body["file_id"])) == ("PNG", (WIDTH, HEIGHT))
+    assert complete.body["channel_id"] == "C1" and "thread_ts" not in complete.body
+    assert "<@U7>" in complete.body["initial_comment"] and QUESTION in complete.body["initial_comment"]
+    assert fake.requests("chat.postMessage") == []  # the chart's own comment says whose question it is
+
+
+def test_a_slash_command_where_the_bot_cannot_post_sends_the_chart_to_the_users_dm(engine, fake):
+    fake.fail_once("files.completeUploadExternal", "not_in_channel")
+    with running_app(engine, fake) as app:
+        app.command(QUESTION, channel_id="C9", user_id="U7")
+        [reply] = fake.wait_for("response")
+        [intro] = fake.wait_for("chat.postMessage")
+        completes = fake.wait_for("files.completeUploadExternal", count=2)
+        fake.settle()
+    assert intro.body["channel"] == "U7" and QUESTION in intro.body["text"]
+    refused, shared = completes
+    assert refused.body["channel_id"] == "C9"
+    assert shared.body["channel_id"] == fake.dm_channel("U7")  # a DM's id: files.uploadV2 takes no user id
+    assert png_dimensions(fake.uploaded(json.loads(shared.body["files"])[0]["id"])) == ("PNG", (WIDTH, HEIGHT))
+    assert "chart sent to you in a DM" in reply.text_and_blocks()
+
+
+def test_a_slash_command_whose_chart_slack_refuses_says_why_and_still_answers(engine, fake):
+    fake.fail_once("files.getUploadURLExternal", "missing_scope")
     with running_app(engine, fake) as app:
         app.command(QUESTION)
         [reply] = fake.wait_for("response")
         fake.settle()
-    assert reply.body["response_type"] == "ephemeral"
-    assert set(buttons(reply.body)) >= {SHOW_POSTINGS_ACTION, blocks.SHARE_ACTION}
+    assert "Pay across 4 postings" in reply.text_and_blocks()
+    assert "couldn't upload the chart (missing_scope)" in reply.text_and_blocks()
+    assert fake.requests("chat.postMessage") == []  # not a channel problem: a DM would be refused too
+
+
+def test_a_slash_command_without_a_chart_uploads_nothing(engine, fake):
+    with running_app(engine, fake) as app:
+        app.command("is the Quillmoor role remote?")
+        [reply] = fake.wait_for("response")
+        fake.settle()
     assert fake.requests("files.getUploadURLExternal") == []
+    assert "chart" not in reply.text_and_blocks()
 
 
 def test_market_blocks_carry_the_question_behind_the_show_postings_button(engine):
