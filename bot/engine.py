@@ -76,6 +76,7 @@ class Engine:
         self.stale_answer_age = stale_answer_age
         self._clock = clock
         self.snapshots = snapshots
+        self._untold = False  # loaded from a snapshot without the store: saved searches not yet told of it
         self._answerer: Answerer | None = None
         self._manifest = None
         self._next_check = 0.0
@@ -108,6 +109,10 @@ class Engine:
             if self._answerer and self._manifest is not None and (manifest.generation, manifest.built_at) == (
                     self._manifest.generation, self._manifest.built_at):  # a lost index rebuilt anew restarts at 1
                 self._read(None)
+                if self._untold:  # started from a snapshot while the store was down: now it is confirmed
+                    self._untold = False
+                    for callback in list(self._on_generation):
+                        self._tell(callback, self._answerer.catalog, manifest)
                 return True
             started = time.perf_counter()
             catalog, source = self._snapshot(manifest), "snapshot"
@@ -116,6 +121,8 @@ class Engine:
                 if self.snapshots is not None:
                     self.snapshots.save(catalog, manifest)
         except StoreUnavailable as err:
+            if self._answerer is None:
+                self._start_from_snapshot()
             self._failed(err)
             return False
         # a loaded catalog is a million long-lived objects at 100k postings: freeze them out of the
@@ -132,6 +139,22 @@ class Engine:
             self._tell(callback, catalog, manifest)
         return True
 
+    def _start_from_snapshot(self) -> None:
+        """A replica that starts while the store cannot be read answers from the newest local snapshot of that
+        store (stale, as any replica whose store went away) rather than refusing every question."""
+        found = self.snapshots.latest() if self.snapshots is not None else None
+        if found is None:
+            return
+        catalog, manifest = found
+        gc.collect()
+        gc.freeze()
+        with self._lock:
+            self._answerer = Answerer(catalog, self.embedder, self.top_k)
+            self._manifest = manifest
+            self._untold = True
+        log.warning("the index store cannot be read: answering from the local snapshot of generation %s (stale) "
+                    "until it can", manifest.generation)  # saved searches wait for a generation read from the store
+
     def _snapshot(self, manifest) -> Catalog | None:
         """The catalog from the generation's snapshot, or None (none, another generation's, or damaged)."""
         return self.snapshots.load(manifest) if self.snapshots is not None else None
@@ -141,7 +164,7 @@ class Engine:
         (saved searches are matched there: bot/watch.py); its exceptions are logged, never raised."""
         self._on_generation.append(callback)
         answerer, manifest = self._answerer, self._manifest
-        if answerer is not None and manifest is not None:
+        if answerer is not None and manifest is not None and not self._untold:
             self._tell(callback, answerer.catalog, manifest)
 
     @staticmethod

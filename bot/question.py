@@ -233,12 +233,24 @@ class Query:
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|[+#])*(?:[.'&][^\W_]+)*")
 
 
+class _CombiningMarks(dict):
+    """str.translate table that drops combining marks (accents after NFKD), filled in per character met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_MARKS = _CombiningMarks()
+
+
 def _fold_accents(text: str) -> str:
     """'für Köln' -> 'fur Koln': a word matches however its accents were typed."""
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed if decomposed.isascii() else decomposed.translate(_DROP_MARKS)
 
 
 def tokenize(text: str) -> list[str]:

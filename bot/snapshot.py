@@ -180,7 +180,12 @@ def _files(folder: Path) -> dict[str, int]:
             if p.is_file() and p.name != "meta.json"}
 
 
-def save(catalog, folder: Path, key: SnapshotKey) -> Path:
+def store_tag(store_identity: str) -> str:
+    """A short hash of the store's identity, kept in a snapshot's meta (which store it is of, without saying where)."""
+    return hashlib.sha256(store_identity.encode("utf-8")).hexdigest()[:16]
+
+
+def save(catalog, folder: Path, key: SnapshotKey, manifest=None, store_identity: str = "") -> Path:
     """Write the catalog's snapshot for key into folder (atomically); returns its path. Older ones are pruned."""
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / key.name
@@ -190,7 +195,10 @@ def save(catalog, folder: Path, key: SnapshotKey) -> Path:
     tmp.mkdir()
     try:
         _write(catalog, tmp)
+        if manifest is not None:  # lets a replica that restarts while the store is down start from it (stale)
+            (tmp / "manifest.json").write_text(manifest.to_json())
         meta = {"format": FORMAT, "generation": key.generation, "built_at": key.built_at, "digest": key.digest,
+                "store": store_tag(store_identity), "code": code_fingerprint(),
                 "postings": len(catalog.postings), "chunks": catalog.chunk_count, "files": _files(tmp),
                 "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
@@ -312,6 +320,30 @@ class Snapshots:
         """The catalog for manifest from its snapshot, or None."""
         return load(self.folder, self.key(manifest))
 
+    def latest(self):
+        """(catalog, manifest) of the newest snapshot of this store written by this code, or None: what a replica
+        that starts while the store cannot be read answers from (stale) until the store is back."""
+        from index.store import Manifest
+
+        tag = store_tag(self.store_identity)
+        try:
+            folders = sorted((p for p in self.folder.glob("gen*-*") if p.is_dir()),
+                             key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return None
+        for path in folders:
+            try:
+                meta = json.loads((path / "meta.json").read_text())
+                if (meta.get("store"), meta.get("code"), meta.get("format")) != (tag, code_fingerprint(), FORMAT):
+                    continue
+                manifest = Manifest.from_json((path / "manifest.json").read_text())
+            except (OSError, ValueError, KeyError):
+                continue
+            catalog = self.load(manifest)  # checks the key: the manifest is the one it was built from
+            if catalog is not None:
+                return catalog, manifest
+        return None
+
     def prepare(self, store) -> Path | None:
         """Make sure the snapshot of the store's current generation exists (after a rebuild: the next replica
         start loads it); its path, or None when there is no index or it could not be written."""
@@ -328,7 +360,7 @@ class Snapshots:
     def save(self, catalog, manifest) -> Path | None:
         """Save the catalog's snapshot; a failure (disk full, read-only folder) is logged, never raised."""
         try:
-            return save(catalog, self.folder, self.key(manifest))
+            return save(catalog, self.folder, self.key(manifest), manifest, self.store_identity)
         except Exception as err:
             log.warning("could not write the index snapshot in %s (%s: %s); replicas will build the catalog "
                         "from the store", self.folder, type(err).__name__, err)

@@ -258,3 +258,23 @@ def test_the_rebuild_cli_reports_an_unreachable_server_as_json_with_exit_code_2(
     assert code == index_cli.EXIT_STORE
     assert '"ok": false' in out and "Chroma server" in out
     assert "Traceback" not in out + err
+
+
+def test_a_replica_of_a_server_keeps_each_generation_on_its_local_disk_and_restarts_from_it(settings, server):
+    import numpy as np
+
+    server.start()
+    assert rebuild(settings, EMBEDDER, IndexStore.open(settings)).ok
+    first = build_engine(settings, EMBEDDER)
+    assert not isinstance(first.catalog().vectors, np.memmap)  # built from the server's records
+    assert len(list(settings.snapshot_dir.glob("gen*"))) == 1  # and kept on this host's disk
+    restarted = build_engine(settings, EMBEDDER)
+    assert isinstance(restarted.catalog().vectors, np.memmap)  # a restart loads the local copy
+    assert restarted.ask(QUESTION).text == first.ask(QUESTION).text
+
+    smaller = settings.model_copy(update={"source_dirs": [SAMPLES / "md"]})
+    summary = rebuild(smaller, EMBEDDER, IndexStore.open(smaller))
+    assert summary.ok and summary.generation == 2
+    wait_for(lambda: restarted.stats().generation == 2, 30, "the replica to load generation 2")
+    assert restarted.stats().postings == summary.postings_total
+    assert sorted(p.name.split("-")[0] for p in settings.snapshot_dir.glob("gen*")) == ["gen1", "gen2"]

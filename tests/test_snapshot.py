@@ -232,3 +232,38 @@ def test_the_rebuild_command_writes_the_snapshot_that_the_next_replica_loads(tmp
     assert main(["rebuild", "--full", "--source", str(SAMPLES), "--chroma-path", str(chroma)],
                 embedder_factory=lambda _settings: EMBEDDER) == 0
     assert [p.name for p in (chroma / "snapshot").glob("gen*")] == [written.name]  # off: none written
+
+
+def test_a_replica_that_starts_while_the_store_is_down_answers_from_its_snapshot_and_says_it_is_stale(indexed,
+                                                                                                       tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_store_outage import FailingStore
+
+    _settings, store = indexed
+    reference = _answers(_engine(CountingStore(store), tmp_path))
+    down = FailingStore(store, down=True)
+    told = []
+    replica = _engine(down, tmp_path)
+    replica.on_new_generation(lambda catalog, manifest: told.append(manifest.generation))
+    assert _answers(replica) == reference
+    assert replica.stats().stale and told == []  # saved searches wait for the store
+    down.down = False
+    assert replica.reload() and not replica.stats().stale
+    assert told == [store.read_manifest().generation]
+    assert _answers(replica) == reference
+
+
+def test_without_a_snapshot_of_that_store_a_replica_that_starts_while_it_is_down_refuses_as_before(indexed, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bot.engine import IndexUnavailable
+    from test_store_outage import FailingStore
+
+    _settings, store = indexed
+    _engine(CountingStore(store), tmp_path, identity="another-store")
+    replica = _engine(FailingStore(store, down=True), tmp_path, identity="this-store")
+    with pytest.raises(IndexUnavailable):
+        replica.ask(QUESTIONS[0])
