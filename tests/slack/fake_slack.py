@@ -83,18 +83,13 @@ class FakeSlack:
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                status, payload, headers = fake._handle(self.path, dict(self.headers.items()), raw)
-                data = payload.encode("utf-8")
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self._answer(self.rfile.read(length))
 
             def do_GET(self) -> None:  # noqa: N802  (conversations.history: its arguments in the query)
-                status, payload, headers = fake._handle(self.path, dict(self.headers.items()), b"")
+                self._answer(b"")
+
+            def _answer(self, raw: bytes) -> None:
+                status, payload, headers = fake._handle(self.path, dict(self.headers.items()), raw)
                 data = payload.encode("utf-8")
                 self.send_response(status)
                 for name, value in headers.items():
