@@ -61,8 +61,9 @@ class Manifest:
     postings: dict[str, str] = field(default_factory=dict)  # posting id -> tag
 
     def to_json(self) -> str:
-        """The manifest as a JSON document."""
-        return json.dumps(asdict(self), sort_keys=True)
+        """The manifest as a JSON document (built by hand: asdict would deep-copy 100k tags first)."""
+        return json.dumps({"built_at": self.built_at, "dim": self.dim, "generation": self.generation,
+                           "model": self.model, "postings": self.postings}, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "Manifest":
