@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 from bot import compose
 from bot.answer import ANSWERED, NO_MATCH, Answer, EvidenceItem
 from bot.naming import Namer
-from bot.question import Query, comparison_body
+from bot.question import Query, comparison_body, normalise_token, tokenize
 from index.models import Posting
 
 MIN_PARTS, MAX_PARTS = 2, 4
@@ -201,7 +201,7 @@ def read_parts(namer: Namer, body: str, context: Sequence[int] = ()) -> list[Par
         parts = [part(first, last) for first, last in bounds]
         if not all(p.about_posting for p in parts):
             continue
-        parts = carry_shared(namer, parts, name)
+        parts = carry_title(namer, carry_shared(namer, parts, name), name)
         if unsure is None and all(p.candidates for p in parts):
             unsure = parts
         seen: set[int] = set()
@@ -271,6 +271,54 @@ def carry_shared(namer: Namer, parts: list[Part], name: Callable[[str], Part]) -
             by_title = False
         out.append(Part(p.text, shared.query, shared.posting, shared.candidates, shared.unknown,
                         shared.about_posting, shared.score) if by_title else p)
+    return out
+
+
+def _title_words(namer: Namer, part: Part) -> list[str]:
+    """The words of a part that could name a kind of role, without its own company's words and its places
+    ("the data analyst roles in Dallas" -> data, analyst; "Northwind backend engineer" -> backend, engineer)."""
+    if part.query is None:
+        return []
+    company = _company_of(namer, part)
+    exclude = [normalise_token(t) for t in tokenize(company)] if company else []
+    return [s.shown for s in namer.subjects(part.query, exclude=exclude)]
+
+
+def _names_by_title(namer: Namer, part: Part, row: int) -> bool:
+    """True when the part's words name the posting by some of its title words, not by its company or place
+    alone."""
+    return part.query is not None and any(m.index == row and m.title > 0 for m in namer.mentions(part.query))
+
+
+def carry_title(namer: Namer, parts: list[Part], name: Callable[[str], Part]) -> list[Part]:
+    """A role named once applies to every part that names only a company or a place: "the data analyst roles in
+    Dallas and Denver", "Harbortide vs Northwind backend engineer", "the backend roles at Harbortide and
+    Northwind". The role's words come from the parts that state a company or place of their own beside them,
+    and all such parts must name the same role words; a part with no role word but a company or place of its
+    own is read again with them in front. The new reading counts when it names one posting by those title words
+    (never the posting another part names); when it names several, they are the part's closest candidates; when
+    it names none by title, the part is kept as it was ("Harbortide" with no data analyst role)."""
+    anchored = [p for p in parts if p.query is not None and (_company_of(namer, p) or _place_of(p))]
+    titled = {tuple(words) for words in (_title_words(namer, p) for p in anchored) if words}
+    if len(titled) != 1 or len(anchored) < 2:
+        return parts
+    words = " ".join(next(iter(titled)))
+    taken = {p.posting for p in parts if p.posting is not None}
+    out = []
+    for p in parts:
+        if p not in anchored or _title_words(namer, p) or not p.text:
+            out.append(p)
+            continue
+        shared = name(f"{words} {p.text}")
+        if shared.posting is not None and shared.posting not in taken and _names_by_title(namer, shared,
+                                                                                             shared.posting):
+            out.append(Part(p.text, shared.query, shared.posting, [], shared.unknown, True, shared.score))
+            continue
+        closest = [i for i in shared.candidates if i not in taken and _names_by_title(namer, shared, i)]
+        if p.posting is None and closest:
+            out.append(Part(p.text, shared.query, None, closest, shared.unknown, True, shared.score))
+            continue
+        out.append(p)
     return out
 
 

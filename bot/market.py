@@ -219,12 +219,14 @@ def market_answer(catalog: Catalog, namer: Any, query: Query, named: Sequence[in
     """The figures a market question asks for (or, with `behind`, the postings behind them).
 
     `named` are the postings the question names (bot.naming.Namer.named_postings): a company named narrows the
-    figures to its postings. None when the company named has one posting: the question is about that posting.
+    figures to its postings. None when the question is about one posting: the company named has one posting, or
+    the company and a title name one posting and the question speaks of no role as one of many ("Acme welder
+    pay", never "what do Acme's welders make?").
     """
     company_rows = None
     if len(named) and namer.company_named(query, named[0]):
         company_rows = catalog.mentions.same_company(named[0])
-        if len(company_rows) == 1:
+        if len(company_rows) == 1 or (len(named) == 1 and not kinds.speaks_of_many(query.text)):
             return None
     period = currency = None
     if query.market == kinds.PAY:

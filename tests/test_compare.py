@@ -275,3 +275,37 @@ def test_a_shared_company_never_makes_a_part_name_the_posting_another_part_names
     answer = answerer.ask("data analyst vs QA analyst at Harbortide")
     assert answer.status == NO_MATCH and "I couldn't tell which posting you mean by “data analyst”" in answer.text
     assert {p.id for p in answer.postings} == {"ca", "ma"}
+
+
+# --- a role named once applies to every part that names only a company or a place
+
+@pytest.mark.parametrize("question, ids", [
+    ("compare the data analyst roles in Dallas and Denver", ["ca", "ma"]),
+    ("data analyst in Denver vs Dallas", ["ma", "ca"]),
+    ("compare the backend roles at Harbortide and Northwind", ["hb", "nb"]),
+    ("Harbortide vs Northwind backend engineer", ["hb", "nb"]),
+    ("compare Northwind and Harbortide frontend roles", ["nf", "hf"]),
+    ("compare the frontend engineer at Northwind, the one at Harbortide", ["nf", "hf"]),
+])
+def test_a_role_named_once_applies_to_each_company_or_place_that_names_none(shared, question, ids):
+    answer = shared.ask(question)
+    assert answer.status == ANSWERED and [p.id for p in answer.postings] == ids
+
+
+def test_a_place_with_several_such_roles_offers_them_as_the_closest():
+    other = _posting("md", "Data Analyst", "Tansy Health", "Report on visits.", "Denver, CO")
+    answerer = answerer_over(SHARED + [other])
+    answer = answerer.ask("compare the data analyst roles in Dallas and Denver")
+    assert answer.status == NO_MATCH and "I couldn't tell which posting you mean by “Denver”" in answer.text
+    assert {p.id for p in answer.postings} == {"ma", "md"}
+
+
+def test_a_company_without_the_role_named_is_not_given_another_of_its_roles(shared):
+    answer = shared.ask("compare the data analyst roles at Cedar and Harbortide")
+    assert answer.status == NO_MATCH and "I couldn't tell which posting you mean by “Harbortide”" in answer.text
+    assert "ca" not in {p.id for p in answer.postings}
+
+
+def test_a_role_without_a_company_or_place_of_its_own_is_not_carried(shared):
+    answer = shared.ask("Harbortide vs data analyst")
+    assert answer.status == NO_MATCH and "I couldn't tell which posting you mean by “data analyst”" in answer.text

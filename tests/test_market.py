@@ -283,3 +283,160 @@ def test_the_terminal_names_a_chart_path_it_cannot_write_and_still_answers(tmp_p
     assert path is None
     err = capsys.readouterr().err
     assert "couldn't write the chart to" in err and "no-such-folder" in err
+
+
+# --- phrasings of a pay-over-many-postings question, and of questions that are not one (made up here)
+
+ROLES = [("data engineer", "data engineers"), ("nurse", "nurses"), ("welder", "welders"), ("designer", "designers"),
+         ("accountant", "accountants"), ("electrician", "electricians"), ("pharmacist", "pharmacists"),
+         ("warehouse associate", "warehouse associates")]
+PLACES = ["", " in Ohio", " in Austin", " in TX"]
+PERIODS = ["", " per hour", " a year"]
+MARKET_TEMPLATES = [
+    "what's the hourly rate for {plural}{place}?",
+    "typical salary for {plural}{place}{period}",
+    "how much do remote {plural} earn{period}?",
+    "how much do {plural} earn{place}{period}?",
+    "pay for {plural}{place}{period}",
+    "what's the average pay for {plural}{place}{period}?",
+    "what do {plural} make{place}{period}?",
+    "how much are {plural} paid{place}{period}?",
+    "what are {plural} paid{place}{period}?",
+    "what does {a} {role} make{place}{period}?",
+    "how much does an average {role} earn{place}{period}?",
+    "{plural} salaries{place}",
+    "{role} salaries{place}",
+    "{role} pay{place}{period}",
+    "average {role} salary{place}",
+    "salary for {plural}{place}",
+    "wages for {plural}{place}{period}",
+    "what's the going rate for {plural}{place}{period}?",
+    "what is the salary of {plural}{place}?",
+    "how well are {plural} paid{place}?",
+    "what can {a} {role} expect to earn{place}{period}?",
+    "what's a normal wage for {plural}{place}{period}?",
+    "hourly pay for {plural}{place}",
+    "what's the pay like for {plural}{place}?",
+    "compensation for {plural}{place}",
+    "how much money do {plural} make{place}{period}?",
+    "what's the rate for {plural}{period}{place}?",
+    "what kind of salary do {plural} get{place}?",
+]
+OTHER_TEMPLATES = [  # one posting's pay, or a list of postings filtered by pay: never a market question
+    "what does the {company} {role} role pay{period}?",
+    "what's the hourly rate for the {company} {role} job?",
+    "how much does the {role} job{place} pay{period}?",
+    "what's the salary for the {role} position at {company}?",
+    "what is the {company} {role} paid?",
+    "how much is the {role} at {company} paid{period}?",
+    "does the {company} {role} posting list a salary?",
+    "is the {company} {role} role paid hourly?",
+    "{role} jobs over $30 an hour{place}",
+    "which {role} roles pay over $100k?",
+    "{role} jobs that pay hourly{place}",
+    "show me {role} jobs paying at least $25 per hour{place}",
+    "list {role} jobs with a salary{place}",
+    "are there {role} jobs{place} paying $20 an hour?",
+    "{role} jobs without a salary{place}",
+    "{plural} earning over $50 an hour{place}",
+    "what does it pay{period}?",
+    "how much do they pay{period}?",
+    "pay for the {role} role at {company}{period}",
+    "what is the salary of the {company} {role}?",
+    "what's the rate for the {role} job{place}?",
+    "what's the pay like at the {company} {role} job?",
+    "{company}'s {role} salary",
+    "what does {company}'s {role} make{period}?",
+    "what's the going rate for the {company} {role} role?",
+    "how much money does the {role} position{place} pay?",
+    "how much is the {company} {role} paid{period}?",
+    "what do these {role} roles pay{period}?",
+    "what's the turnover rate for {plural}{place}?",
+    "what skills make a good {role}?",
+    "which {role} jobs pay the most{place}?",
+    "do any {role} roles{place} pay weekly?",
+    "{role} jobs paying weekly{place}",
+    "how many {role} jobs{place} list a salary?",
+]
+COMPANIES = ["Acme", "Northwind", "Harbortide"]
+
+
+def phrasings(templates, roles=ROLES, places=PLACES, periods=PERIODS):
+    """Every template filled with every role, place and period it has room for, each phrasing once."""
+    out: dict[str, None] = {}
+    for k, template in enumerate(templates):
+        for i, (role, plural) in enumerate(roles):
+            for place in places if "{place}" in template else [""]:
+                for period in periods if "{period}" in template else [""]:
+                    company = COMPANIES[(i + k) % len(COMPANIES)]
+                    a = "an" if role[0] in "aeiou" else "a"
+                    out[template.format(role=role, plural=plural, place=place, period=period, company=company,
+                                        a=a)] = None
+    return list(out)
+
+
+def read_as(question):
+    """The market kind the question parser reads (the whole parse: filler stripped, as the bot reads it)."""
+    from bot.question import parse_question
+
+    return parse_question(question).market
+
+
+def catalog_postings():
+    """Each role at each company, in Ohio or Texas, paid yearly or hourly, one of them remote (a catalog to read
+    phrasings against)."""
+    out = []
+    for i, (role, _plural) in enumerate(ROLES):
+        for k, company in enumerate(COMPANIES):
+            pay = (60000 + 5000 * i, 70000 + 5000 * i, "USD", "yearly") if k != 1 else (25 + i, 30 + i, "USD", "hourly")
+            p = posting(f"{company[:2].lower()}{i}", role.title(), ["Columbus, OH", "Austin, TX", "Dallas, TX"][k], pay,
+                        "remote" if k == 2 else "on-site")
+            p.company = f"{company} Inc"
+            out.append(p)
+    return out
+
+
+def test_every_made_up_phrasing_of_a_pay_question_over_many_postings_reads_as_one():
+    questions = phrasings(MARKET_TEMPLATES)
+    assert len(questions) >= 100
+    assert [q for q in questions if read_as(q) != "pay"] == []
+
+
+def test_no_made_up_phrasing_of_a_one_posting_or_list_question_reads_as_a_market_question():
+    questions = phrasings(OTHER_TEMPLATES)
+    assert len(questions) >= 100
+    assert [q for q in questions if read_as(q) is not None] == []
+
+
+@pytest.fixture(scope="module")
+def roles_catalog():
+    return answerer_over(catalog_postings())
+
+
+def test_pay_phrasings_are_answered_with_figures_over_the_roles_they_name(roles_catalog):
+    questions = phrasings(MARKET_TEMPLATES, roles=ROLES[::3], places=["", " in TX"], periods=["", " per hour"])
+    answers = {q: roles_catalog.ask(q) for q in questions}
+    assert [q for q, a in answers.items() if a.intent != "market"] == []
+    assert [q for q, a in answers.items() if a.figures["matched"] not in (1, 2, 3)] == []  # the role, not all 24
+
+
+def test_one_posting_and_list_phrasings_are_not_answered_with_market_figures(roles_catalog):
+    questions = phrasings(OTHER_TEMPLATES, roles=ROLES[::3], places=["", " in TX"], periods=["", " per hour"])
+    assert [q for q in questions if roles_catalog.ask(q).intent == "market"] == []
+
+
+def test_a_company_and_role_naming_one_posting_is_answered_by_that_posting(roles_catalog):
+    one = roles_catalog.ask("Acme welder pay")
+    assert one.intent != "market" and [p.id for p in one.postings] == ["ac2"]
+    many = roles_catalog.ask("welder pay in TX")
+    assert many.intent == "market" and many.figures["matched"] == 2
+
+
+@pytest.mark.parametrize("question, many", [
+    ("Tamsin Bistro sous chef salary", False), ("campus analyst pay", False), ("glass technician pay", False),
+    ("what do bus drivers make?", True), ("what does a welder make?", True), ("Acme welder pay", False),
+])
+def test_words_ending_in_s_that_are_no_plural_do_not_make_a_question_about_many(question, many):
+    from bot.query.market_words import speaks_of_many
+
+    assert speaks_of_many(question) is many

@@ -1,9 +1,12 @@
 """Charts of market answers uploaded to Slack (files.uploadV2): in the answer's thread, or for a slash command
-(a private reply, no thread) in the conversation it came from, else in the user's DM."""
+(a private reply, no thread) in the conversation it came from, else in the user's DM. A chart Slack refuses to
+share is deleted, never left behind unshared."""
 
 from __future__ import annotations
 
 import logging
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,15 +57,56 @@ def upload_chart(client: WebClient, channel: str, thread_ts: str | None, chart: 
 
 def _upload(client: WebClient, channel: str, thread_ts: str | None, chart: ChartFile,
             comment: str | None = None) -> str:
-    """files.uploadV2 into the conversation; '' when shared, else Slack's error (logged)."""
+    """files.uploadV2's three steps into the conversation; '' when shared, else Slack's error (logged).
+
+    The steps are taken one by one (files.getUploadURLExternal, the bytes POSTed to its upload_url,
+    files.completeUploadExternal) so that the file id is known when the last step is refused: that file was
+    uploaded but never shared, and is deleted (files.delete) rather than left behind. A refused file id is never
+    completed again elsewhere: Slack documents no second completion, so a DM gets an upload of its own."""
+    file_id = ""
     try:
-        client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=chart.data, filename=chart.filename,
-                               title=chart.title, alt_txt=chart.title, initial_comment=comment)
+        issued = client.files_getUploadURLExternal(filename=chart.filename, length=len(chart.data),
+                                                   alt_txt=chart.title)
+        file_id, url = str(issued.get("file_id") or ""), str(issued.get("upload_url") or "")
+        status = _post_bytes(client, url, chart.data)
+        if status != 200:
+            error = f"upload_http_{status}"
+        else:
+            client.files_completeUploadExternal(files=[{"id": file_id, "title": chart.title}], channel_id=channel,
+                                                thread_ts=thread_ts, initial_comment=comment)
+            return ""
     except SlackClientError as err:
         error = err.response.get("error", "unknown") if isinstance(err, SlackApiError) else type(err).__name__
-        log.warning("uploading a chart to %s failed: %s", channel, error)
-        return str(error)
-    return ""
+    except OSError as err:  # the upload_url could not be reached
+        error = type(err).__name__
+    log.warning("uploading a chart to %s failed: %s", channel, error)
+    if file_id:
+        _delete(client, file_id)
+    return str(error)
+
+
+def _post_bytes(client: WebClient, url: str, data: bytes) -> int:
+    """POST the bytes to an upload_url of files.getUploadURLExternal (as the client does: its timeout, TLS context
+    and proxy); the HTTP status."""
+    handlers: list[Any] = [urllib.request.HTTPSHandler(context=client.ssl)]
+    if client.proxy:
+        handlers.append(urllib.request.ProxyHandler({"http": client.proxy, "https": client.proxy}))
+    opener = urllib.request.build_opener(*handlers)
+    try:
+        with opener.open(urllib.request.Request(url, data=data, method="POST"), timeout=client.timeout) as resp:
+            resp.read()
+            return int(resp.status)
+    except urllib.error.HTTPError as err:
+        return int(err.code)
+
+
+def _delete(client: WebClient, file_id: str) -> None:
+    """Delete a file uploaded but not shared; a refusal is logged, never raised (the answer stands)."""
+    try:
+        client.files_delete(file=file_id)
+    except SlackClientError as err:
+        error = err.response.get("error", "unknown") if isinstance(err, SlackApiError) else type(err).__name__
+        log.warning("deleting an unshared chart file failed: %s", error)
 
 
 def share_chart(client: WebClient, chart: ChartFile, channel: str | None, user: str, intro: str,

@@ -6,7 +6,8 @@ method answer HTTP 429 with Retry-After: 1; `fail_once(method, error)` makes it 
 
 File uploads (files.uploadV2) work as Slack's do: files.getUploadURLExternal returns an upload_url on this
 server, the bytes POSTed there are kept (`uploaded(file_id)`; the POST is recorded as method "upload"), and
-files.completeUploadExternal shares the file (recorded with its channel_id and thread_ts).
+files.completeUploadExternal shares the file (recorded with its channel_id and thread_ts). files.delete
+deletes a file; `unshared()` lists the files uploaded but neither shared nor deleted (left behind).
 
 Posted messages are kept per conversation with their metadata: conversations.history (GET, as slack_sdk calls
 it) returns them newest first, their `metadata` only with include_all_metadata; conversations.open answers the
@@ -71,7 +72,7 @@ class FakeSlack:
         self._failures: dict[str, str] = {}
         self._ts = 1700000000.000100
         self._server: ThreadingHTTPServer | None = None
-        self._files: dict[str, dict[str, Any]] = {}  # file id -> {"filename", "length", "data"}
+        self._files: dict[str, dict[str, Any]] = {}  # file id -> {"filename", "length", "data", "shared", "deleted"}
         self._history: dict[str, list[dict[str, Any]]] = {}  # channel id -> messages posted, oldest first
 
     # --- lifecycle
@@ -143,6 +144,12 @@ class FakeSlack:
         """The bytes uploaded for a file id (None when nothing was uploaded for it)."""
         with self._lock:
             return self._files.get(file_id, {}).get("data")
+
+    def unshared(self) -> list[str]:
+        """The file ids whose bytes were uploaded but that were never shared nor deleted: left behind in Slack."""
+        with self._lock:
+            return [i for i, f in self._files.items()
+                    if f.get("data") is not None and not f.get("shared") and not f.get("deleted")]
 
     # --- behaviour switches
     def rate_limit_once(self, method: str) -> None:
@@ -271,12 +278,23 @@ class FakeSlack:
             except ValueError:
                 return {"ok": False, "error": "invalid_arguments"}
             with self._lock:
-                done = [f for f in files if self._files.get(str(f.get("id")), {}).get("data") is not None]
+                done = [f for f in files if self._files.get(str(f.get("id")), {}).get("data") is not None
+                        and not self._files[str(f.get("id"))].get("deleted")]
             if not files or len(done) != len(files):
                 return {"ok": False, "error": "file_not_found"}
             if body.get("channel_id") and str(body["channel_id"])[:1] not in "CGDZ":  # a user id is refused
                 return {"ok": False, "error": "invalid_arguments"}
+            with self._lock:
+                for f in files:
+                    self._files[str(f["id"])]["shared"] = str(body.get("channel_id") or "")
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title") or ""} for f in files]}
+        if method == "files.delete":
+            with self._lock:
+                known = self._files.get(str(body.get("file") or ""))
+                if not known or known.get("deleted"):
+                    return {"ok": False, "error": "file_not_found"}
+                known["deleted"] = True
+            return {"ok": True}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}
         return {"ok": False, "error": "unknown_method"}

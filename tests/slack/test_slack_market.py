@@ -128,6 +128,45 @@ def test_a_slash_command_where_the_bot_cannot_post_sends_the_chart_to_the_users_
     assert "chart sent to you in a DM" in reply.text_and_blocks()
 
 
+def test_the_chart_the_channel_refused_is_deleted_not_left_behind_when_it_goes_to_the_dm(engine, fake):
+    fake.fail_once("files.completeUploadExternal", "not_in_channel")
+    with running_app(engine, fake) as app:
+        app.command(QUESTION, channel_id="C9", user_id="U7")
+        fake.wait_for("response")
+        refused, shared = fake.wait_for("files.completeUploadExternal", count=2)
+        [deleted] = fake.wait_for("files.delete")
+        fake.settle()
+    refused_id = json.loads(refused.body["files"])[0]["id"]
+    assert deleted.body["file"] == refused_id != json.loads(shared.body["files"])[0]["id"]
+    assert shared.body["channel_id"] == fake.dm_channel("U7")
+    assert fake.unshared() == []
+
+
+def test_a_chart_slack_refuses_to_share_anywhere_is_deleted(engine, fake):
+    fake.fail_once("files.completeUploadExternal", "missing_scope")
+    with running_app(engine, fake) as app:
+        app.command(QUESTION, channel_id="C1", user_id="U7")
+        [reply] = fake.wait_for("response")
+        [refused] = fake.wait_for("files.completeUploadExternal")
+        [deleted] = fake.wait_for("files.delete")
+        fake.settle()
+    assert "couldn't upload the chart (missing_scope)" in reply.text_and_blocks()
+    assert deleted.body["file"] == json.loads(refused.body["files"])[0]["id"]
+    assert fake.unshared() == [] and fake.requests("chat.postMessage") == []
+
+
+def test_a_chart_refused_in_a_mention_thread_is_deleted_and_the_answer_still_stands(engine, fake):
+    fake.fail_once("files.completeUploadExternal", "not_in_channel")
+    with running_app(engine, fake) as app:
+        app.event({"type": "app_mention", "user": "U1", "text": f"<@UBOT> {QUESTION}", "ts": "7200.1",
+                   "channel": "C1", "event_ts": "7200.1"})
+        [answer] = fake.wait_for("chat.postMessage")
+        fake.wait_for("files.delete")
+        fake.settle()
+    assert "Pay across 4 postings" in json.dumps(answer.body["blocks"], ensure_ascii=False)
+    assert fake.unshared() == []
+
+
 def test_a_slash_command_whose_chart_slack_refuses_says_why_and_still_answers(engine, fake):
     fake.fail_once("files.getUploadURLExternal", "missing_scope")
     with running_app(engine, fake) as app:
