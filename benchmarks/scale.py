@@ -200,6 +200,17 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def rss_parts_mb() -> dict[str, float]:
+    """Resident memory by kind: anonymous (the heap: objects, arrays), file-backed (memory-mapped snapshot
+    files and libraries: shared between processes, dropped under memory pressure and read again)."""
+    parts = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("RssAnon", "RssFile", "RssShmem"):
+            parts[name.lower().replace("rss", "rss_") + "_mb"] = round(int(value.split()[0]) / 1024, 1)
+    return parts
+
+
 def peak_rss_mb() -> float:
     """The highest resident memory this process reached (ru_maxrss), in MB."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -427,6 +438,7 @@ def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, 
         load["model_ready_from_process_start"] = process_seconds()
         trim_memory()
         load["rss_mb_with_model"] = rss_mb()
+        load["rss_parts_with_model"] = rss_parts_mb()
     catalog = engine._answerer.catalog  # the loaded catalog: no public accessor, read for the memory breakdown
     memory = _memory_parts(catalog)
 
@@ -444,6 +456,7 @@ def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, 
     result = {
         "postings": stats.postings, "chunks": stats.chunks, "code": code_fingerprint(), "load": load,
         "memory": memory, "peak_rss_mb": peak_rss_mb(), "rss_mb_after_questions": rss_mb(),
+        "rss_parts_after_questions": rss_parts_mb(),
         "query_embedder": getattr(embedder, "name", type(embedder).__name__),
         "latency_ms": latency, "passes": passes, "gc_during_questions": gc_report,
         "answer_status": statuses,
@@ -657,19 +670,22 @@ def reusable(folder: Path, signature: dict[str, Any]) -> dict[str, Any] | None:
 def table(results: Sequence[dict[str, Any]]) -> str:
     """The summary as a Markdown table: one row per size, then per-kind latency."""
     lines = ["| postings | chunks | build s (chunks/s) | first load s (store, writes snapshot) | load s (from) "
-             "| process start to ready s | RSS after load MB | RSS with model MB | peak RSS MB | p50 ms | p95 ms "
-             "| p99 ms |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| process start to ready s | RSS after load MB | RSS with model MB | RSS after questions MB (heap / "
+             "mapped files) | peak RSS MB | p50 ms | p95 ms | p99 ms |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         b, lo, lat = r["build"], r["load"], r["latency_ms"]["overall"]
         reused = " (reused)" if b.get("reused") else ""
         first = r.get("first_load") or {}
         first_s = f"{first['seconds_store_to_snapshot']:.1f}" if first else "-"
         with_model = f"{lo['rss_mb_with_model']:,.0f}" if "rss_mb_with_model" in lo else "-"
+        parts = r.get("rss_parts_after_questions") or {}
+        after = f"{r.get('rss_mb_after_questions', float('nan')):,.0f}" + (
+            f" ({parts['rss_anon_mb']:,.0f} / {parts['rss_file_mb']:,.0f})" if parts else "")
         lines.append(f"| {r['postings']:,} | {r['chunks']:,} | {b['seconds']:.0f} ({b['chunks_per_s']:,.0f}){reused} "
                      f"| {first_s} | {lo['seconds']:.1f} ({lo.get('from', 'store')}) "
                      f"| {lo.get('seconds_from_process_start', float('nan')):.1f} | {lo['rss_mb_after_load']:,.0f} "
-                     f"| {with_model} | {r['peak_rss_mb']:,.0f} | {lat['p50']:.1f} | {lat['p95']:.1f} "
+                     f"| {with_model} | {after} | {r['peak_rss_mb']:,.0f} | {lat['p50']:.1f} | {lat['p95']:.1f} "
                      f"| {lat['p99']:.1f} |")
     lines += ["", "| postings | " + " | ".join(f"{k} p50 / p95 / p99 ms" for k in KINDS) + " |",
               "|---:|" + "---:|" * len(KINDS)]
@@ -729,6 +745,10 @@ def plot(results: Sequence[dict[str, Any]], path: Path, subtitle: str) -> None:
     left.legend(fontsize=8)
     right.plot(sizes, [r["load"]["rss_mb_after_load"] for r in results], "o-", label="RSS after load")
     right.plot(sizes, [r["peak_rss_mb"] for r in results], "^--", label="peak RSS")
+    if all("rss_parts_after_questions" in r for r in results):
+        right.plot(sizes, [r["rss_mb_after_questions"] for r in results], "D-", label="RSS after the questions")
+        right.plot(sizes, [r["rss_parts_after_questions"]["rss_anon_mb"] for r in results], "v:",
+                   label="of which heap (not mapped snapshot files)")
     right.plot(sizes, [r["memory"]["vectors_mb"] + r["memory"]["bm25_mb"] for r in results], "s-",
                label="chunk vectors + BM25 index")
     right.set_xscale("log")
@@ -742,7 +762,8 @@ def plot(results: Sequence[dict[str, Any]], path: Path, subtitle: str) -> None:
         axis.set_xlabel("postings in the index (log scale)\nchunks: " + ", ".join(_short_count(r["chunks"], 3)
                                                                                   for r in results), fontsize=9)
         axis.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    fig.suptitle(f"postings-bot at scale: HashingEmbedder, medians of passes — {subtitle}", fontsize=10)
+    fig.suptitle(f"postings-bot at scale: index built with the hashing embedder, loaded from its snapshot; "
+                 f"medians of passes — {subtitle}", fontsize=10)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
