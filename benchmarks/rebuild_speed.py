@@ -5,6 +5,12 @@ Takes a few minutes (three embedding passes over ~1,800 chunks). Skips with a me
 Also times a no-change `postings-index rebuild` in a fresh process (it must not load the model), and, on
 synthetic corpora (benchmarks/corpus.py) of --hashing-sizes postings, the rebuild with the free hashing
 embedder: chunks/s, milliseconds a chunk outside the model, and an incremental rebuild with 1% changed.
+The ratio to raw model throughput at the largest of those sizes comes from the model on a sample
+(--model-sample-chunks texts of postings picked at random from a --model-sample-postings corpus, embedded as
+the rebuild embeds them): model ms a chunk / (model ms + the hashing run's ms a chunk outside the model).
+--workers-experiment instead embeds the same 2,000 corpus chunks in 1 process x 2 threads, 2 processes x 1
+thread and 1 process x 1 thread, and writes benchmarks/results/rebuild_speed_workers.json.
+Example: .venv/bin/python benchmarks/rebuild_speed.py --hashing-sizes 100000 --model-sample-postings 100000
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import csv
 import json
 import os
 import platform
+import random
 import resource
 import shutil
 import subprocess
@@ -22,7 +29,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -183,13 +190,213 @@ def hashing_point(n: int, csv_path: Path, work: Path) -> dict:
                                     "target_share": 0.03}}
 
 
+def corpus_posting(originals: Sequence, locations: Sequence[str], k: int, seed: int = 0):
+    """Posting k of the scale corpus (benchmarks/corpus.py generate), made on its own."""
+    from benchmarks import corpus
+
+    base = originals[k % len(originals)]
+    copy = k // len(originals)
+    if copy == 0:
+        return base
+    return corpus.vary_posting(base, f"{base.id}-v{copy}", random.Random(f"{seed}:{k}"), locations)
+
+
+def sample_postings(originals: Sequence, n_postings: int, seed: int = 0) -> Iterable:
+    """Postings of an n-posting scale corpus in a random (seeded) order, made one at a time."""
+    locations = sorted({p.location for p in originals if p.location})
+    for k in random.Random(f"sample:{seed}").sample(range(n_postings), n_postings):
+        yield corpus_posting(originals, locations, k, seed)
+
+
+def embedding_texts(postings: Iterable, counter, limit: int, n_chunks: int) -> tuple[list[str], float]:
+    """The first n_chunks texts the rebuild would embed for these postings, chunked with counter's word
+    pieces; also the seconds chunking took."""
+    from index.chunking import chunk_for_embedding, embedding_text
+
+    batch, adds_up = getattr(counter, "count_tokens_batch", None), bool(getattr(counter, "counts_add_up", False))
+    texts: list[str] = []
+    seconds = 0.0
+    for posting in postings:
+        started = time.perf_counter()
+        chunks = chunk_for_embedding(posting, counter.count_tokens, limit, batch, adds_up)
+        seconds += time.perf_counter() - started
+        texts += [embedding_text(posting, c) for c in chunks]
+        if len(texts) >= n_chunks:
+            break
+    return texts[:n_chunks], seconds
+
+
+def model_sample(model, csv_path: Path, n_postings: int, n_chunks: int, limit: int, batch_size: int) -> dict:
+    """The model's ms a chunk on n_chunks texts of random postings of an n-posting corpus, embedded as the
+    rebuild embeds them (longest first, in its batches); also chunking's ms a chunk with the model's
+    tokenizer and with the hashing embedder's word count (which the hashing rebuilds chunk with)."""
+    from benchmarks import corpus
+    from index.embedder import HashingEmbedder
+    from index.rebuild import SilentProgress, embed_in_order
+
+    originals = corpus.load_originals(csv_path)
+    texts, chunk_seconds = embedding_texts(sample_postings(originals, n_postings), model, limit, n_chunks)
+    _, hashing_chunk_seconds = embedding_texts(sample_postings(originals, n_postings), HashingEmbedder(), limit,
+                                               n_chunks)
+    load = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), time.process_time()
+    embed_in_order(model, texts, batch_size, SilentProgress())
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    tokens = model.count_tokens_batch(texts) if hasattr(model, "count_tokens_batch") else [0]
+    return {"corpus_postings": n_postings, "chunks": len(texts), "tokens_median": float(np.median(tokens)),
+            "seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2),
+            "model_ms_per_chunk": round(1000 * seconds / len(texts), 3),
+            "chunks_per_s": round(len(texts) / seconds, 2),
+            "chunking_ms_per_chunk_model_tokenizer": round(1000 * chunk_seconds / len(texts), 3),
+            "chunking_ms_per_chunk_hashing_counter": round(1000 * hashing_chunk_seconds / len(texts), 3),
+            "load_average_before": round(load, 2), "load_average_after": round(os.getloadavg()[0], 2)}
+
+
+def scale_builds(paths: Sequence[Path], hashing: Sequence[dict]) -> list[dict]:
+    """The hashing-embedder builds benchmarks/scale.py recorded (bench.json): ms a chunk in all, and outside the
+    model, taking the hashing embedder's own ms a chunk from this run's hashing points (0 without them)."""
+    embed_ms = (1000 * sum(h["embed_seconds"] for h in hashing) / sum(h["chunks"] for h in hashing)) if hashing else 0.0
+    out = []
+    for path in paths:
+        try:
+            record = json.loads(Path(path).read_text())
+            build, signature = record["build"], record["signature"]
+            total_ms = 1000 * build["seconds"] / build["chunks"]
+        except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError) as err:
+            print(f"  {path}: not a scale.py build record ({type(err).__name__}: {err}); left out")
+            continue
+        if signature.get("embedder") != "hashing-384":
+            continue
+        out.append({"file": str(path), "postings": build["postings"], "chunks": build["chunks"],
+                    "seconds": build["seconds"], "built_at": build.get("built_at"), "ms_per_chunk": round(total_ms, 3),
+                    "hashing_embed_ms_per_chunk": round(embed_ms, 3),
+                    "outside_model_ms_per_chunk": round(total_ms - embed_ms, 3)})
+    return sorted(out, key=lambda b: b["postings"])
+
+
+def projected_ratio(model_ms: float, outside_ms: float) -> float:
+    """Pipeline throughput over raw model throughput when the work outside the model adds to it (2 cores, both
+    busy in the model, so the rest does not hide behind it)."""
+    return model_ms / (model_ms + outside_ms)
+
+
+WORKER_CHUNKS = 2000
+
+
+def embed_child(threads: int) -> int:
+    """A worker child: read a JSON file of texts named on stdin, load the model on `threads` torch threads,
+    say "ready", wait for "go", embed as the rebuild does and print seconds as JSON."""
+    from index.embedder import SentenceTransformerEmbedder
+    from index.rebuild import SilentProgress, embed_in_order
+
+    texts = json.loads(Path(sys.stdin.readline().strip()).read_text())
+    model = SentenceTransformerEmbedder(threads=threads)
+    model.embed_documents(texts[:32])
+    print("ready", flush=True)
+    sys.stdin.readline()
+    started, cpu = time.perf_counter(), time.process_time()
+    embed_in_order(model, texts, model.batch_size, SilentProgress())
+    print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
+                      "chunks": len(texts)}), flush=True)
+    return 0
+
+
+def embed_in_processes(texts: Sequence[str], processes: int, threads: int, work: Path) -> dict:
+    """Wall seconds for `processes` children of `threads` torch threads each to embed the texts between them
+    (dealt out in turn, so their lengths are alike), timed from a common start after every model is loaded."""
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
+           "OPENBLAS_NUM_THREADS": "1", "POSTINGS_LOG_LEVEL": "WARNING", "TOKENIZERS_PARALLELISM": "false"}
+    children = []
+    try:
+        for i in range(processes):
+            share = work / f"share-{processes}x{threads}-{i}.json"
+            share.write_text(json.dumps(list(texts[i::processes])))
+            child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--embed-child", str(threads)],
+                                     cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            child.stdin.write(f"{share}\n")
+            child.stdin.flush()
+            children.append(child)
+        for child in children:
+            if child.stdout.readline().strip() != "ready":
+                raise RuntimeError(f"an embedding child ({processes} x {threads}) failed to start")
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        for child in children:
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        done = [json.loads(child.stdout.readline()) for child in children]
+        wall = time.perf_counter() - started
+    finally:
+        for child in children:
+            child.stdin.close()
+            child.wait(timeout=60)
+    return {"processes": processes, "threads_each": threads, "chunks": len(texts), "wall_seconds": round(wall, 2),
+            "chunks_per_s": round(len(texts) / wall, 2),
+            "cpu_seconds": round(sum(d["cpu_seconds"] for d in done), 2),
+            "child_seconds": [round(d["seconds"], 2) for d in done], "load_average_before": round(load, 2)}
+
+
+def workers_experiment(csv_path: Path, out: Path) -> int:
+    """1 process x 2 threads vs 2 processes x 1 thread (and 1 x 1) on the same 2,000 corpus chunks."""
+    from benchmarks import corpus
+    from index.embedder import SentenceTransformerEmbedder
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    host = machine()
+    counter = SentenceTransformerEmbedder()
+    limit = min(200, counter.max_tokens - 2)
+    texts, _ = embedding_texts(corpus.generate(corpus.load_originals(csv_path), 5000), counter, limit, WORKER_CHUNKS)
+    del counter
+    work = Path(tempfile.mkdtemp(prefix="rebuild-workers-"))
+    try:
+        runs = [embed_in_processes(texts, p, t, work) for p, t in ((1, 2), (2, 1), (1, 1), (1, 2))]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    threads2 = max(r["chunks_per_s"] for r in runs if (r["processes"], r["threads_each"]) == (1, 2))
+    procs2 = next(r["chunks_per_s"] for r in runs if r["processes"] == 2)
+    single = next(r["chunks_per_s"] for r in runs if (r["processes"], r["threads_each"]) == (1, 1))
+    results = {
+        "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "command": "python benchmarks/rebuild_speed.py --workers-experiment",
+        "machine": host, "runs": runs,
+        "processes_over_threads": round(procs2 / threads2, 3),
+        "thread_scaling_1_to_2": round(threads2 / single, 3),
+        "process_scaling_1_to_2": round(procs2 / single, 3),
+        "load_average_at_end": round(os.getloadavg()[0], 2),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    for r in runs:
+        print(f"{r['processes']} process(es) x {r['threads_each']} thread(s): {r['chunks_per_s']:.1f} chunks/s "
+              f"({r['wall_seconds']:.1f} s, CPU {r['cpu_seconds']:.1f} s, load {r['load_average_before']:.2f})")
+    print(f"2 processes / 1 process of 2 threads: {results['processes_over_threads']:.3f}; from 1 to 2 cores, "
+          f"threads scale {results['thread_scaling_1_to_2']:.2f}x, processes {results['process_scaling_1_to_2']:.2f}x")
+    print(f"wrote {out}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/rebuild_speed.json")
     parser.add_argument("--hashing-sizes", type=int, nargs="*", default=[5000],
                         help="synthetic corpus sizes rebuilt with the hashing embedder (none: skip)")
+    parser.add_argument("--model-sample-postings", type=int, default=100000,
+                        help="corpus size the model's sample is drawn from")
+    parser.add_argument("--model-sample-chunks", type=int, default=5000,
+                        help="chunks of that corpus embedded with the model (0: skip)")
+    parser.add_argument("--scale-build", type=Path, nargs="*", default=sorted(ROOT.glob("var/bench/scale-*/bench.json")),
+                        help="bench.json files of benchmarks/scale.py builds (hashing embedder): their chunks/s give "
+                             "the work outside the model at their sizes (default: those in var/bench)")
+    parser.add_argument("--workers-experiment", action="store_true",
+                        help="only compare embedding in processes vs threads (writes rebuild_speed_workers.json)")
+    parser.add_argument("--embed-child", type=int, default=0, help=argparse.SUPPRESS)  # threads of a worker child
     args = parser.parse_args()
+    if args.embed_child:
+        return embed_child(args.embed_child)
+    if args.workers_experiment:
+        return workers_experiment(args.csv, args.out.with_name("rebuild_speed_workers.json")
+                                  if args.out.name == "rebuild_speed.json" else args.out)
     if not args.csv.exists():
         print(f"skipped: {args.csv} is absent (it lives in ../shared/data)")
         return 0
@@ -259,6 +466,8 @@ def main() -> int:
 
         raw_after, raw_cpu_after = raw_pass()
         store.close()
+        sample = (model_sample(model, args.csv, args.model_sample_postings, args.model_sample_chunks, limit,
+                               settings.embed_batch_size) if args.model_sample_chunks else None)
         hashing = [hashing_point(n, args.csv, work) for n in args.hashing_sizes]
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -292,6 +501,22 @@ def main() -> int:
                                 "chunks_embedded": one_pct.chunks_embedded,
                                 "embed_seconds": round(embedder.seconds, 2)},
         "hashing_embedder": hashing,
+        "scale_builds": scale_builds(args.scale_build, hashing),
+        "model_sample": sample,
+        "ratio_to_raw_by_size": [
+            {"postings": len(loaded.postings), "ratio": round(pipeline_rate / raw_rate, 3), "how": "measured, model"},
+            *[{"postings": h["postings"], "how": "model ms a chunk from model_sample / (that + hashing run's ms "
+                                                 "a chunk outside the model)",
+               "model_ms_per_chunk": sample["model_ms_per_chunk"],
+               "outside_model_ms_per_chunk": h["outside_model_ms_per_chunk"],
+               "ratio": round(projected_ratio(sample["model_ms_per_chunk"], h["outside_model_ms_per_chunk"]), 3),
+               "target_ratio": 0.95} for h in hashing if sample],
+            *[{"postings": b["postings"], "how": "model ms a chunk from model_sample / (that + a scale.py build's ms "
+                                                 "a chunk outside the model)",
+               "model_ms_per_chunk": sample["model_ms_per_chunk"],
+               "outside_model_ms_per_chunk": b["outside_model_ms_per_chunk"],
+               "ratio": round(projected_ratio(sample["model_ms_per_chunk"], b["outside_model_ms_per_chunk"]), 3),
+               "target_ratio": 0.95} for b in scale_builds(args.scale_build, hashing) if sample]],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "load_average_at_end": os.getloadavg()[0],
     }
@@ -316,6 +541,12 @@ def main() -> int:
            f"target 1,000); 1% changed ({h['one_percent_changed']['postings_changed']} postings) "
            f"{h['one_percent_changed']['seconds']:.2f} s = {100 * h['one_percent_changed']['share_of_full']:.1f}% "
            f"of full (target 3%)") for h in hashing],
+        *([("model sample", f"{sample['chunks']:,} chunks of a {sample['corpus_postings']:,}-posting corpus: "
+                            f"{sample['model_ms_per_chunk']:.1f} ms a chunk ({sample['chunks_per_s']:.1f} chunks/s); "
+                            f"chunking {sample['chunking_ms_per_chunk_model_tokenizer']:.2f} ms a chunk with the "
+                            f"model's tokenizer, {sample['chunking_ms_per_chunk_hashing_counter']:.2f} with the "
+                            f"hashing count")] if sample else []),
+        *[(f"ratio to raw, {r['postings']:,}", f"{r['ratio']:.3f} ({r['how']})") for r in results["ratio_to_raw_by_size"]],
         ("peak RSS", f"{results['peak_rss_mb']:.0f} MB"),
         ("load average", f"{results['machine']['load_average_at_start']:.2f} at start, "
                          f"{results['load_average_at_end']:.2f} at end (other processes share the cores)"),
