@@ -3,6 +3,7 @@
 Usage:
   .venv/bin/python benchmarks/eval_answers.py                 # real model, all question sets
   .venv/bin/python benchmarks/eval_answers.py --embedder hashing --sets samples
+  .venv/bin/python benchmarks/eval_answers.py --query-embedder numpy --answers var/eval/answers-numpy.jsonl
 
 Question sets: dev (../shared/data/questions/dev.jsonl), labeled (dev-labeled.jsonl), filters
 (dev-filters.jsonl), all over the 500 LinkedIn postings in ../shared/data/postings/; wild (wild-dev.jsonl over
@@ -91,19 +92,24 @@ def intent_for_fact(question: dict) -> str | None:
     return FACT_INTENT.get(question["intent"])
 
 
-def evaluate(questions: list[dict], systems: dict) -> dict:
-    """Run every system over every question; tally outcomes and retrieval ranks per intent."""
+def evaluate(questions: list[dict], systems: dict, keep_answers: bool = False) -> dict:
+    """Run every system over every question; tally outcomes and retrieval ranks per intent (and with
+    keep_answers, each answer's text and posting ids, in question order)."""
     results: dict = {}
     for sys_name, system in systems.items():
         per_intent: dict = defaultdict(lambda: defaultdict(int))
         ranks: dict = defaultdict(list)
         latencies = []
         misses = []
+        answers = []
         for q in questions:
             started = time.perf_counter()
             answer = answer_to_json(system.ask(q["question"]))
             latencies.append(time.perf_counter() - started)
             outcome = judge(q, answer)
+            if keep_answers:
+                answers.append({"question": q["question"], "intent": q["intent"], "outcome": outcome,
+                                "answer": answer["answer"], "ids": [p["id"] for p in answer["postings"]]})
             per_intent[q["intent"]][outcome] += 1
             per_intent[q["intent"]]["n"] += 1
             if q.get("job_id"):
@@ -130,6 +136,7 @@ def evaluate(questions: list[dict], systems: dict) -> dict:
                            "p95": round(1000 * lat[int(0.95 * (len(lat) - 1))], 2),
                            "p99": round(1000 * lat[int(0.99 * (len(lat) - 1))], 2)} if lat else {},
             "misses": misses,
+            **({"answers": answers} if keep_answers else {}),
         }
     return results
 
@@ -163,13 +170,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--no-baselines", action="store_true", help="run the full pipeline only")
     parser.add_argument("--var", default=None, help="folder for the indexes (default var/eval)")
+    parser.add_argument("--query-embedder", choices=["numpy", "torch"], default=None,
+                        help="embed questions with this backend of the model (default: the --embedder that "
+                        "embedded the documents)")
+    parser.add_argument("--answers", default=None, help="also write every full-pipeline answer (text and "
+                        "posting ids) to this JSONL file, to compare two runs answer by answer")
     args = parser.parse_args(argv)
 
     embedder = make_embedder(args.embedder)
+    query_embedder = None
+    if args.query_embedder == "numpy":
+        from index.embedder import NumpyEmbedder
+        query_embedder = NumpyEmbedder()
+    elif args.query_embedder == "torch":
+        query_embedder = embedder if args.embedder == "model" else make_embedder("model")
 
     engines: dict = {}
     all_results = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
-                   "embedder": embedder.name, "command": "benchmarks/eval_answers.py " + " ".join(argv or sys.argv[1:]),
+                   "embedder": embedder.name, "query_embedder": args.query_embedder or args.embedder,
+                   "command": "benchmarks/eval_answers.py " + " ".join(argv or sys.argv[1:]),
                    "sets": {}}
     for set_name in args.sets.split(","):
         qpath, source = SETS[set_name]
@@ -181,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         if key not in engines:
             var = Path(args.var) if args.var else ROOT / "var" / "eval"
             engines[key] = build_engine(f"{source.name}-{args.embedder}", source, var, embedder)
+            if query_embedder is not None and query_embedder is not embedder:
+                from bot.engine import Engine
+                engines[key] = Engine(engines[key].store, query_embedder, top_k=engines[key].top_k, reload_interval=0)
         engine = engines[key]
         answerer = engine._current()
         questions = [json.loads(line) for line in qpath.open() if line.strip()]
@@ -188,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_baselines:
             systems.update({"dense-only": TopChunksBaseline(answerer, "dense"),
                             "keyword-only": TopChunksBaseline(answerer, "keyword")})
-        all_results["sets"][set_name] = evaluate(questions, systems)
+        all_results["sets"][set_name] = evaluate(questions, systems, keep_answers=bool(args.answers))
         for intent, row in all_results["sets"][set_name]["full"]["per_intent"].items():
             print(f"[{set_name}] full {intent:18s} {row['correct_share']:.1%} correct, {row[WRONG]} wrong, "
                   f"{row[NOT_STATED]} not stated, {row[MISSED]} missed (n={row['n']})")
@@ -200,6 +222,14 @@ def main(argv: list[str] | None = None) -> int:
     all_results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(f"peak RSS of this process (model, both indexes, all systems): {all_results['peak_rss_mb']} MB",
           file=sys.stderr)
+    if args.answers:
+        with Path(args.answers).open("w", encoding="utf-8") as f:
+            for set_name, results in all_results["sets"].items():
+                for row in results["full"].pop("answers"):
+                    f.write(json.dumps({"set": set_name, **row}, ensure_ascii=False) + "\n")
+            for results in all_results["sets"].values():
+                for system in results.values():
+                    system.pop("answers", None)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(all_results, indent=1, ensure_ascii=False))

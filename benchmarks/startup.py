@@ -4,9 +4,16 @@ For each corpus (the shipped samples/postings, and ../shared's LinkedIn sample o
 is rebuilt with the real model into var/startup/ (incremental on later runs), then each question is asked
 --runs times, each in a new process, as a user runs it (`python -m bot ask --chroma-path ...`), and the median
 wall time is reported. One extra, untimed run per question says what the answer was (intent, list or not)
-and whether the process imported torch, sentence-transformers or transformers.
+and whether the process imported torch, sentence-transformers or transformers, and its peak RSS. The general
+question is also asked with POSTINGS_QUERY_EMBEDDER=torch (row general_torch): sentence-transformers instead of
+the NumPy model (index/minilm_numpy.py), before and after on the same machine.
 
-    .venv/bin/python benchmarks/startup.py [--runs 5] [--code DIR] [--out benchmarks/results/startup.json]
+Then each query embedder (numpy, torch) in fresh processes, with one thread and with the default threads:
+seconds to import its libraries and to load the model, RSS after loading and after the questions, and
+embed_query milliseconds p50/p95 over our own questions; and documents per second embedding --docs chunks of the
+LinkedIn index, batches of 32 (what the rebuild would get from either).
+
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--code DIR] [--docs 500] [--out benchmarks/results/startup.json]
 
 --code runs the `ask` of another checkout of this repository (e.g. an export of an older commit, to measure
 before and after on the same machine); the indexes are built by this checkout. The machine may be shared:
@@ -56,40 +63,120 @@ out = io.StringIO()
 with contextlib.redirect_stdout(out):
     code = main(["ask", "--json", "--chroma-path", sys.argv[1], sys.argv[2]])
 answer = json.loads(out.getvalue()) if code == 0 else {}
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent (this benchmark) across fork and exec
+with open("/proc/self/status") as f:
+    peak_kb = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 print(json.dumps({"exit_code": code, "intent": answer.get("intent"), "is_list": answer.get("is_list"),
-                  "status": answer.get("status"), "imported": sorted(m for m in %r if m in sys.modules)}))
+                  "status": answer.get("status"), "imported": sorted(m for m in %r if m in sys.modules),
+                  "peak_rss_mb": round(peak_kb / 1024, 1)}))
 """ % (HEAVY,)
+# the general question again, with sentence-transformers embedding it (the query embedder before issue 11)
+VARIANTS = {"general_torch": ("general", {"POSTINGS_QUERY_EMBEDDER": "torch"})}
+
+# one query embedder in a fresh process: import and load seconds, RSS, embed_query ms, documents per second
+EMBED = """
+import json, statistics, sys, time
+backend, threads, questions, docs = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4]
+
+def rss_mb():
+    with open("/proc/self/status") as f:
+        return round(next(int(l.split()[1]) for l in f if l.startswith("VmRSS:")) / 1024, 1)
+
+started, rss_start = time.perf_counter(), rss_mb()
+if backend == "numpy":
+    import numpy, scipy.special, safetensors.numpy, tokenizers, index.minilm_numpy
+else:
+    import torch, sentence_transformers
+imported = time.perf_counter()
+from index.embedder import NumpyEmbedder, SentenceTransformerEmbedder
+embedder = NumpyEmbedder(threads=threads) if backend == "numpy" else SentenceTransformerEmbedder(threads=threads)
+loaded, rss_loaded = time.perf_counter(), rss_mb()
+embedder.embed_query("warm up")
+times = []
+for _ in range(3):
+    for question in questions:
+        t = time.perf_counter()
+        embedder.embed_query(question)
+        times.append(1000 * (time.perf_counter() - t))
+times.sort()
+row = {"import_s": round(imported - started, 2), "load_s": round(loaded - imported, 2),
+       "rss_start_mb": rss_start, "rss_loaded_mb": rss_loaded, "rss_after_questions_mb": rss_mb(),
+       "embed_query_ms": {"p50": round(statistics.median(times), 2),
+                          "p95": round(times[int(0.95 * (len(times) - 1))], 2), "n": len(times)}}
+if docs:
+    texts = json.load(open(docs))
+    t = time.perf_counter()
+    embedder.embed_documents(texts)
+    row["documents"] = {"n": len(texts), "docs_per_s": round(len(texts) / (time.perf_counter() - t), 1)}
+print(json.dumps(row))
+"""
+# our own questions, short to long, for the embed_query timings
+TIMED_QUESTIONS = [
+    "what does the backend role pay?", "remote nursing jobs in Ohio", "which warehouse jobs have night shifts?",
+    "what is it like to work on the platform team at a logistics startup?", "forklift", "part-time barista",
+    "does the accountant position require a CPA and how many years of experience do they want?",
+    "jobs for a junior data analyst who knows SQL and Tableau, ideally hybrid near Chicago",
+    "what benefits come with the truck driver role (401k, health insurance, paid time off)?",
+    "Softwareentwickler in München mit Homeoffice", "C++ / embedded", "how is the team culture described?",
+]
 
 
-def child_env() -> dict[str, str]:
-    """The user's environment without POSTINGS_* settings, offline, telemetry off."""
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The user's environment without POSTINGS_* settings (but `extra`), offline, telemetry off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("POSTINGS_")}
-    return {**env, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    return {**env, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", **(extra or {})}
 
 
-def run_seconds(command: list[str], cwd: Path) -> float:
+def run_seconds(command: list[str], cwd: Path, extra: dict[str, str] | None = None) -> float:
     """Wall seconds of one fresh process (raises when it fails)."""
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=child_env(), capture_output=True, text=True, timeout=600)
+    done = subprocess.run(command, cwd=cwd, env=child_env(extra), capture_output=True, text=True, timeout=600)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:4])} … failed ({done.returncode}): {done.stderr[-500:]}")
     return seconds
 
 
-def check(code: Path, chroma: Path, question: str) -> dict:
-    """The answer's kind and the model libraries imported, from one untimed fresh process."""
-    done = subprocess.run([sys.executable, "-c", CHECK, str(chroma), question], cwd=code, env=child_env(),
+def check(code: Path, chroma: Path, question: str, extra: dict[str, str] | None = None) -> dict:
+    """The answer's kind, the model libraries imported and the peak RSS, from one untimed fresh process."""
+    done = subprocess.run([sys.executable, "-c", CHECK, str(chroma), question], cwd=code, env=child_env(extra),
                           capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         return {"error": done.stderr[-300:]}
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def median_seconds(command: list[str], cwd: Path, runs: int) -> dict:
-    times = [run_seconds(command, cwd) for _ in range(runs)]
+def median_seconds(command: list[str], cwd: Path, runs: int, extra: dict[str, str] | None = None) -> dict:
+    times = [run_seconds(command, cwd, extra) for _ in range(runs)]
     return {"median_s": round(statistics.median(times), 2), "min_s": round(min(times), 2),
             "max_s": round(max(times), 2), "runs": runs}
+
+
+def embedder_figures(backend: str, threads: int, docs: Path | None) -> dict:
+    """One query embedder's import/load seconds, RSS, embed_query ms (and docs/s), from a fresh process."""
+    command = [sys.executable, "-c", EMBED, backend, str(threads), json.dumps(TIMED_QUESTIONS), str(docs or "")]
+    done = subprocess.run(command, cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        return {"error": done.stderr[-500:]}
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def query_embedders(chunks: list[str], var: Path) -> dict:
+    """numpy and torch, each with one thread and with the default threads (0), in fresh processes."""
+    docs = None
+    if chunks:
+        docs = var / "startup-chunks.json"
+        docs.write_text(json.dumps(chunks), encoding="utf-8")
+    rows = {}
+    for backend in ("numpy", "torch"):
+        for threads in (1, 0):
+            key = f"{backend}_{'1_thread' if threads == 1 else 'default_threads'}"
+            rows[key] = row = embedder_figures(backend, threads, docs)
+            q = row.get("embed_query_ms", {})
+            print(f"[{key}] import {row.get('import_s')} s, load {row.get('load_s')} s, RSS loaded "
+                  f"{row.get('rss_loaded_mb')} MB, embed_query p50 {q.get('p50')} ms p95 {q.get('p95')} ms, "
+                  f"documents {row.get('documents', {}).get('docs_per_s', '–')}/s {row.get('error', '')}")
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose `ask` is timed")
     parser.add_argument("--var", type=Path, default=ROOT / "var" / "startup", help="folder for the indexes")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/startup.json")
+    parser.add_argument("--docs", type=int, default=500, help="chunks of the LinkedIn index embedded per backend "
+                        "for documents per second (0: skip)")
+    parser.add_argument("--no-embedders", action="store_true", help="skip the per-embedder figures")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -111,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[baseline] {name}: {result['baseline'][name]['median_s']:.2f} s (median of {args.runs})")
 
     embedder = None
+    chunks: list[str] = []
     for corpus, (source, questions) in CORPORA.items():
         if not source.exists():
             print(f"[{corpus}] skipped: {source} is absent (../shared is not beside this clone)", file=sys.stderr)
@@ -118,18 +209,27 @@ def main(argv: list[str] | None = None) -> int:
         embedder = embedder or make_embedder("model")
         engine = build_engine(f"{source.name}-model", source, args.var, embedder)
         postings = engine.stats().postings
+        if corpus == "linkedin500":
+            chunks = list(engine._current().catalog.chunk_texts[:args.docs])
         chroma = args.var / f"{source.name}-model"
         rows = {}
-        for kind, question in questions.items():
+        asked = [(kind, kind, None) for kind in questions] + [
+            (name, kind, extra) for name, (kind, extra) in VARIANTS.items()]
+        for name, kind, extra in asked:
+            question = questions[kind]
             command = python + ["-m", "bot", "ask", "--chroma-path", str(chroma), question]
-            row = {"question": question, **median_seconds(command, args.code, args.runs),
-                   **check(args.code, chroma, question)}
+            row = {"question": question, **({"env": extra} if extra else {}),
+                   **median_seconds(command, args.code, args.runs, extra), **check(args.code, chroma, question, extra)}
             row["meets_target"] = row["median_s"] <= TARGETS[kind]
-            rows[kind] = row
-            print(f"[{corpus}, {postings} postings] {kind:7s} {row['median_s']:.2f} s median "
+            rows[name] = row
+            print(f"[{corpus}, {postings} postings] {name:13s} {row['median_s']:.2f} s median "
                   f"({row['min_s']:.2f}–{row['max_s']:.2f}; target ≤ {TARGETS[kind]} s) "
                   f"imported {row.get('imported') or 'no model library'}: {question}")
         result["corpora"][corpus] = {"source": str(source), "postings": postings, "questions": rows}
+
+    if not args.no_embedders:
+        result["query_embedders"] = query_embedders(chunks, args.var)
+    result["load_average_at_end"] = round(os.getloadavg()[0], 2)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -100,7 +100,7 @@ def _serve(settings, embedder=None) -> int:
     """`serve`: the cheap checks first (secrets, the port, Slack), then the index, then serve, while the model
     loads in the background (/healthz does not wait for it; the first general question does).
     Any failure to start is one line on stderr naming the cause, and exit code 1 (the traceback at DEBUG)."""
-    from bot.engine import build_engine
+    from bot.engine import build_engine, warm_up
     from bot.logs import redact, secret_values
     from bot.startup import describe, preflight
     from index.embedder import load_in_background
@@ -111,6 +111,7 @@ def _serve(settings, embedder=None) -> int:
 
         engine = build_engine(settings, embedder=embedder)
         load_in_background(engine.embedder)
+        engine.on_new_generation(lambda _catalog, _manifest: warm_up(engine))  # each generation, in the background
         serve(settings, engine)
     except Exception as err:
         log.debug("start-up failed", exc_info=True)

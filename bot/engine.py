@@ -14,7 +14,8 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Sequence
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence
 
 from bot.answer import Answer
 from bot.answerer import Answerer
@@ -49,6 +50,23 @@ class IndexStats:
         if self.built_at is None:
             return None
         return max(0.0, ((now or datetime.now(timezone.utc)) - self.built_at).total_seconds())
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a catalog is built or loaded, and what it made frozen out of the
+    collector before it runs again. A catalog is millions of long-lived objects at 100k postings: every full
+    collection meanwhile would walk all of them again (unpickling 100k postings: 18 s with the collector
+    running, 3.7 s without), and a full collection later would stall a question for ~0.8 s (or take 4–5 s
+    right after the load)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def retry_delay(interval: float, failures: int, cap: float) -> float:
@@ -115,20 +133,17 @@ class Engine:
                         self._tell(callback, self._answerer.catalog, manifest)
                 return True
             started = time.perf_counter()
-            catalog, source = self._snapshot(manifest), "snapshot"
-            if catalog is None:
-                catalog, source = Catalog.from_store(self.store, manifest), "store"
-                if self.snapshots is not None:
-                    self.snapshots.save(catalog, manifest)
+            with gc_paused():
+                catalog, source = self._snapshot(manifest), "snapshot"
+                if catalog is None:
+                    catalog, source = Catalog.from_store(self.store, manifest), "store"
+                    if self.snapshots is not None:
+                        self.snapshots.save(catalog, manifest)
         except StoreUnavailable as err:
             if self._answerer is None:
                 self._start_from_snapshot()
             self._failed(err)
             return False
-        # a loaded catalog is a million long-lived objects at 100k postings: freeze them out of the
-        # cyclic collector, whose full passes would otherwise stall a question for ~0.8 s now and then
-        gc.collect()
-        gc.freeze()
         with self._lock:
             self._answerer = Answerer(catalog, self.embedder, self.top_k)
             self._manifest = manifest
@@ -142,12 +157,11 @@ class Engine:
     def _start_from_snapshot(self) -> None:
         """A replica that starts while the store cannot be read answers from the newest local snapshot of that
         store (stale, as any replica whose store went away) rather than refusing every question."""
-        found = self.snapshots.latest() if self.snapshots is not None else None
+        with gc_paused():
+            found = self.snapshots.latest() if self.snapshots is not None else None
         if found is None:
             return
         catalog, manifest = found
-        gc.collect()
-        gc.freeze()
         with self._lock:
             self._answerer = Answerer(catalog, self.embedder, self.top_k)
             self._manifest = manifest
@@ -236,21 +250,46 @@ class Engine:
         )
 
 
+# asked once per loaded generation by a serving replica, so that what answering builds on first use (the title
+# index, the typo tables, the place and currency vocabularies) is built before the first user asks
+WARM_UP_QUESTIONS = ("which engineer roles are remote?", "full-time nurse jobs in Texas over $100k, no degree",
+                     "what does the engineer role at the company pay?", "remot developr jobs in Ohio")
+
+
+def warm_up(engine: "Engine") -> threading.Thread:
+    """Ask WARM_UP_QUESTIONS in a background thread (answers dropped; a failure is logged, not raised)."""
+
+    def run() -> None:
+        started = time.perf_counter()
+        for question in WARM_UP_QUESTIONS:
+            try:
+                engine.ask(question)
+            except Exception as err:  # noqa: BLE001 (a warm-up never breaks serving)
+                log.debug("warm-up question failed: %s: %s", type(err).__name__, err)
+        log.info("answering warmed up in %.1f s", time.perf_counter() - started)
+
+    thread = threading.Thread(target=run, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def build_engine(settings, embedder: Embedder | None = None) -> Engine:
     """Build the engine from settings: open the store and load the index, now.
 
     The model (unless an embedder is given) is loaded on the first question that embeds, or earlier by
     `load_in_background`: its name and dimension come from its folder's config files, so a fact or list
-    question never imports torch. A model folder whose layout those files do not settle is loaded now.
+    question never imports torch, and with the NumPy query embedder (the default) no question does. A model
+    folder whose layout those files do not settle is loaded now, with sentence-transformers.
     """
     from bot.snapshot import Snapshots
-    from index.embedder import lazy_sentence_transformer
+    from index.embedder import lazy_query_embedder
     from index.store import IndexStore, store_identity
 
     if embedder is None:
-        # one short question at a time: one thread is as fast and does not fight the HTTP threads for cores
-        embedder = lazy_sentence_transformer(settings.model_path, settings.embed_batch_size,
-                                             settings.embed_threads or 1)
+        # one short question at a time: one thread is as fast and does not fight the HTTP threads for cores;
+        # the NumPy model (settings.query_embedder) gives the same vectors without importing torch
+        embedder = lazy_query_embedder(settings.query_embedder, settings.model_path, settings.embed_batch_size,
+                                       settings.embed_threads or 1)
     store = IndexStore.open(settings)
     snapshots = Snapshots(settings.snapshot_dir, store_identity(settings)) if settings.snapshots else None
     return Engine(store, embedder, top_k=settings.top_k, reload_interval=settings.reload_interval_seconds,

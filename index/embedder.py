@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -221,6 +222,100 @@ class LazyEmbedder:
     def counts_add_up(self) -> bool:
         """Whether the model's counts of lines add up (see SentenceTransformerEmbedder); loads the model."""
         return bool(getattr(self._model(), "counts_add_up", False))
+
+
+class NumpyEmbedder:
+    """all-MiniLM-L6-v2 run in NumPy (index/minilm_numpy.py): the vectors of SentenceTransformerEmbedder (within
+    1e-5, tests/test_minilm_numpy.py) without importing torch, loaded in a fraction of a second.
+
+    Questions use it (one short text at a time, where torch's import and memory buy nothing); the rebuild keeps
+    sentence-transformers for batches of documents (see benchmarks/startup.py for both speeds).
+    """
+
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32, threads: int = 1):
+        from index.minilm_numpy import MiniLMNumpy
+
+        path = Path(model_path) if model_path else default_model_path()
+        self.model = MiniLMNumpy.load(path, threads)
+        self.batch_size = batch_size
+        self.name = MODEL_NAME if model_path is None else path.name
+        self.dim, self.max_tokens = self.model.dim, self.model.max_seq_length
+
+    @functools.cached_property
+    def _counter(self) -> Any:
+        """A copy of the tokenizer that never cuts (made when first counting: questions never count)."""
+        from tokenizers import Tokenizer
+
+        counter = Tokenizer.from_str(self.model.tokenizer.to_str())
+        counter.no_truncation()
+        return counter
+
+    @functools.cached_property
+    def counts_add_up(self) -> bool:
+        """Whether the counts of lines joined by line breaks add up (see SentenceTransformerEmbedder)."""
+        return _splits_at_white_space_first(self._counter)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts in batches, normalised, as float32 rows."""
+        return self.model.encode(list(texts), self.batch_size)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one question."""
+        return self.model.encode([text])[0]
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model sees, without the [CLS]/[SEP] markers and without cutting."""
+        return len(self._counter.encode(text, add_special_tokens=False).ids)
+
+    def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        """count_tokens of many texts in one call into the tokenizer."""
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+
+
+QUERY_BACKENDS = ("numpy", "torch")
+
+
+def query_backend(wanted: str, model_path: Path | None = None) -> str:
+    """The backend that embeds questions: `wanted`, except "numpy" for a folder the NumPy model cannot run
+    (read from its config files, without loading), which falls back to "torch" with a log line."""
+    if wanted not in QUERY_BACKENDS:
+        raise ValueError(f"query embedder {wanted!r} is not one of {', '.join(QUERY_BACKENDS)}")
+    if wanted == "torch":
+        return "torch"
+    from index.minilm_numpy import ModelFolderError, read_pipeline, read_shape
+
+    path = Path(model_path) if model_path else default_model_path()
+    try:
+        read_pipeline(path), read_shape(path)
+    except ModelFolderError as err:
+        log.info("questions are embedded with sentence-transformers: the NumPy model cannot run %s (%s)", path, err)
+        return "torch"
+    return "numpy"
+
+
+def lazy_query_embedder(backend: str = "numpy", model_path: Path | None = None, batch_size: int = 32,
+                        threads: int = 1) -> Embedder:
+    """The embedder for questions, loaded on first use: the NumPy model (no torch) or sentence-transformers.
+
+    A NumPy load that fails on the weights (e.g. a folder with only pytorch_model.bin) falls back to
+    sentence-transformers with a warning; threads: BLAS (NumPy) or torch threads while embedding.
+    """
+    if query_backend(backend, model_path) == "torch":
+        return lazy_sentence_transformer(model_path, batch_size, threads)
+    from index.minilm_numpy import ModelFolderError
+
+    def load() -> Embedder:
+        try:
+            return NumpyEmbedder(model_path, batch_size, threads)
+        except ModelFolderError as err:
+            log.warning("the NumPy model cannot load (%s); questions are embedded with sentence-transformers", err)
+            return SentenceTransformerEmbedder(model_path, batch_size, threads)
+
+    shape = model_shape(model_path)
+    if shape is None:  # read_pipeline accepted the folder, so model_shape does too; kept for safety
+        return load()
+    name = MODEL_NAME if model_path is None else Path(model_path).name
+    return LazyEmbedder(load, name, *shape)
 
 
 def load_in_background(embedder: Embedder) -> threading.Thread | None:

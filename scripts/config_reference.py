@@ -30,8 +30,8 @@ COMMAND = ".venv/bin/python scripts/config_reference.py"
 SECTIONS = [
     ("Postings and the index", ["source_dirs", "chroma_path", "chroma_url", "collection_prefix", "state_path",
                                 "snapshot_path", "snapshots", "follow_symlinks", "file_read_seconds"]),
-    ("Embedding and chunking", ["model_path", "embed_batch_size", "embed_threads", "chunk_tokens", "max_file_mb",
-                                "max_chunks_per_posting"]),
+    ("Embedding and chunking", ["model_path", "embed_batch_size", "embed_threads", "query_embedder", "chunk_tokens",
+                                "max_file_mb", "max_chunks_per_posting"]),
     ("Answering", ["top_k", "list_page_size"]),
     ("Slack", ["slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_api_base_url", "slash_command",
                "port", "host", "allowed_team_ids", "allowed_channel_ids"]),

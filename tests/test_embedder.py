@@ -6,6 +6,7 @@ import json
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.embedder import (
@@ -13,11 +14,14 @@ from index.embedder import (
     MODEL_NAME,
     HashingEmbedder,
     LazyEmbedder,
+    NumpyEmbedder,
     _splits_at_white_space_first,
     _word_piece_counter,
     default_model_path,
+    lazy_query_embedder,
     lazy_sentence_transformer,
     model_shape,
+    query_backend,
 )
 
 
@@ -156,3 +160,68 @@ def test_word_piece_counts_of_lines_add_up_as_chunking_assumes(tokenizer):
         for second in TEXTS:
             assert count(f"{first}\n{second}") == count(first) + count(second)
             assert count(f"{first} {second}") == count(first) + count(second)
+
+
+# --- the NumPy model: for questions, without torch
+
+
+def test_the_numpy_embedder_has_the_models_name_and_shape():
+    embedder = NumpyEmbedder()
+    assert (embedder.name, embedder.dim, embedder.max_tokens) == (MODEL_NAME, DIM, 256)
+    vector = embedder.embed_query("what is the team like?")
+    assert vector.shape == (DIM,) and vector.dtype == np.float32
+    assert np.allclose(embedder.embed_documents(["what is the team like?"])[0], vector, atol=1e-6)
+    assert embedder.embed_documents([]).shape == (0, DIM)
+
+
+def test_the_numpy_embedder_counts_word_pieces_without_markers_or_cutting():
+    embedder = NumpyEmbedder()
+    assert embedder.count_tokens("") == 0
+    assert embedder.count_tokens("hello world") == 2
+    long = " ".join(["engineer"] * 400)
+    assert embedder.count_tokens(long) == 400 and embedder.count_tokens_batch([long, "hello"]) == [400, 1]
+    assert embedder.counts_add_up
+
+
+def test_numpy_questions_are_chosen_when_the_folder_fits_it():
+    assert query_backend("numpy") == "numpy"
+    assert query_backend("torch") == "torch"
+
+
+def test_a_folder_the_numpy_model_cannot_run_falls_back_to_torch(tmp_path):
+    folder = _model_folder(tmp_path, [TRANSFORMER, POOLING], MEAN)
+    (folder / "config.json").write_text(json.dumps({"model_type": "bert", "hidden_act": "relu"}))
+    assert query_backend("numpy", folder) == "torch"
+
+
+def test_an_unknown_backend_is_refused_by_name():
+    with pytest.raises(ValueError, match="query embedder 'onnx'"):
+        query_backend("onnx")
+
+
+def test_the_lazy_query_embedder_is_not_loaded_until_a_question_embeds():
+    lazy = lazy_query_embedder("numpy")
+    assert isinstance(lazy, LazyEmbedder) and not lazy.loaded
+    assert (lazy.name, lazy.dim, lazy.max_tokens) == (MODEL_NAME, DIM, 256)
+    assert lazy.embed_query("nurse").shape == (DIM,)
+    assert lazy.loaded and isinstance(lazy._inner, NumpyEmbedder)
+
+
+@pytest.mark.slow
+def test_a_folder_without_safetensors_weights_is_embedded_by_sentence_transformers(tmp_path, caplog):
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(default_model_path(), folder, ignore=shutil.ignore_patterns("model.safetensors"))
+    import torch
+    from safetensors.torch import load_file
+
+    weights = load_file(str(default_model_path() / "model.safetensors"))
+    torch.save(weights, folder / "pytorch_model.bin")  # the same weights in the older format only
+    lazy = lazy_query_embedder("numpy", folder)
+    assert not lazy.loaded
+    with caplog.at_level("WARNING", logger="index.embedder"):
+        vector = lazy.embed_query("site reliability engineer")
+    assert "NumPy model cannot load" in caplog.text and "model.safetensors: missing" in caplog.text
+    assert type(lazy._inner).__name__ == "SentenceTransformerEmbedder"
+    assert np.allclose(vector, NumpyEmbedder().embed_query("site reliability engineer"), atol=1e-5)

@@ -58,9 +58,11 @@ def sample_index(tmp_path_factory) -> Path:
     return chroma
 
 
-def ask_in_fresh_process(chroma: Path, question: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", ASK_THEN_REPORT_IMPORTS, str(chroma), question], cwd=ROOT,
-                          env=fresh_env(), capture_output=True, text=True, timeout=300)
+def ask_in_fresh_process(chroma: Path, question: str, also: tuple[str, ...] = (), **env: str) -> dict:
+    """The answer, and which heavy modules (and `also` modules) the process imported."""
+    script = ASK_THEN_REPORT_IMPORTS.replace(repr(HEAVY), repr(HEAVY + also))
+    done = subprocess.run([sys.executable, "-c", script, str(chroma), question], cwd=ROOT,
+                          env=fresh_env(**env), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -76,6 +78,20 @@ def test_a_list_question_from_a_fresh_process_never_imports_torch(sample_index):
     report = ask_in_fresh_process(sample_index, "which roles are remote?")
     assert report["code"] == 0 and report["answer"]["is_list"] and report["answer"]["total"] > 1
     assert report["heavy"] == []
+
+
+def test_a_general_question_from_a_fresh_process_embeds_it_without_torch(sample_index):
+    report = ask_in_fresh_process(sample_index, "what is it like to work on the data platform team?",
+                                  also=("index.minilm_numpy",))
+    assert report["code"] == 0 and report["answer"]["intent"] == "general" and report["answer"]["postings"]
+    assert report["heavy"] == ["index.minilm_numpy"]  # the question was embedded, by the NumPy model
+
+
+@pytest.mark.slow
+def test_a_general_question_with_the_torch_backend_imports_torch(sample_index):
+    report = ask_in_fresh_process(sample_index, "what is it like to work on the data platform team?",
+                                  POSTINGS_QUERY_EMBEDDER="torch")
+    assert report["code"] == 0 and "torch" in report["heavy"]
 
 
 def test_importing_the_bot_and_the_embedder_module_imports_no_model_library():
@@ -95,6 +111,29 @@ def test_the_engine_built_from_settings_holds_the_model_unloaded(sample_index):
     engine = build_engine(settings)
     assert isinstance(engine.embedder, LazyEmbedder) and not engine.embedder.loaded
     assert (engine.embedder.name, engine.embedder.dim) == ("all-MiniLM-L6-v2", 384)
+
+
+@pytest.mark.parametrize(("backend", "model"), [
+    ("numpy", "NumpyEmbedder"),
+    pytest.param("torch", "SentenceTransformerEmbedder", marks=pytest.mark.slow),
+])
+def test_the_engine_embeds_questions_with_the_chosen_backend_once_loaded(sample_index, backend, model):
+    from bot.engine import build_engine
+    from config import load_settings
+
+    settings = load_settings(_env_file=None, chroma_path=sample_index, reload_interval_seconds=0,
+                             query_embedder=backend)
+    engine = build_engine(settings)
+    assert isinstance(engine.embedder, LazyEmbedder) and not engine.embedder.loaded
+    engine.embedder._model()  # what the first general question (or serve's background load) does
+    assert type(engine.embedder._inner).__name__ == model
+
+
+def test_an_unknown_query_embedder_setting_is_refused_by_name():
+    from config import SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match="POSTINGS_QUERY_EMBEDDER"):
+        load_settings(_env_file=None, query_embedder="onnx")
 
 
 class Gate:

@@ -267,3 +267,14 @@ def test_without_a_snapshot_of_that_store_a_replica_that_starts_while_it_is_down
     replica = _engine(FailingStore(store, down=True), tmp_path, identity="this-store")
     with pytest.raises(IndexUnavailable):
         replica.ask(QUESTIONS[0])
+
+
+def test_warming_up_builds_what_the_first_question_would_otherwise_build(indexed, tmp_path):
+    from bot.engine import warm_up
+
+    _settings, store = indexed
+    engine = _engine(CountingStore(store), tmp_path)
+    namer = engine._current().namer
+    assert getattr(namer, "_title_index_words", None) is None
+    warm_up(engine).join(timeout=60)
+    assert namer._title_index_words  # built by the warm-up, not by a user's question
