@@ -228,10 +228,14 @@ def market_answer(catalog: Catalog, namer: Any, query: Query, named: Sequence[in
         company_rows = catalog.mentions.same_company(named[0])
         if len(company_rows) == 1 or (len(named) == 1 and not kinds.speaks_of_many(query.text)):
             return None
+    elif len(named) == 1 and namer.company_words_named(query, named[0]) and not kinds.speaks_of_many(query.text):
+        return None  # "customer service rep at ABC Farigua - pay?" names the one posting by part of its company
     period = currency = None
     if query.market == kinds.PAY:
         query, period, currency = _pay_unit(query)
     rows, subject = matching_rows(catalog, namer, query, company_rows)
+    if query.market == kinds.PAY and len(rows) == 1 and not behind:
+        return None  # the one posting that matches: its own answer, cited, says more than a figure over one
     company = catalog.postings[company_rows[0]].company if company_rows else None
     what = _scope(query, subject, company)
     if query.market == kinds.PAY:

@@ -413,6 +413,11 @@ class Namer:
         mention = next((m for m in self.mentions(query) if m.index == index), None)
         return mention is not None and mention.company >= 0.99
 
+    def company_words_named(self, query: Query, index: int) -> bool:
+        """True when the question names some of the posting's company words as well as its title."""
+        mention = next((m for m in self.mentions(query) if m.index == index), None)
+        return mention is not None and mention.company > 0 and mention.title > 0
+
     @staticmethod
     def names_a_company(query: Query, unknown: list[str]) -> bool:
         """True when an unknown word reads like part of a company name ('bluefinch capital', 'at Zephyrine')."""

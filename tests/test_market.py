@@ -111,9 +111,10 @@ def test_hourly_pay_asked_per_hour_stays_hourly(answerer):
 
 
 def test_matching_postings_that_state_no_pay_are_counted_not_guessed(answerer):
-    answer = answerer.ask("what do data engineers in Syracuse make?")
-    assert answer.status == NOT_STATED
-    assert "states no pay" in answer.text
+    answer = answerer.ask("what do data engineers in New York state make?")
+    assert answer.intent == "market" and "1 states none" in answer.text
+    alone = answerer.ask("what do data engineers in Syracuse make?")  # the one match, which states none
+    assert alone.status == NOT_STATED and "does not state a salary" in alone.text
 
 
 def test_a_pay_question_nothing_matches_says_so(answerer):
@@ -173,12 +174,14 @@ def test_a_currency_no_matching_posting_pays_in_says_what_they_pay_in(answerer):
     assert "1 states pay in USD an hour" in answer.text
 
 
-def test_one_posting_is_one_posting_in_every_sentence():
+def test_a_pay_question_one_posting_matches_is_that_postings_answer_never_a_figure_over_one():
     one = answerer_over([POSTINGS[7], POSTINGS[8]])
     paid = one.ask("what do nurses in Austin make?")
-    assert "Pay across 1 posting (" in paid.text and "1 postings" not in paid.text
+    assert paid.intent != "market" and [p.id for p in paid.postings] == ["b1"] and "$40–$50 an hour" in paid.text
     unpaid = one.ask("what do nurses in Houston make?")
-    assert unpaid.text.startswith("The one matching posting (titled “nurses”, in Houston) states no pay")
+    assert unpaid.status == NOT_STATED and [p.id for p in unpaid.postings] == ["b2"]
+    both = one.ask("what do nurses in Texas make?")
+    assert both.intent == "market" and "1 posting" in both.text and "1 postings" not in both.text
 
 
 def test_the_postings_behind_a_period_asked_for_list_the_others_before_those_without_pay(answerer):
@@ -416,8 +419,9 @@ def roles_catalog():
 def test_pay_phrasings_are_answered_with_figures_over_the_roles_they_name(roles_catalog):
     questions = phrasings(MARKET_TEMPLATES, roles=ROLES[::3], places=["", " in TX"], periods=["", " per hour"])
     answers = {q: roles_catalog.ask(q) for q in questions}
-    assert [q for q, a in answers.items() if a.intent != "market"] == []
-    assert [q for q, a in answers.items() if a.figures["matched"] not in (1, 2, 3)] == []  # the role, not all 24
+    # figures over the role's postings (not all 24); a role only one posting has is that posting's answer
+    assert [q for q, a in answers.items() if a.intent != "market" and len(a.postings) != 1] == []
+    assert [q for q, a in answers.items() if a.intent == "market" and a.figures["matched"] not in (2, 3)] == []
 
 
 def test_one_posting_and_list_phrasings_are_not_answered_with_market_figures(roles_catalog):
@@ -440,3 +444,24 @@ def test_words_ending_in_s_that_are_no_plural_do_not_make_a_question_about_many(
     from bot.query.market_words import speaks_of_many
 
     assert speaks_of_many(question) is many
+
+
+def test_a_pay_question_only_one_posting_matches_gets_that_postings_own_cited_answer(answerer):
+    answer = answerer.ask("what's the pay for a data engineer in Berlin?")
+    assert answer.intent != "market" and [p.id for p in answer.postings] == ["a6"]
+    assert "60,000" in answer.text and answer.evidence
+
+
+def test_a_role_at_a_company_named_by_part_of_its_name_is_that_postings_question():
+    rep = Posting(id="q1", title="Customer Service Representative", company="Quillmere Division",
+                  text="Answer customer calls. Pay: $40,000 - $50,000 a year.")
+    rep.facts.salary = Fact(Salary(40000, 50000, "USD", "yearly"), "Pay: $40,000 - $50,000 a year.", "text")
+    other = Posting(id="q2", title="Customer Service Representative", company="Brightwell Outfitters",
+                    text="Help shoppers by phone. Pay: $30,000 - $35,000 a year.")
+    other.facts.salary = Fact(Salary(30000, 35000, "USD", "yearly"), "Pay: $30,000 - $35,000 a year.", "text")
+    answerer = answerer_over([rep, other])
+    answer = answerer.ask("customer service rep at Quillmere - pay?")
+    assert answer.intent != "market" and [p.id for p in answer.postings] == ["q1"]
+    assert "40,000" in answer.text
+    many = answerer.ask("what do customer service reps make?")
+    assert many.intent == "market" and many.figures["matched"] == 2
