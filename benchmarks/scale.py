@@ -11,8 +11,9 @@ of the corpus, list/filter questions and general questions. Each size is measure
 process, so RSS is the bot's own. Before measuring, a fresh process loads the index from the store as a
 replica does after a rebuild, and writes the index snapshot (bot/snapshot.py); the measuring process then
 loads from that snapshot, as every later replica start does (--no-snapshot: from the store). Questions are
-embedded by the real model (all-MiniLM-L6-v2, one thread, loaded in the background after the index is ready,
-as `serve` does; --query-embedder hashing for the free stand-in).
+embedded by the real model as the bot embeds them (all-MiniLM-L6-v2 in NumPy, POSTINGS_QUERY_EMBEDDER, one
+thread, loaded in the background after the index is ready, as `serve` does; --query-embedder hashing for the
+free stand-in).
 Writes benchmarks/results/scale.json and docs/scale.png (needs matplotlib: pip install -e .[bench]).
 """
 
@@ -413,12 +414,14 @@ def measure_step(n: int, folder: Path, questions: int, repeats: int, seed: int, 
     from the index snapshot (else from the store). query_model: embed questions with the real model.
     """
     from bot.engine import Engine
-    from index.embedder import HashingEmbedder, lazy_sentence_transformer
+    from index.embedder import HashingEmbedder, lazy_query_embedder
     from index.store import IndexStore
 
     rss_start = rss_mb()
     settings = _settings(folder)
-    embedder = lazy_sentence_transformer(None, 32, 1) if query_model else HashingEmbedder()
+    # as build_engine: the model the bot embeds questions with (POSTINGS_QUERY_EMBEDDER, NumPy by default)
+    embedder = (lazy_query_embedder(settings.query_embedder, None, 32, settings.embed_threads or 1) if query_model
+                else HashingEmbedder())
     started = time.perf_counter()
     engine = Engine(IndexStore.open(settings), embedder, top_k=settings.top_k, reload_interval=0,
                     snapshots=_snapshots(folder, settings) if snapshot else None)
