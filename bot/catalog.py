@@ -374,6 +374,9 @@ class _PayAndPlace:
                 self.work_type[i] = f.employment_type.value
 
 
+_METRO = re.compile(r"\b(?:metro\w*|area|greater|region)\b")
+
+
 class Catalog:
     """Postings with typed per-posting arrays for exact filtering, and chunk vectors for exact dense search."""
 
@@ -511,13 +514,37 @@ class Catalog:
         if place.kind == "state":
             return self.state_str == place.value if n else np.zeros(0, dtype=bool)
         if place.kind == "country":
-            return np.array([c == place.value for c in self.country], dtype=bool)
-        mask = np.array([place.contains(w) for w in self.where], dtype=bool)
+            return self.per_location(lambda i: self.country[i] == place.value)
+        mask = self.per_location(lambda i: place.contains(self.where[i]))
         if place.value and n:  # "New York City Metropolitan Area" names the city in its (metro) location
-            metro = np.array([not w.city and bool(re.search(r"\b(?:metro\w*|area|greater|region)\b", loc))
-                              for w, loc in zip(self.where, self.location_lower)], dtype=bool)
-            mask |= metro & (np.char.find(self.location_lower, place.value) >= 0)
+            mask |= self.per_location(lambda i: not self.where[i].city and place.value in self.location_lower[i]
+                                      and bool(_METRO.search(self.location_lower[i])))
         return mask
+
+    def per_location(self, test: Callable[[int], bool]) -> np.ndarray:
+        """A mask over postings of test(i) asked once per distinct location (i: its first posting), not per
+        posting: 100k postings have a few thousand locations at most."""
+        if not self.postings:
+            return np.zeros(0, dtype=bool)
+        codes, firsts = self._locations
+        return np.fromiter((bool(test(i)) for i in firsts), dtype=bool, count=len(firsts))[codes]
+
+    @property
+    def _locations(self) -> tuple[np.ndarray, list[int]]:
+        """(each posting's location number, the first posting of each location), computed once."""
+        found = self.__dict__.get("_location_codes")
+        if found is None:
+            seen: dict[str, int] = {}
+            codes = np.empty(len(self.postings), dtype=np.int32)
+            firsts: list[int] = []
+            for i, p in enumerate(self.postings):
+                code = seen.get(p.location)
+                if code is None:
+                    code = seen[p.location] = len(firsts)
+                    firsts.append(i)
+                codes[i] = code
+            found = self.__dict__["_location_codes"] = (codes, firsts)
+        return found
 
     def _places(self, filters) -> np.ndarray | None:
         """The place restriction: any place named (with cities added by name), or None when none is."""
@@ -587,7 +614,7 @@ class Catalog:
         if filters.no_salary:
             mask &= np.isnan(self.stated.salary_max_y)  # "no pay stated" means stated nowhere
         if filters.outside_us:
-            mask &= np.array([c is not None and c != "US" for c in self.country], dtype=bool)
+            mask &= self.per_location(lambda i: self.country[i] is not None and self.country[i] != "US")
         if filters.max_years is not None:
             mask &= (self.min_years >= 0) & (self.min_years <= filters.max_years)
         if getattr(filters, "min_years", None) is not None:

@@ -252,7 +252,7 @@ class Engine:
 
 # asked once per loaded generation by a serving replica, so that what answering builds on first use (the title
 # index, the typo tables, the place and currency vocabularies) is built before the first user asks
-WARM_UP_QUESTIONS = ("which engineer roles are remote?", "full-time nurse jobs in Texas over $100k, no degree",
+WARM_UP_QUESTIONS = ("which engineer roles are remote?", "full-time nurse jobs in Austin over $100k, no degree",
                      "what does the engineer role at the company pay?", "remot developr jobs in Ohio")
 
 
