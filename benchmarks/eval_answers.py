@@ -102,7 +102,7 @@ def evaluate(questions: list[dict], systems: dict, keep_answers: bool = False) -
         latencies = []
         misses = []
         answers = []
-        for q in questions:
+        for row_number, q in enumerate(questions, 1):
             started = time.perf_counter()
             answer = answer_to_json(system.ask(q["question"]))
             latencies.append(time.perf_counter() - started)
@@ -115,8 +115,8 @@ def evaluate(questions: list[dict], systems: dict, keep_answers: bool = False) -
             if q.get("job_id"):
                 ranks[q["intent"]].append(rank_of(answer, q["job_id"]))
             if outcome != CORRECT:
-                misses.append({"intent": q["intent"], "question": q["question"], "outcome": outcome,
-                               "answer": answer["answer"][:300], "want": q.get("expect"),
+                misses.append({"intent": q["intent"], "row": row_number, "question": q["question"],
+                               "outcome": outcome, "answer": answer["answer"][:300], "want": q.get("expect"),
                                "got_ids": [p["id"] for p in answer["postings"]][:5], "job_id": q.get("job_id")})
         table = {}
         for intent, counts in sorted(per_intent.items()):
@@ -160,6 +160,20 @@ def markdown(all_results: dict) -> str:
         out.append(f"\nFull pipeline `ask` latency (warm, in process): p50 {lat['p50']} ms, p95 {lat['p95']} ms, "
                    f"p99 {lat['p99']} ms.")
     return "\n".join(out)
+
+
+def without_question_texts(results: dict) -> dict:
+    """The results as written to the results file: a miss names its question by its row in the set's file
+    (1-based, blank lines skipped), never by its text, so evaluation text is not copied into the repository
+    (--show-misses prints the text)."""
+    out = {**results, "sets": {}}
+    for set_name, systems in results.get("sets", {}).items():
+        out["sets"][set_name] = {
+            name: {**system, "misses": [{k: v for k, v in miss.items() if k != "question"}
+                                        for miss in system.get("misses", [])]}
+            for name, system in systems.items()
+        }
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
                     system.pop("answers", None)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(all_results, indent=1, ensure_ascii=False))
+    out.write_text(json.dumps(without_question_texts(all_results), indent=1, ensure_ascii=False))
     out.with_suffix(".md").write_text(
         f"Answer quality, {all_results['date']}, embedder {embedder.name}, machine {all_results['machine']}, "
         f"peak RSS {all_results['peak_rss_mb']} MB\n"

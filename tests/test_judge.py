@@ -29,3 +29,13 @@ def test_a_posting_outside_both_readings_makes_a_list_wrong():
     question = {"intent": "filter", "expect": {"job_ids": ["a", "b"], "alt_job_ids": ["a"]}}
     assert judge.judge(question, _answer("1 posting matches:", ["a"])) == judge.CORRECT
     assert judge.judge(question, _answer("2 postings match:", ["a", "c"])) == judge.WRONG
+
+
+def test_the_results_file_names_a_missed_question_by_its_row_never_by_its_text():
+    import eval_answers
+
+    results = {"date": "d", "sets": {"made-up": {"full": {"per_intent": {}, "misses": [
+        {"intent": "salary", "row": 7, "question": "what does the Quillmere welder role pay?", "outcome": "missed"}]}}}}
+    written = eval_answers.without_question_texts(results)
+    assert written["sets"]["made-up"]["full"]["misses"] == [{"intent": "salary", "row": 7, "outcome": "missed"}]
+    assert results["sets"]["made-up"]["full"]["misses"][0]["question"]  # --show-misses still prints it
