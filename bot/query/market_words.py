@@ -28,6 +28,12 @@ _PRONOUN = r"(?:they|these|those|both|them|it|you|we|i|the two|the three|either|
 # a plural word naming the kind of posting: "roles", "engineers", "nurses" (not "ss", "us", "is" endings)
 _PLURAL = r"(?:roles|jobs|postings|positions|openings|gigs|vacancies|listings|opportunities|[a-z]{3,}(?<![sui])s)"
 
+def _counted_by(each: str, plural: str) -> re.Pattern[str]:
+    """A question asking for counts per place: "postings per state", "by city", "which countries have the most"."""
+    return re.compile(rf"\b(?:per|by|for each|in each|each|every|across)\s+(?:{each})\b|"
+                      rf"\b(?:which|what|top)\s+(?:{plural})\b[^?.!]{{0,30}}\b(?:most|fewest)\b", re.I)
+
+
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "median salary for nurses", "pay distribution of remote roles", "what's the average pay in Texas"
     (PAY, re.compile(rf"\b{_STAT}\s+(?:[\w-]+\s+){{0,3}}?{_PAY_WORD}\b|\b{_PAY_WORD}\s+{_STAT}\b", re.I)),
@@ -45,12 +51,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:most|top|common(?:est)?|popular|in demand|frequent\w*|rank\w*)\b[^?.!]{0,30}\b(?:programming\s+)?"
         r"languages\b|\blanguages?\b[^?.!]{0,40}\b(?:most|most often|most common|in demand|breakdown|ranked|"
         r"by count|counts?|tally)\b", re.I)),
-    (STATES, re.compile(r"\b(?:per|by|for each|in each|each|every|across)\s+(?:us\s+)?states?\b|"
-                        r"\b(?:which|what|top)\s+states\b[^?.!]{0,30}\b(?:most|fewest)\b", re.I)),
-    (CITIES, re.compile(r"\b(?:per|by|for each|in each|each|every|across)\s+(?:city|cities|locations?|places?|metros?)\b|"
-                        r"\b(?:which|what|top)\s+(?:cities|locations|places)\b[^?.!]{0,30}\b(?:most|fewest)\b", re.I)),
-    (COUNTRIES, re.compile(r"\b(?:per|by|for each|in each|each|every|across)\s+countr(?:y|ies)\b|"
-                           r"\b(?:which|what|top)\s+countries\b[^?.!]{0,30}\b(?:most|fewest)\b", re.I)),
+    (STATES, _counted_by(r"(?:us\s+)?states?", "states")),
+    (CITIES, _counted_by(r"city|cities|locations?|places?|metros?", "cities|locations|places")),
+    (COUNTRIES, _counted_by(r"countr(?:y|ies)", "countries")),
     (WORK_TYPES, re.compile(r"\b(?:per|by|for each|each|every|across)\s+(?:work|employment|job|contract)\s+types?\b|"
                             r"\b(?:work|employment|job)\s+types?\b[^?.!]{0,30}\b(?:most|breakdown|counts?|split)\b",
                             re.I)),
