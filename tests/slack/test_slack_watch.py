@@ -4,49 +4,26 @@ that does not: exactly one notification reaches the fake Slack, from two replica
 from __future__ import annotations
 
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from contextlib import contextmanager
 
 import pytest
 
 from slack_sdk import WebClient
 
 from bot.slack.listeners.watch import METADATA_EVENT, WATCH_MORE_ACTION, SlackNotifier
-from bot.slack.server import make_replica_server
 from bot.watch import notify_generation
 from bot.watch_store import CLAIM_LEASE_SECONDS, WatchStore
 from fake_slack import FakeSlack
-from slack_harness import BOT_TOKEN, Running, build_engine_on, make_settings
+from slack_harness import BOT_TOKEN, build_engine_on
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the real redis-server fixture
-from test_replicas import redis_url  # noqa: E402,F401
+from test_replicas import redis_url, replicas  # noqa: E402,F401  (a real redis-server; replicas as serve wires them)
 
 NURSE = "Title: Registered Nurse\nCompany: Pinewhistle Health\nLocation: Boise, ID\n\nNight shifts, on-site.\n"
 PYTHON = ("Title: Python Developer\nCompany: Acme\nLocation: Remote\n\n"
           "This is a fully remote role. You write Python every day.\n")
 COOK = "Title: Line Cook\nCompany: Bistro Nine\nLocation: Boise, ID\n\nCook on our busy line, on-site in Boise.\n"
-
-
-@contextmanager
-def replicas(engine, fake, count, **settings):
-    """`count` replicas wired as `postings-bot serve` wires them, on one engine and one state file."""
-    servers = []
-    try:
-        for _ in range(count):
-            executor = ThreadPoolExecutor(max_workers=2)
-            server = make_replica_server(make_settings(fake, **settings), engine, executor=executor,
-                                         host="127.0.0.1", port=0)
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-            servers.append((server, executor))
-        yield [Running(fake, f"http://127.0.0.1:{s.server_address[1]}", engine) for s, _e in servers]
-    finally:
-        for server, executor in servers:
-            server.shutdown()
-            server.server_close()
-            executor.shutdown(wait=True)
 
 
 @pytest.fixture
