@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from processes import free_port
 
 _schemas = count(1)
 
@@ -30,12 +31,6 @@ def postgres_bin() -> Path | None:
             return Path(folder)
     found = shutil.which("initdb")
     return Path(found).parent if found and shutil.which("postgres") else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _as_postgres_user() -> dict:
@@ -70,7 +65,7 @@ def postgres_server():
     if init.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
         pytest.skip(f"initdb failed: {(init.stderr or init.stdout)[-500:]}")
-    port = _free_port()
+    port = free_port()
     log = open(folder / "postgres.log", "wb")
     process = subprocess.Popen(
         [str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder),

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +25,7 @@ from index import cli as index_cli
 from index.embedder import HashingEmbedder
 from index.rebuild import rebuild
 from index.store import IndexStore, now_iso
+from processes import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples" / "postings"
@@ -41,12 +41,6 @@ def _chroma_executable() -> str | None:
 
 
 pytestmark = pytest.mark.skipif(_chroma_executable() is None, reason="the `chroma` executable (chromadb) is missing")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(condition: Callable[[], object], seconds: float, what: str) -> object:

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import textwrap
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from index.embedder import HashingEmbedder, LazyEmbedder
+from processes import free_port, python_process, stop_with_sigterm, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "postings"
@@ -209,26 +207,6 @@ SERVE_WITH_GATED_MODEL = textwrap.dedent("""
 """)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(check, process: subprocess.Popen, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[1]
-        try:
-            result = check()
-            if result:
-                return result
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"never: {what}")
-
-
 def test_serve_is_healthy_before_the_model_loads_then_loads_it_without_a_question(sample_index, tmp_path):
     from fake_slack import FakeSlack
     from slack_harness import BOT_TOKEN, SIGNING_SECRET, http
@@ -238,20 +216,13 @@ def test_serve_is_healthy_before_the_model_loads_then_loads_it_without_a_questio
         env = fresh_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                         SLACK_API_BASE_URL=fake.base_url, POSTINGS_HOST="127.0.0.1", POSTINGS_PORT=str(port),
                         POSTINGS_CHROMA_PATH=str(sample_index), POSTINGS_SOURCE_DIRS=str(SAMPLES))
-        process = subprocess.Popen([sys.executable, "-c", SERVE_WITH_GATED_MODEL, str(gate), str(loaded)],
-                                   env=env, cwd=tmp_path, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
+        with python_process(SERVE_WITH_GATED_MODEL, str(gate), str(loaded), env=env, cwd=tmp_path) as process:
             health = wait_for(lambda: http("GET", f"http://127.0.0.1:{port}/healthz").status == 200, process,
                               "/healthz 200 while the model is held back")
             assert health and not loaded.exists()
             gate.write_text("open")
             assert wait_for(loaded.exists, process, "the model loaded in the background, with no question asked")
-            process.send_signal(signal.SIGTERM)
-            _, stderr = process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
+            stderr = stop_with_sigterm(process)
     assert process.returncode == 0, stderr
 
 

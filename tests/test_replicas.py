@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -17,16 +16,11 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.metrics import Metrics
 from bot.redis_dedup import KEY_PREFIX, RedisDeduplicator, connect_redis, redis_deduplicator
+from processes import free_port
 
 REDIS_SERVER = shutil.which("redis-server")
 needs_redis = pytest.mark.skipif(
     REDIS_SERVER is None, reason="redis-server is not installed (scripts/services.sh installs Debian's package)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

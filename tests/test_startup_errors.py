@@ -17,6 +17,7 @@ if str(SLACK_TESTS) not in sys.path:
     sys.path.insert(0, str(SLACK_TESTS))
 
 from fake_slack import FakeSlack  # noqa: E402
+from processes import free_port  # noqa: E402
 
 BOT_TOKEN = "xoxb-111-222-startuptoken"
 SIGNING_SECRET = "startup-signing-secret-0a1b2c3d"
@@ -26,12 +27,6 @@ SIGNING_SECRET = "startup-signing-secret-0a1b2c3d"
 def fake() -> Iterator[FakeSlack]:
     with FakeSlack() as running:
         yield running
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(tmp_path: Path, fake: FakeSlack, **env: str) -> subprocess.CompletedProcess:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 from fake_slack import FakeSlack
 from slack_harness import BOT_TOKEN, SAMPLES, SIGNING_SECRET, Running, http
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the child-process helpers
+from processes import free_port, python_process, stop_with_sigterm, wait_for  # noqa: E402
 
 SCRIPT = textwrap.dedent("""
     import logging, sys
@@ -33,25 +32,6 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read()
-        try:
-            if http("GET", url + "/healthz").status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("the server never became healthy")
-
-
 def test_serve_answers_over_http_and_stops_cleanly_on_sigterm(tmp_path: Path):
     port = free_port()
     with FakeSlack() as fake:
@@ -60,21 +40,14 @@ def test_serve_answers_over_http_and_stops_cleanly_on_sigterm(tmp_path: Path):
                "POSTINGS_CHROMA_PATH": str(tmp_path / "chroma"), "POSTINGS_SOURCE_DIRS": str(SAMPLES),
                "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
         env.pop("SLACK_APP_TOKEN", None)
-        process = subprocess.Popen([sys.executable, "-c", SCRIPT], env=env, cwd=tmp_path, text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
+        with python_process(SCRIPT, env=env, cwd=tmp_path) as process:
             url = f"http://127.0.0.1:{port}"
-            wait_until_healthy(url, process)
+            wait_for(lambda: http("GET", url + "/healthz").status == 200, process, "the server healthy")
             app = Running(fake, url, engine=None)
             assert app.command("which roles are remote?").status == 200
             [reply] = fake.wait_for("response", timeout=30)
             assert reply.body["response_type"] == "ephemeral" and reply.body["text"]
-            process.send_signal(signal.SIGTERM)
-            _, stderr = process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
+            stderr = stop_with_sigterm(process)
     assert process.returncode == 0, stderr
     assert f"listening on http://127.0.0.1:{port}/slack/events" in stderr
     assert BOT_TOKEN not in stderr and SIGNING_SECRET not in stderr
