@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from bot.catalog import Catalog
+from bot.catalog import Catalog, Mention
 from bot.query import typos
 from bot.query.filler import FILLER
 from bot.question import (ABBREVIATIONS, JOB_NOUN_PLURAL, Filters, Query, normalise_token, parse_question, question_languages, stem,
@@ -408,14 +408,18 @@ class Namer:
             unknown.append(word)
         return unknown
 
+    def _mention_of(self, query: Query, index: int) -> Mention | None:
+        """How the question names posting `index`, or None when it does not."""
+        return next((m for m in self.mentions(query) if m.index == index), None)
+
     def company_named(self, query: Query, index: int) -> bool:
         """True when the question names the posting's company (all its words, its acronym or first word)."""
-        mention = next((m for m in self.mentions(query) if m.index == index), None)
+        mention = self._mention_of(query, index)
         return mention is not None and mention.company >= 0.99
 
     def company_words_named(self, query: Query, index: int) -> bool:
         """True when the question names some of the posting's company words as well as its title."""
-        mention = next((m for m in self.mentions(query) if m.index == index), None)
+        mention = self._mention_of(query, index)
         return mention is not None and mention.company > 0 and mention.title > 0
 
     @staticmethod
