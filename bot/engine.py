@@ -144,9 +144,7 @@ class Engine:
                 self._start_from_snapshot()
             self._failed(err)
             return False
-        with self._lock:
-            self._answerer = Answerer(catalog, self.embedder, self.top_k)
-            self._manifest = manifest
+        self._install(catalog, manifest, untold=False)
         self._read(None)
         log.info("loaded index generation %s from the %s: %d postings, %d chunks in %.2f s", manifest.generation,
                  source, len(catalog.postings), catalog.chunk_count, time.perf_counter() - started)
@@ -162,12 +160,16 @@ class Engine:
         if found is None:
             return
         catalog, manifest = found
+        self._install(catalog, manifest, untold=True)
+        log.warning("the index store cannot be read: answering from the local snapshot of generation %s (stale) "
+                    "until it can", manifest.generation)  # saved searches wait for a generation read from the store
+
+    def _install(self, catalog: Catalog, manifest, untold: bool) -> None:
+        """Answer from this catalog from now on; untold: saved searches are not yet told of its generation."""
         with self._lock:
             self._answerer = Answerer(catalog, self.embedder, self.top_k)
             self._manifest = manifest
-            self._untold = True
-        log.warning("the index store cannot be read: answering from the local snapshot of generation %s (stale) "
-                    "until it can", manifest.generation)  # saved searches wait for a generation read from the store
+            self._untold = untold
 
     def _snapshot(self, manifest) -> Catalog | None:
         """The catalog from the generation's snapshot, or None (none, another generation's, or damaged)."""

@@ -311,11 +311,7 @@ def lazy_query_embedder(backend: str = "numpy", model_path: Path | None = None, 
             log.warning("the NumPy model cannot load (%s); questions are embedded with sentence-transformers", err)
             return SentenceTransformerEmbedder(model_path, batch_size, threads)
 
-    shape = model_shape(model_path)
-    if shape is None:  # read_pipeline accepted the folder, so model_shape does too; kept for safety
-        return load()
-    name = MODEL_NAME if model_path is None else Path(model_path).name
-    return LazyEmbedder(load, name, *shape)
+    return _lazily(load, model_path)
 
 
 def load_in_background(embedder: Embedder) -> threading.Thread | None:
@@ -326,11 +322,17 @@ def load_in_background(embedder: Embedder) -> threading.Thread | None:
 
 def lazy_sentence_transformer(model_path: Path | None = None, batch_size: int = 32, threads: int = 0) -> Embedder:
     """SentenceTransformerEmbedder(...) loaded on first use; loaded now when its folder's shape is not plain."""
+    return _lazily(lambda: SentenceTransformerEmbedder(model_path, batch_size, threads), model_path)
+
+
+def _lazily(load: Callable[[], Embedder], model_path: Path | None) -> Embedder:
+    """load() on first use, named and shaped from the model folder's config files; load() now when those
+    files do not settle its shape."""
     shape = model_shape(model_path)
     if shape is None:
-        return SentenceTransformerEmbedder(model_path, batch_size, threads)
+        return load()
     name = MODEL_NAME if model_path is None else Path(model_path).name
-    return LazyEmbedder(lambda: SentenceTransformerEmbedder(model_path, batch_size, threads), name, *shape)
+    return LazyEmbedder(load, name, *shape)
 
 
 _WORD = re.compile(r"[a-z0-9+#]+")
