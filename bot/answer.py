@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
 
 from index.models import Posting, Salary
 
@@ -25,6 +28,72 @@ class EvidenceItem:
     origin: str = "text"  # "text" (a sentence of the posting) or "column" (a structured field)
 
 
+class PostingRows(Sequence[Posting]):
+    """Postings of the catalog by row, read when they are looked at: a list answer over thousands of postings
+    touches only the ones shown (a page of cards), not every match."""
+
+    def __init__(self, postings: Sequence[Posting], rows: Sequence[int] | np.ndarray):
+        self._postings = postings
+        self._rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._postings[int(i)] for i in self._rows[index]]
+        return self._postings[int(self._rows[index])]
+
+    def __iter__(self) -> Iterator[Posting]:
+        return (self._postings[int(i)] for i in self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"PostingRows({len(self)} postings)"
+
+
+class ListEvidence(Sequence["EvidenceItem"]):
+    """The evidence of a list answer: each posting's items, made from the posting when asked for.
+
+    `for_posting` makes one posting's items (what a card shows); reading the sequence itself makes every
+    posting's, group after group (the matches, then those matching by their text only), once (what the JSON
+    form shows)."""
+
+    def __init__(self, groups: Sequence[Sequence[Posting]], items_for: Callable[[Posting], list["EvidenceItem"]]):
+        self._groups, self._items_for = groups, items_for
+
+    def for_posting(self, posting: Posting) -> list["EvidenceItem"]:
+        return self._items_for(posting)
+
+    @cached_property
+    def _items(self) -> list["EvidenceItem"]:
+        return [item for group in self._groups for posting in group for item in self._items_for(posting)]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        return self._items[index]
+
+    def __iter__(self) -> Iterator["EvidenceItem"]:
+        return iter(self._items)
+
+    def __bool__(self) -> bool:
+        return any(self._items_for(p) for group in self._groups for p in group)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and self._items == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ListEvidence({self._items!r})"
+
+
 @dataclass
 class Answer:
     """What the bot says: the fact first, the postings it is about, and the evidence."""
@@ -33,15 +102,18 @@ class Answer:
     intent: str  # salary, languages, location, remote, experience, degree, employment_type, general, list, compare
     status: str
     text: str
-    postings: list[Posting] = field(default_factory=list)
-    evidence: list[EvidenceItem] = field(default_factory=list)
+    postings: Sequence[Posting] = field(default_factory=list)  # a list answer's: PostingRows, read when shown
+    evidence: Sequence[EvidenceItem] = field(default_factory=list)  # a list answer's: ListEvidence
     total: int = 0  # number of matching postings (all of them for list questions)
     is_list: bool = False
     filters: dict[str, Any] = field(default_factory=dict)
-    related: list[Posting] = field(default_factory=list)  # list answers: postings matching only by their text
+    related: Sequence[Posting] = field(default_factory=list)  # list answers: postings matching only by their text
 
-    def evidence_for(self, posting_id: str) -> list[EvidenceItem]:
-        """The evidence items quoting one posting."""
+    def evidence_for(self, posting: Posting | str) -> list[EvidenceItem]:
+        """The evidence items quoting one posting of the answer (given as itself or by id)."""
+        if isinstance(self.evidence, ListEvidence) and not isinstance(posting, str):
+            return self.evidence.for_posting(posting)
+        posting_id = posting if isinstance(posting, str) else posting.id
         return [e for e in self.evidence if e.posting_id == posting_id]
 
 

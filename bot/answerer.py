@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np
 
 from bot import compose
-from bot.answer import Answer
+from bot.answer import Answer, PostingRows
 from bot.catalog import Catalog, keyword_tokens
 from bot.compare import compare_question
 from bot.market import market_answer
@@ -149,25 +149,25 @@ class Answerer:
         if not subjects and query.wants_count is False and re.search(r"\bhow many\b", query.text, re.I):
             query.wants_count = True
         if not subjects and (query.wants_count or re.search(r"\b(all|every)\b", query.text, re.I)):
-            return compose.list_answer(query, list(c.postings))  # "how many postings are there?"
+            return compose.list_answer(query, c.postings)  # "how many postings are there?"
         if not subjects:
             return compose.no_match_answer(
                 query, "Tell me what to look for: a role, a company, a language or a filter such as “remote”.")
         titled = self.namer.without_negated(query, self.namer.titles_with(subjects))
         if titled:
-            return compose.list_answer(query, [c.postings[i] for i in titled], subject=words)
+            return compose.list_answer(query, PostingRows(c.postings, titled), subject=words)
         rows = self.namer.text_rows(subjects)
         if len(rows):
-            return compose.list_answer(query, [c.postings[i] for i in rows], subject=words, in_text=True)
+            return compose.list_answer(query, PostingRows(c.postings, rows), subject=words, in_text=True)
         return compose.no_match_answer(query, f"No posting mentions {words}.")
 
-    def _order(self, query: Query, rows: np.ndarray) -> list[Posting]:
-        """Matching postings, by salary when pay was asked about, else in index order."""
+    def _order(self, query: Query, rows: np.ndarray) -> Sequence[Posting]:
+        """Matching postings, by salary when pay was asked about, else in index order (read when shown)."""
         c = self.catalog
         if query.filters.salary_over is not None or query.filters.salary_floor is not None or query.intent == "salary":
             key = np.nan_to_num(c.stated.salary_max_y[rows], nan=-1.0)
             rows = rows[np.argsort(-key, kind="stable")]
-        return [c.postings[i] for i in rows]
+        return PostingRows(c.postings, rows)
 
     def _passages(self, query: Query, chosen: list[Posting], lead: str) -> Answer:
         c = self.catalog

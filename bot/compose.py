@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from bot.answer import (
-    ANSWERED, EMPTY, NO_MATCH, NOT_STATED, QUOTED, Answer, EvidenceItem, format_money, format_salary,
+    ANSWERED, EMPTY, NO_MATCH, NOT_STATED, QUOTED, Answer, EvidenceItem, ListEvidence, format_money, format_salary,
 )
 from bot.places import city_with_region, well_known_city
 from bot.question import Filters, Query
@@ -243,29 +243,27 @@ def list_answer(query: Query, postings: Sequence[Posting], company: str | None =
     else:
         text = f"{count} {noun}{scope} {'matches' if count == 1 else 'match'}" + (f" ({what})" if what else "") + ":"
         status = ANSWERED
-    evidence: list[EvidenceItem] = []
-    detail = _list_detail_intent(query)
-    for posting in postings:
-        _value, items = _fact_for(detail, posting) if detail else (None, [])
-        other = [f for f in posting.facts.salary_other_periods if f.value.period == query.filters.pay_period]
-        if detail == "salary" and other and posting.facts.salary and (
-                posting.facts.salary.value.period != query.filters.pay_period):
-            items = [EvidenceItem(posting.id, other[0].evidence, other[0].origin)]  # the pay of the period asked
-        evidence.extend(items[:1])
     if query.filters.salary_over is not None or query.filters.salary_floor is not None or query.filters.pay_period:
         text += " (hourly and monthly pay compared as 2,080 hours or 12 months a year)" if not query.filters.pay_period else ""
     if related:
         names = "; ".join(label(p) for p in related[:5]) + ("; …" if len(related) > 5 else "")
         text += (f"\n{len(related)} more match only by what their text says (their listing fields do not): "
                  f"{names}.")
-        for posting in related:
-            _value, items = _fact_for(detail, posting) if detail else (None, [])
-            evidence.extend(items[:1])
         if count == 0:
             status = ANSWERED
+    detail, period = _list_detail_intent(query), query.filters.pay_period
+
+    def items_for(posting: Posting) -> list[EvidenceItem]:
+        """A listed posting's evidence: the sentence of the fact the question filtered on, if any."""
+        other = [f for f in posting.facts.salary_other_periods if f.value.period == period]
+        if detail == "salary" and other and posting.facts.salary and posting.facts.salary.value.period != period:
+            return [EvidenceItem(posting.id, other[0].evidence, other[0].origin)]  # the pay of the period asked
+        return _fact_for(detail, posting)[1][:1] if detail else []
+
+    evidence = ListEvidence((postings, related), items_for)
     return Answer(
-        question=query.text, intent="list", status=status, text=text, postings=list(postings),
-        evidence=evidence, total=count, is_list=True, filters=query.filters.as_dict(), related=list(related),
+        question=query.text, intent="list", status=status, text=text, postings=postings,
+        evidence=evidence, total=count, is_list=True, filters=query.filters.as_dict(), related=related,
     )
 
 

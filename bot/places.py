@@ -338,6 +338,25 @@ def city_place(name: str, state: str = "") -> Place:
     return _city_place(name, 0, 0, state)
 
 
+@functools.lru_cache(maxsize=1)
+def _nickname_patterns() -> list[tuple[str, tuple, re.Pattern]]:
+    """(nickname, entry, its pattern) for NICKNAMES, compiled once: "la" and "dc" only in capitals."""
+    out = []
+    for nick, entry in NICKNAMES.items():
+        capitals = nick in _CAPITALS_ONLY
+        pattern = re.escape(nick.upper() if capitals else nick)
+        out.append((nick, entry, re.compile(rf"(?<![\w-]){pattern}(?![\w-])", 0 if capitals else re.I)))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _country_patterns() -> list[tuple[str, str, re.Pattern]]:
+    """(folded name, code, its pattern) for every country name, longest first (a longer name is read before a
+    name inside it), compiled once."""
+    return [(name, code, re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])"))
+            for name, code in sorted(_countries().items(), key=lambda kv: -len(kv[0]))]
+
+
 def places_in_question(question: str, known_cities: set[str] | frozenset[str] = frozenset()) -> list[Place]:
     """Places a question names, in order: nicknames, 'City, ST' / 'city st', state names, state codes where
     unambiguous ('TX roles', 'in tx', 'austin tx'; not 'in' / 'or' / 'me' as words), countries, and cities
@@ -346,10 +365,11 @@ def places_in_question(question: str, known_cities: set[str] | frozenset[str] = 
     text = question
     # a question in capitals says nothing by its case: codes are read as in lower case ("SHOW ME ROLES")
     shouting = sum(ch.isupper() for ch in text) > 1 and not any(ch.islower() for ch in text)
-    for nick, entry in NICKNAMES.items():
-        flags = 0 if nick in _CAPITALS_ONLY else re.I
-        pattern = re.escape(nick.upper() if nick in _CAPITALS_ONLY else nick)
-        for m in re.finditer(rf"(?<![\w-]){pattern}(?![\w-])", text, flags):
+    lowered = text.lower()
+    for nick, entry, pattern in _nickname_patterns():
+        if nick not in lowered:  # (a cheap test first: most questions name no nickname)
+            continue
+        for m in pattern.finditer(text):
             if shouting and nick in _CAPITALS_ONLY and not _place_cue(text, m.start(), m.end()):
                 continue
             if entry[0] == "state":
@@ -369,7 +389,6 @@ def places_in_question(question: str, known_cities: set[str] | frozenset[str] = 
                 _add(found, _city_place(name, start, m.end(1), code))
                 _add(found, Place("state", code, m.start(2), m.end(2)))
                 break
-    lowered = text.lower()
     for m in _STATE_NAMES.finditer(lowered):
         name = m.group(1)
         if name == "new york" and re.match(r"\s+city\b", lowered[m.end():]):
@@ -407,10 +426,10 @@ def places_in_question(question: str, known_cities: set[str] | frozenset[str] = 
         elif word.islower() and code not in _COMMON_WORD_CODES and after_prep and \
                 _AFTER_LOWER_CODE.match(after):
             _add(found, Place("state", code, m.start(), m.end()))  # "roles in ga?", "IN SC THAT PAY"
-    for name, code in sorted(_countries().items(), key=lambda kv: -len(kv[0])):
-        if code == "US" and name in ("america",):
-            pass
-        for m in re.finditer(rf"(?<![\w.]){re.escape(name)}(?![\w])", lowered):
+    for name, code, pattern in _country_patterns():
+        if name not in lowered:  # (a cheap test first: most questions name no country)
+            continue
+        for m in pattern.finditer(lowered):
             if name in _WORDLIKE_COUNTRIES and (not text[m.start()].isupper() or shouting) and not (
                     shouting and _place_cue(text, m.start(), m.end())):
                 continue

@@ -31,7 +31,7 @@ def render_text(answer: Answer, limit: int | None = None) -> str:
         lines.append(f"• {posting.title}" + (f" — {posting.company}" if posting.company else "") + f"  [{posting.id}]")
         if details:
             lines.append("  " + " · ".join(details))
-        for item in answer.evidence_for(posting.id)[:2]:
+        for item in answer.evidence_for(posting)[:2]:
             where = "listing field" if item.origin == "column" else "posting"
             lines.append(f"  “{item.text}” ({where})")
         if posting.url:

@@ -174,7 +174,7 @@ def answer_blocks(
     answer_text = answer.text.strip() or "I have no answer to that."
     blocks.extend(_section(piece) for piece in split_escaped(tidy(answer_text), MAX_SECTION_CHARS))
 
-    postings = list(answer.postings)
+    postings = answer.postings
     total = max(answer.total, len(postings))
     comparison = getattr(answer, "comparison", None)
     if comparison is not None:  # postings side by side (bot/compare.py): the columns stand for the cards
@@ -186,7 +186,7 @@ def answer_blocks(
         page, start, end = page_bounds(len(postings), page, min(page_size, room) if room else 1)
         shown = postings[start:end] if room else []
     for posting in shown:
-        blocks.append(posting_card(posting, answer.evidence_for(posting.id)))
+        blocks.append(posting_card(posting, answer.evidence_for(posting)))
 
     footer: list[str] = []
     if comparison is not None:
