@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import bm25s
 import numpy as np
@@ -69,8 +69,18 @@ def names_for(posting: Posting) -> tuple[str, str]:
     return company, title
 
 
-def near_misses(word: str, by_len: dict[int, Sequence[str]]) -> list[tuple[int, str]]:
-    """(distance, word) for the words of `by_len` (words by length) one typo from `word` or its plural-folded
+def typo_buckets(words: Iterable[str]) -> dict[tuple[str, int, str], list[str]]:
+    """Words by length and first letter, and by length and last letter: where `near_misses` looks."""
+    buckets: dict[tuple[str, int, str], list[str]] = defaultdict(list)
+    for word in sorted(set(words)):
+        if word:
+            buckets["first", len(word), word[0]].append(word)
+            buckets["last", len(word), word[-1]].append(word)
+    return dict(buckets)
+
+
+def near_misses(word: str, buckets: dict[tuple[str, int, str], list[str]]) -> list[tuple[int, str]]:
+    """(distance, word) for the words of `buckets` (see typo_buckets) one typo from `word` or its plural-folded
     form (two for 8+ letters: "kestrelvain" still names "Kestrelvane"), keeping its first or last letter.
 
     A typo is a changed, missing, extra or doubled letter, or two neighbours swapped (optimal string alignment).
@@ -80,12 +90,15 @@ def near_misses(word: str, by_len: dict[int, Sequence[str]]) -> list[tuple[int, 
 
     found: list[tuple[int, str]] = []
     for form in dict.fromkeys((word, normalise_token(word))):
+        if not form:
+            continue
         limit = 2 if len(form) >= 8 else 1
         for length in range(len(form) - limit, len(form) + limit + 1):
-            for candidate, distance, _i in process.extract(form, by_len.get(length, ()), scorer=OSA.distance,
+            candidates = list(dict.fromkeys(buckets.get(("first", length, form[0]), []) +
+                                            buckets.get(("last", length, form[-1]), [])))
+            for candidate, distance, _i in process.extract(form, candidates, scorer=OSA.distance,
                                                            score_cutoff=limit, limit=None):
-                if candidate[0] == form[0] or candidate[-1] == form[-1]:
-                    found.append((int(distance), candidate))
+                found.append((int(distance), candidate))
     return found
 
 
@@ -139,9 +152,7 @@ class MentionIndex:
         for token in self._sorted:
             if token.isalpha() and len(token) >= 4:
                 self._surface.setdefault(token, token)
-        self._by_len: dict[int, list[str]] = defaultdict(list)
-        for word in sorted(self._surface):
-            self._by_len[len(word)].append(word)
+        self._typo_buckets = typo_buckets(self._surface)
 
     def _corrections(self, raw: str, context: Sequence[str] = (), supported: bool = True) -> set[str]:
         """Vocabulary words one typo away (two for 8+ letters) from a question word of 4+ letters.
@@ -155,7 +166,7 @@ class MentionIndex:
         """
         if len(raw) < 4 or not raw.isalpha():
             return set()
-        found = {self._surface[candidate] for _distance, candidate in near_misses(raw, self._by_len)}
+        found = {self._surface[candidate] for _distance, candidate in near_misses(raw, self._typo_buckets)}
         if len(raw) == 4 and supported:
             found = {token for token in found if self._supported(token, raw, context)}
         return found
@@ -466,13 +477,10 @@ class Catalog:
         last letter; None when there is no such word or several are equally close."""
         if len(word) < 5 or not word.isalpha() or self._bm25 is None or self.known_word(word):
             return None
-        if getattr(self, "_text_by_len", None) is None:
-            by_len: dict[int, list[str]] = defaultdict(list)
-            for token in sorted(set(self._bm25_vocab) | set(self.place_words)):  # "normnton" is Normanton too
-                if token.isalpha() and len(token) >= 4:
-                    by_len[len(token)].append(token)
-            self._text_by_len = dict(by_len)
-        found = sorted(near_misses(word, self._text_by_len))  # the text's words are indexed plural-folded too
+        if getattr(self, "_text_buckets", None) is None:  # "normnton" is Normanton too
+            self._text_buckets = typo_buckets(token for token in set(self._bm25_vocab) | set(self.place_words)
+                                              if token.isalpha() and len(token) >= 4)
+        found = sorted(near_misses(word, self._text_buckets))  # the text's words are indexed plural-folded too
         closest = {normalise_token(word) for distance, word in found if distance == found[0][0]} if found else set()
         if len(closest) != 1:  # none, or several equally close ("sweedpos" and "sweedpo" are one)
             return None

@@ -55,11 +55,13 @@ _CODE_AFTER = re.compile(r"^,?\s*[A-Z]{2}\b")
 MIN_CITY_POPULATION = 100_000
 
 
-def _by_length(words: Iterable[str]) -> dict[int, tuple[str, ...]]:
-    buckets: dict[int, list[str]] = {}
+def _by_length(words: Iterable[str]) -> dict[tuple[int, str], tuple[str, ...]]:
+    """Words by (length, first letter): the buckets `_candidates` looks in."""
+    buckets: dict[tuple[int, str], list[str]] = {}
     for word in sorted(set(words)):
-        buckets.setdefault(len(word), []).append(word)
-    return {n: tuple(ws) for n, ws in buckets.items()}
+        if word:
+            buckets.setdefault((len(word), word[0]), []).append(word)
+    return {key: tuple(ws) for key, ws in buckets.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -101,15 +103,22 @@ def _known(word: str) -> bool:
     return word in _grammar_words() or word in _places()[1] or currency_code(word) is not None
 
 
-def _candidates(lowered: str, limit: int, buckets: dict[int, tuple[str, ...]], forms: bool = True
+@functools.lru_cache(maxsize=4)
+def _city_buckets(known_cities: tuple[str, ...]) -> dict[tuple[int, str], tuple[str, ...]]:
+    """The words of a catalog's cities that the gazetteer lacks, bucketed once per catalog (not per word)."""
+    return _by_length(_place_words(known_cities) - _places()[1])
+
+
+def _candidates(lowered: str, limit: int, buckets: dict[tuple[int, str], tuple[str, ...]], forms: bool = True
                 ) -> list[tuple[int, str]] | None:
-    """(distance, word) of the vocabulary words near a word; None when the word is a form of one of them (with
-    `forms`: words that have plurals and past forms)."""
+    """(distance, word) of the vocabulary words near a word, keeping its first letter or swapping its first two;
+    None when the word is a form of one of them (with `forms`: words that have plurals and past forms)."""
     from rapidfuzz.distance import OSA
 
     best: list[tuple[int, str]] = []
+    firsts = dict.fromkeys(lowered[:2])
     for length in range(len(lowered) - limit, len(lowered) + limit + 1):
-        for candidate in buckets.get(length, ()):
+        for candidate in (c for first in firsts for c in buckets.get((length, first), ())):
             if candidate[0] != lowered[0] and not (candidate[:2] == lowered[1::-1]):
                 continue
             distance = OSA.distance(lowered, candidate, score_cutoff=limit)
@@ -141,7 +150,7 @@ def correct_word(word: str, is_known: Callable[[str], bool] = lambda _w: False, 
     limit = 2 if len(lowered) >= 8 else 1
     tiers = [_vocabulary()]
     if place:  # the grammar's words first, then states and countries, then cities
-        tiers += [_places()[0], _places()[2], _by_length(_place_words(known_cities) - _places()[1])]
+        tiers += [_places()[0], _places()[2], _city_buckets(tuple(known_cities))]
     best: list[tuple[int, int, int, str]] = []
     for tier, buckets in enumerate(tiers):
         near = _candidates(lowered, limit, buckets, forms=tier == 0)
