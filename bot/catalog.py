@@ -500,13 +500,20 @@ class Catalog:
         chunks_per_posting = max(1.0, self.chunk_count / max(1, len(self.postings)))
         return chunks_with_word / chunks_per_posting > max(3, len(self.postings) // 50)
 
+    def chunks_with_word(self, word: str) -> np.ndarray:
+        """The chunks whose text has the (keyword-index) word: its posting list, read without scoring every chunk."""
+        token_id = self._bm25_vocab.get(word) if self._bm25 is not None else None
+        if token_id is None:
+            return np.zeros(0, dtype=np.int64)
+        scores = self._bm25.scores
+        return np.asarray(scores["indices"][scores["indptr"][token_id]:scores["indptr"][token_id + 1]])
+
     def postings_with_words(self, words: Sequence[str]) -> np.ndarray:
         """A mask of postings whose title, company or text contains every one of the words."""
         mask = np.ones(len(self.postings), dtype=bool)
         for word in words:
             has = np.zeros(len(self.postings), dtype=bool)
-            scores = self.keyword_scores([word])
-            has[np.unique(self.chunk_posting[scores > 0])] = True
+            has[self.chunk_posting[self.chunks_with_word(word)]] = True
             mask &= has
         return mask
 

@@ -272,9 +272,9 @@ class Namer:
                 continue
             if only_unnamed and (token in c.mentions.idf or word in c.mentions.idf):
                 continue  # a title or company word: the field match already weighed it
-            rows = np.unique(c.chunk_posting[c.keyword_scores([token]) > 0])
-            if len(rows) != 1:
-                continue
+            rows = c.chunk_posting[c.chunks_with_word(token)]
+            if len(rows) == 0 or rows.min() != rows.max():
+                continue  # no posting has it, or several do
             posting = c.postings[int(rows[0])]
             if _written_as_name(word, f"{posting.title}\n{posting.company}\n{posting.text}"):
                 found.add(int(rows[0]))
