@@ -49,6 +49,16 @@ class Answerer:
             return compared
         behind, question = split_behind(question)  # "postings behind: …": the list under a market answer's figures
         query = self.namer.parse(question)
+        ahead = query.intent == "general" and not query.is_list and not query.filters.any() and not query.market
+        if ahead:  # likely a search over every chunk: its vector is made while the question is read further
+            self.retriever.embed_ahead(query.text)
+        try:
+            return self._answer(query, question, behind, context_posting_ids)
+        finally:
+            if ahead:
+                self.retriever.forget_ahead(query.text)
+
+    def _answer(self, query: Query, question: str, behind: bool, context_posting_ids: Sequence[str]) -> Answer:
         named, company_only = self.namer.named_postings(query)
         postings = self.catalog.postings
         unknown = self.namer.unknown_words(query)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,12 +36,34 @@ class Ranking:
     any_keyword: bool
 
 
+_EMBEDDING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-ahead")
+
+
 class Retriever:
     """Ranks chunks for a query and picks the sentences worth quoting."""
 
     def __init__(self, catalog: Catalog, embedder: Embedder):
         self.catalog = catalog
         self.embedder = embedder
+        self._ahead: dict[str, Future] = {}
+        self._lock = threading.Lock()
+
+    def embed_ahead(self, text: str) -> None:
+        """Start embedding a text the search will likely need, on another thread, while the question is still
+        being read (the model's matrix products release the GIL, so it runs beside the parsing and naming).
+        `search` takes the vector when it asks for that text; `forget_ahead` drops one nobody asked for."""
+        with self._lock:
+            if text not in self._ahead:
+                self._ahead[text] = _EMBEDDING.submit(self.embedder.embed_query, text)
+
+    def forget_ahead(self, text: str) -> None:
+        with self._lock:
+            self._ahead.pop(text, None)
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        with self._lock:
+            ahead = self._ahead.pop(text, None)
+        return ahead.result() if ahead is not None else self.embedder.embed_query(text)
 
     def rank_chunks(self, query: Query, rows: np.ndarray | None = None, depth: int = 300) -> np.ndarray:
         """The best `depth` chunk rows, dense cosine and BM25 fused by reciprocal rank (k = 60)."""
@@ -52,7 +76,7 @@ class Retriever:
         stays a scan of the scores at any corpus size.
         """
         c = self.catalog
-        qvec = self.embedder.embed_query(query.text)
+        qvec = self._query_vector(query.text)
         if rows is None:
             dense = c.dense_scores(qvec)
             keyword = c.keyword_scores(keyword_tokens(query.text))
