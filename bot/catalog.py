@@ -6,14 +6,16 @@ import bisect
 import itertools
 import math
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import bm25s
 import numpy as np
 
+from bot.columns import IdIndex, PostingColumn, TextColumn, TokenLists
 from bot.places import PLACE_WORDS, Place, city_place, parse_location
 from bot.question import normalise_token, tokenize
 from index.formats.roles import without_gender_mark
@@ -106,36 +108,40 @@ class MentionIndex:
     """Finds the posting(s) a question names by company and title, tolerant of case, plurals, acronyms and typos."""
 
     def __init__(self, postings: Sequence[Posting]):
-        self.company_tokens: list[list[str]] = []
-        self.title_tokens: list[list[str]] = []
-        self.acronyms: list[str] = []
-        self.short_names: list[str] = []  # an opening word in capitals that names the company alone ("MHS")
-        self._postings_by_token: dict[str, list[int]] = defaultdict(list)
+        company_tokens: list[list[str]] = []
+        title_tokens: list[list[str]] = []
+        acronyms: list[str] = []
+        short_names: list[str] = []  # an opening word in capitals that names the company alone ("MHS")
         self._surface: dict[str, str] = {}  # a title or company word as written -> its token ('athos' -> 'atho')
         self.split_words: dict[str, tuple[str, str]] = {}  # two neighbouring name words written as one -> the two
         self.title_pairs: set[tuple[str, str]] = set()
         doc_freq: dict[str, int] = defaultdict(int)
-        for i, posting in enumerate(postings):
+        one: dict[str, str] = {}  # one string object per word, shared by every structure below
+
+        def shared(word: str) -> str:  # the word's token, as the one string object kept for it
+            t = normalise_token(word)
+            return one.setdefault(t, t)
+
+        for posting in postings:
             company_name, title_name = names_for(posting)
             words = tokenize(company_name)
-            company = [normalise_token(t) for t in words if t not in _LEGAL] or [normalise_token(t) for t in words]
-            title = [normalise_token(t) for t in tokenize(without_gender_mark(title_name)) if t not in _STOP]
+            company = [shared(t) for t in words if t not in _LEGAL] or [shared(t) for t in words]
+            title = [shared(t) for t in tokenize(without_gender_mark(title_name)) if t not in _STOP]
             acronym = "".join(t[0] for t in words if t not in _LEGAL and t[0].isalpha())
-            acronym = acronym if len(acronym) >= 3 else ""
+            acronym = one.setdefault(acronym, acronym) if len(acronym) >= 3 else ""
             # a company that opens with its initials ("MHS - Medical Home Service") is named by them too
             rest = "".join(t[0] for t in words[1:] if t not in _LEGAL and t[0].isalpha())
             short = words[0] if len(words) > 1 and len(words[0]) >= 2 and words[0] == rest else ""
-            self.short_names.append(short if short != acronym else "")
-            self.company_tokens.append(company)
-            self.title_tokens.append(title)
-            self.acronyms.append(acronym)
+            short_names.append(short if short != acronym else "")
+            company_tokens.append(company)
+            title_tokens.append(title)
+            acronyms.append(acronym)
             for word in words + tokenize(title_name):
                 if word.isalpha() and len(word) >= 4 and word not in _STOP:
-                    self._surface.setdefault(word, normalise_token(word))  # "athos" as written, for typos
+                    self._surface.setdefault(word, shared(word))  # "athos" as written, for typos
                 elif "." in word and word.split(".")[0].isalpha() and len(word.split(".")[0]) >= 4:
-                    self._surface.setdefault(word.split(".")[0], normalise_token(word))  # "Acme.io" as "acme"
+                    self._surface.setdefault(word.split(".")[0], shared(word))  # "Acme.io" as "acme"
             for token in set(company) | set(title) | ({acronym} if acronym else set()):
-                self._postings_by_token[token].append(i)
                 doc_freq[token] += 1
             self.title_pairs.update(zip(title, title[1:]))  # neighbouring title words ("full", "stack")
             for tokens in (company, title):  # "Non Profits" is named by "nonprofits", "Full Stack" by "fullstack"
@@ -143,11 +149,15 @@ class MentionIndex:
                     if a.isalpha() and b.isalpha() and len(a + b) >= 6:
                         self.split_words.setdefault(a + b, (a, b))
         n = max(1, len(postings))
-        self.idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
-        self.doc_freq = dict(doc_freq)
+        self._sorted = sorted(doc_freq)  # the vocabulary: every title, company and acronym word
+        self.idf = {t: math.log(1 + n / doc_freq[t]) for t in self._sorted}
+        self.doc_freq = {t: doc_freq[t] for t in self._sorted}
         self._rare = max(3, n // 500)
-        self._build_matrices(len(postings))
-        self._sorted = sorted(self.idf)
+        self._column = {t: j for j, t in enumerate(self._sorted)}
+        # each posting's company and title words as word numbers (CSR), not as a list of strings each
+        self.company_tokens = TokenLists.of(company_tokens, self._sorted, self._column)
+        self.title_tokens = TokenLists.of(title_tokens, self._sorted, self._column)
+        self._build_matrices(len(postings), company_tokens, title_tokens, acronyms, short_names)
         self._surface = {word: token for word, token in self._surface.items() if token in self.idf}
         for token in self._sorted:
             if token.isalpha() and len(token) >= 4:
@@ -176,10 +186,17 @@ class MentionIndex:
         others = {t for t in context if t != raw and t in self.idf and t != token and t not in _STOP and len(t) >= 2}
         if not others:
             return False
-        for i in self._postings_by_token.get(token, ()):
+        for i in self._postings_by_token(token).tolist():
             if others & (set(self.company_tokens[i]) | set(self.title_tokens[i])):
                 return True
         return False
+
+    def _postings_by_token(self, token: str) -> np.ndarray:
+        """The postings whose company, title or acronym has the word, in order."""
+        j = self._column.get(token)
+        if j is None:
+            return np.zeros(0, dtype=np.int32)
+        return self._token_rows[self._token_start[j]:self._token_start[j + 1]]
 
     def names(self, raw: str, context: Sequence[str] = (), is_word: Callable[[str], bool] = lambda _w: False) -> bool:
         """True when a question word is a title or company word of some posting, typos fixed, prefixes completed."""
@@ -219,45 +236,61 @@ class MentionIndex:
                 present.add(a + b)
         return present
 
-    def _build_matrices(self, n: int) -> None:
-        """Posting x word matrices (IDF-weighted) so a question is scored against every posting at once."""
+    def _build_matrices(self, n: int, company_tokens: list[list[str]], title_tokens: list[list[str]],
+                        acronyms: list[str], short_names: list[str]) -> None:
+        """Posting x word matrices (IDF-weighted) so a question is scored against every posting at once, and the
+        postings of each word, acronym and company as arrays."""
         from scipy import sparse
 
-        self._column = {t: j for j, t in enumerate(sorted(self.idf))}
-        idf = np.array([self.idf[t] for t in sorted(self.idf)], dtype=np.float64)
+        idf = np.array([self.idf[t] for t in self._sorted], dtype=np.float64)
         self._idf_vec = idf
-        self._stop_cols = np.array([t in _STOP for t in sorted(self.idf)], dtype=bool)
+        self._stop_cols = np.array([t in _STOP for t in self._sorted], dtype=bool)
+
+        def entries(token_lists: list[list[str]] | list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
+            rows = np.repeat(np.arange(len(token_lists), dtype=np.int32), [len(set(t)) for t in token_lists])
+            cols = np.fromiter((self._column[t] for tokens in token_lists for t in set(tokens)), dtype=np.int32,
+                               count=len(rows))
+            return rows, cols
 
         def matrix(token_lists: list[list[str]]):
-            rows, cols = [], []
-            for i, tokens in enumerate(token_lists):
-                for t in set(tokens):
-                    rows.append(i)
-                    cols.append(self._column[t])
+            rows, cols = entries(token_lists)
             data = np.ones(len(rows), dtype=np.float64)
             return sparse.csr_matrix((data, (rows, cols)), shape=(n, len(self._column)))
 
-        self._company = matrix(self.company_tokens)
-        self._title = matrix(self.title_tokens)
+        self._company = matrix(company_tokens)
+        self._title = matrix(title_tokens)
         self._company_total = self._company @ idf
         self._title_total = self._title @ idf
         self._named = ((self._title + self._company) > 0).astype(np.float64)  # a word in the title or company
         self._first_company = np.array(
-            [self._column[c[0]] if c else -1 for c in self.company_tokens], dtype=np.int64)
-        self._acronym_postings: dict[str, list[int]] = defaultdict(list)
-        for i, acronym in enumerate(self.acronyms):
+            [self._column[c[0]] if c else -1 for c in company_tokens], dtype=np.int32)
+        # word -> postings (company, title or acronym words), as one array of rows grouped by word (CSC)
+        rows, cols = entries([set(c) | set(t) | ({a} if a else set())
+                              for c, t, a in zip(company_tokens, title_tokens, acronyms)])
+        order = np.lexsort((rows, cols))
+        self._token_rows = rows[order]
+        self._token_start = np.zeros(len(self._column) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cols, minlength=len(self._column)), out=self._token_start[1:])
+        acronym_postings: dict[str, list[int]] = defaultdict(list)
+        for i, acronym in enumerate(acronyms):
             if acronym:
-                self._acronym_postings[acronym].append(i)
-        for i, short in enumerate(self.short_names):
+                acronym_postings[acronym].append(i)
+        for i, short in enumerate(short_names):
             if short:
-                self._acronym_postings[short].append(i)
-        self._company_postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        for i, company in enumerate(self.company_tokens):
-            self._company_postings[tuple(company)].append(i)
+                acronym_postings[short].append(i)
+        self._acronym_postings = dict(acronym_postings)  # (a list of one or two rows is smaller than an array)
+        # postings with the same company words: a number per company, and the rows of each number in order
+        companies: dict[tuple[str, ...], int] = {}
+        self._company_key = np.fromiter((companies.setdefault(tuple(c), len(companies)) for c in company_tokens),
+                                        dtype=np.int32, count=n)
+        self._company_rows = np.argsort(self._company_key, kind="stable").astype(np.int32)
+        self._company_start = np.zeros(len(companies) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self._company_key, minlength=len(companies)), out=self._company_start[1:])
 
     def same_company(self, index: int) -> list[int]:
         """Every posting whose company words are those of posting `index`."""
-        return self._company_postings[tuple(self.company_tokens[index])]
+        key = int(self._company_key[index])
+        return self._company_rows[self._company_start[key]:self._company_start[key + 1]].tolist()
 
     def match(self, tokens: Sequence[str], raw_tokens: Sequence[str] = (),
               is_common: Callable[[str], bool] = lambda _w: False,
@@ -381,18 +414,48 @@ class _PayAndPlace:
                 self.salary_min_y[i] = lo if lo is not None else (hi if hi is not None else np.nan)
                 self.salary_max_y[i] = hi if hi is not None else (lo if lo is not None else np.nan)
                 self.salary_is_range[i] = lo is not None and hi is not None and lo != hi
-                self.currency[i] = (sal.currency or "USD").upper()
+                self.currency[i] = sys.intern((sal.currency or "USD").upper())  # one string per currency
             if usable(f.employment_type, "employment_type"):
-                self.work_type[i] = f.employment_type.value
+                value = f.employment_type.value
+                self.work_type[i] = sys.intern(value) if isinstance(value, str) else value
 
     @cached_property
-    def work_types(self) -> np.ndarray:
-        """The work types as a fixed-width string array ("" for none): comparing the object array, whose empty
-        cells are None, costs 20-30 ms at 100k postings; this one, well under 1 ms."""
-        return np.array([w or "" for w in self.work_type] or [""], dtype=str)[:len(self.work_type)]
+    def _work_type_codes(self) -> tuple[dict[str, int], np.ndarray]:
+        """(work type -> number, each posting's number; 0 for none): comparing the object array, whose empty cells
+        are None, costs 20-30 ms at 100k postings; comparing numbers, well under 1 ms (and a string array of them
+        would hold 40 bytes a posting)."""
+        numbers: dict[str, int] = {}
+        codes = np.fromiter((numbers.setdefault(w, len(numbers) + 1) if w else 0 for w in self.work_type),
+                            dtype=np.int16, count=len(self.work_type))
+        return numbers, codes
+
+    def work_type_is(self, value: str) -> np.ndarray:
+        """A mask of the postings whose work type is value."""
+        numbers, codes = self._work_type_codes
+        return codes == numbers[value] if value in numbers else np.zeros(len(codes), dtype=bool)
 
 
 _METRO = re.compile(r"\b(?:metro\w*|area|greater|region)\b")
+
+
+class _ByLocation(Sequence):
+    """Each posting's parsed location, held once per distinct location (row i: places[codes[i]])."""
+
+    def __init__(self, places: list, codes: np.ndarray):
+        self.places = places
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.places[c] for c in self.codes[index].tolist()]
+        return self.places[self.codes[index]]
+
+    def __iter__(self):
+        places = self.places
+        return (places[c] for c in self.codes.tolist())
 
 
 class Catalog:
@@ -400,53 +463,61 @@ class Catalog:
 
     def __init__(self, postings: Sequence[Posting], chunk_posting_ids: Sequence[str], chunk_texts: Sequence[str],
                  vectors: np.ndarray, chunk_ids: Sequence[str] | None = None):
-        self.postings = list(postings)
-        self.by_id = {p.id: i for i, p in enumerate(self.postings)}
-        n = len(self.postings)
+        postings = list(postings)
+        by_id = {p.id: i for i, p in enumerate(postings)}
+        n = len(postings)
         # Pay, remote and work type as the listing gives them (a job board export is judged on its own fields)
         # and as stated anywhere (its text too): list answers count the first and mention the rest.
-        self.listed = _PayAndPlace(self.postings, listing_only=True)
-        self.stated = _PayAndPlace(self.postings, listing_only=False)
+        self.listed = _PayAndPlace(postings, listing_only=True)
+        self.stated = _PayAndPlace(postings, listing_only=False)
         self.min_years = np.full(n, -1, dtype=np.int16)
         self.degree = np.zeros(n, dtype=np.int8)
-        self.where = [parse_location(p.location) for p in self.postings]  # city, state, country, coordinates
-        states = [w.state for w in self.where]
-        self.state_str = np.array(states or [""], dtype=str)[:n]  # two-letter state, "" when not in a US state
-        self.city = np.empty(n, dtype=object)
-        self.country = np.empty(n, dtype=object)
-        self.location_lower = np.array([p.location.lower() for p in self.postings] or [""], dtype=str)[:n]
+        # places: parsed once per distinct location (100k postings have a few thousand), kept per location
+        locations: dict[str, int] = {}
+        codes = np.fromiter((locations.setdefault(p.location, len(locations)) for p in postings), dtype=np.int32,
+                            count=n)
+        places = [parse_location(location) for location in locations]  # city, state, country, coordinates
+        self.where = _ByLocation(places, codes)
+        self._locations = (codes, np.unique(codes, return_index=True)[1].tolist() if n else [])
+        self.state_str = np.array([w.state for w in places] or [""], dtype=str)[codes] if n else np.zeros(0, dtype=str)
+        self.city = np.array([w.city for w in places] + [None], dtype=object)[:-1][codes]
+        self.country = np.array([w.country or None for w in places] + [None], dtype=object)[:-1][codes]
+        self.location_lower = np.array([location.lower() for location in locations] + [None], dtype=object)[:-1][codes]
         self.languages: dict[str, np.ndarray] = {}
-        for i, p in enumerate(self.postings):
+        for i, p in enumerate(postings):
             f = p.facts
             if f.min_years:
                 self.min_years[i] = int(f.min_years.value)
             self.degree[i] = DEGREE_RANK.get(f.degree.value if f.degree else None, 0)
-            self.city[i] = self.where[i].city
-            self.country[i] = self.where[i].country or None
             for lang in f.languages:
                 self.languages.setdefault(lang.value, np.zeros(n, dtype=bool))[i] = True
         # chunks
-        self.chunk_ids = list(chunk_ids) if chunk_ids is not None else [str(i) for i in range(len(chunk_texts))]
-        self.chunk_texts = list(chunk_texts)
-        self.chunk_posting = np.array([self.by_id.get(pid, -1) for pid in chunk_posting_ids], dtype=np.int32)
+        chunk_ids = list(chunk_ids) if chunk_ids is not None else [str(i) for i in range(len(chunk_texts))]
+        chunk_texts = list(chunk_texts)
+        self.chunk_posting = np.array([by_id.get(pid, -1) for pid in chunk_posting_ids], dtype=np.int32)
         keep = self.chunk_posting >= 0
         if not keep.all():
             self.chunk_posting = self.chunk_posting[keep]
-            self.chunk_texts = [t for t, k in zip(self.chunk_texts, keep) if k]
-            self.chunk_ids = [c for c, k in zip(self.chunk_ids, keep) if k]
+            chunk_texts = [t for t, k in zip(chunk_texts, keep) if k]
+            chunk_ids = [c for c, k in zip(chunk_ids, keep) if k]
             vectors = vectors[keep]
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        self.mentions = MentionIndex(self.postings)
-        self.place_words = {w for p in self.postings for w in tokenize(p.location)} | PLACE_WORDS
+        self.mentions = MentionIndex(postings)
+        self.place_words = {w for location in locations for w in tokenize(location)} | PLACE_WORDS
         self._bm25 = None
-        if self.chunk_texts:
+        if chunk_texts:
             corpus = [
-                keyword_tokens(f"{self.postings[pi].title} {self.postings[pi].company} {text}") or ["_"]
-                for pi, text in zip(self.chunk_posting, self.chunk_texts)
+                keyword_tokens(f"{postings[pi].title} {postings[pi].company} {text}") or ["_"]
+                for pi, text in zip(self.chunk_posting, chunk_texts)
             ]
             self._bm25 = bm25s.BM25()
             self._bm25.index(corpus, show_progress=False)
             self._bm25_vocab = self._bm25.vocab_dict  # the words of the postings' text (read by membership)
+        # the postings and chunk texts as columns, not as Python objects (bot/columns.py): read when used
+        self.postings: Sequence[Posting] = PostingColumn.of(postings)
+        self.by_id: Mapping[str, int] = IdIndex(self.postings.column("id"))
+        self.chunk_texts: Sequence[str] = TextColumn.of(chunk_texts)
+        self.chunk_ids: Sequence[str] = TextColumn.of(chunk_ids)
 
     @classmethod
     def from_store(cls, store, manifest) -> "Catalog":
@@ -551,20 +622,6 @@ class Catalog:
         codes, firsts = self._locations
         return np.fromiter((bool(test(i)) for i in firsts), dtype=bool, count=len(firsts))[codes]
 
-    @cached_property
-    def _locations(self) -> tuple[np.ndarray, list[int]]:
-        """(each posting's location number, the first posting of each location)."""
-        seen: dict[str, int] = {}
-        codes = np.empty(len(self.postings), dtype=np.int32)
-        firsts: list[int] = []
-        for i, p in enumerate(self.postings):
-            code = seen.get(p.location)
-            if code is None:
-                code = seen[p.location] = len(firsts)
-                firsts.append(i)
-            codes[i] = code
-        return codes, firsts
-
     def _places(self, filters) -> np.ndarray | None:
         """The place restriction: any place named (with cities added by name), or None when none is."""
         places = list(getattr(filters, "places", []) or [])
@@ -597,9 +654,9 @@ class Catalog:
         for value in getattr(filters, "remote_not", ()):
             mask &= v.remote != _REMOTE_CODE[value]
         if filters.work_type:
-            mask &= v.work_types == filters.work_type
+            mask &= v.work_type_is(filters.work_type)
         for value in getattr(filters, "work_type_not", ()):
-            mask &= v.work_types != value
+            mask &= ~v.work_type_is(value)
         for lang in filters.languages:
             mask &= self.languages.get(lang, np.zeros(n, dtype=bool))
         for lang in getattr(filters, "languages_not", ()):

@@ -6,10 +6,13 @@ load without re-reading the store or re-deriving anything:
 
 - ``vectors.npy``: the chunk vectors, float32, memory-mapped (pages are shared by replicas on one host and
   read only as the exact scan touches them);
-- ``chunk_texts``, ``chunk_ids`` and ``posting_texts``: strings end to end in one file each, memory-mapped
-  and decoded on demand (`TextColumn`), not held as Python strings;
+- ``chunk_texts`` and ``chunk_ids``: strings end to end in one file each, read and decoded on demand
+  (`TextColumn`, bot/columns.py), not held as Python strings nor mapped into the process;
+- ``postings/``: the postings as columns (`PostingColumn`): id, title, company, location and text as text
+  columns, the rest of each posting (url, source, facts with their evidence) pickled per posting in one
+  file, read and decoded when that posting is used; no Python object per posting is built at load;
 - ``bm25/``: the keyword index in bm25s's own format, loaded memory-mapped;
-- ``state.pickle``: the rest (postings without their text, fact columns, places, mention index);
+- ``state.pickle``: the rest (fact columns, places by location, the mention index as arrays);
 - ``meta.json``: the key it was built for and the size of every file, written last.
 
 The key hashes the manifest (generation, build time, every posting's tag), where the store is, the snapshot
@@ -22,11 +25,9 @@ pickle is trusted as the index is.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import logging
-import mmap
 import os
 import pickle
 import shutil
@@ -35,111 +36,18 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Sequence, overload
 
 import numpy as np
 
-from index.models import Posting
+from bot.columns import PostingColumn, StoredPosting, TextColumn
+
+__all__ = ["Snapshots", "SnapshotKey", "StoredPosting", "TextColumn", "code_fingerprint", "load", "save"]
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: postings as columns (bot/columns.py), the mention index as arrays
 KEEP = 2  # snapshots kept per folder: the newest, and the one before it (a replica may still be loading it)
-_HEAVY = ("vectors", "chunk_texts", "chunk_ids", "chunk_posting", "_bm25", "_bm25_vocab")
-
-
-class TextColumn(Sequence[str]):
-    """Strings stored end to end in one UTF-8 file (``NAME.txt``) with their offsets (``NAME.offsets.npy``),
-    memory-mapped: a string is decoded when it is read, and nothing else is held in memory."""
-
-    def __init__(self, data: bytes | mmap.mmap, offsets: np.ndarray):
-        self._data = data
-        self._offsets = offsets
-
-    @staticmethod
-    def write(path: Path, strings: Sequence[str]) -> None:
-        """Write strings as a column at path (a name without suffix)."""
-        offsets = np.zeros(len(strings) + 1, dtype=np.int64)
-        with open(path.with_suffix(".txt"), "wb") as out:
-            position = 0
-            for i, text in enumerate(strings):
-                encoded = text.encode("utf-8", "surrogatepass")
-                out.write(encoded)
-                position += len(encoded)
-                offsets[i + 1] = position
-        np.save(path.with_suffix(".offsets.npy"), offsets)
-
-    @classmethod
-    def open(cls, path: Path) -> "TextColumn":
-        """The column written at path, memory-mapped."""
-        offsets = np.load(path.with_suffix(".offsets.npy"), mmap_mode="r")
-        with open(path.with_suffix(".txt"), "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size != int(offsets[-1]):
-                raise ValueError(f"{path.with_suffix('.txt')}: {size} bytes, the offsets say {int(offsets[-1])}")
-            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        return cls(data, offsets)
-
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        index = int(index)
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(f"row {index} of a column of {len(self)}")
-        start, end = int(self._offsets[index]), int(self._offsets[index + 1])
-        return self._data[start:end].decode("utf-8", "surrogatepass")
-
-    def __iter__(self) -> Iterator[str]:
-        return (self[i] for i in range(len(self)))
-
-    def __reduce__(self):  # a copy or a pickle holds the strings themselves, not the mapping
-        return list, (list(self),)
-
-
-def _plain_posting(fields: dict) -> Posting:
-    return Posting(**fields)
-
-
-class StoredPosting(Posting):
-    """A posting of a loaded snapshot: its description is read from the snapshot's text column when used."""
-
-    @property  # type: ignore[override]
-    def text(self) -> str:
-        d = self.__dict__
-        if "_text" in d:
-            return d["_text"]
-        return d["_texts"][d["_row"]]
-
-    @text.setter
-    def text(self, value: str) -> None:
-        self.__dict__["_text"] = value
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Posting):
-            return _fields(self) == _fields(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  (as a dataclass Posting: mutable, unhashable)
-
-    def __reduce__(self):  # a copy or a pickle is a plain Posting with its text
-        return _plain_posting, (_fields(self),)
-
-
-def _fields(posting: Posting) -> dict:
-    from dataclasses import fields
-
-    return {f.name: getattr(posting, f.name) for f in fields(Posting)}
+_HEAVY = ("postings", "vectors", "chunk_texts", "chunk_ids", "chunk_posting", "_bm25", "_bm25_vocab")
 
 
 @lru_cache(maxsize=1)
@@ -218,17 +126,18 @@ def save(catalog, folder: Path, key: SnapshotKey, manifest=None, store_identity:
 
 def _write(catalog, folder: Path) -> None:
     state = {name: value for name, value in vars(catalog).items() if name not in _HEAVY}
-    stripped = []
-    for posting in catalog.postings:
-        light = copy.copy(posting) if type(posting) is Posting else _plain_posting(_fields(posting))
-        light.text = ""
-        stripped.append(light)
-    state["postings"] = stripped
     with open(folder / "state.pickle", "wb") as out:
         pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
-    TextColumn.write(folder / "posting_texts", [p.text for p in catalog.postings])
-    TextColumn.write(folder / "chunk_texts", list(catalog.chunk_texts))
-    TextColumn.write(folder / "chunk_ids", list(catalog.chunk_ids))
+    postings = catalog.postings
+    if not isinstance(postings, PostingColumn):
+        postings = PostingColumn.of(postings)
+    postings.save(folder / "postings")
+    for name in ("chunk_texts", "chunk_ids"):
+        column = getattr(catalog, name)
+        if isinstance(column, TextColumn):
+            column.save(folder / name)
+        else:
+            TextColumn.write(folder / name, column)
     np.save(folder / "vectors.npy", np.ascontiguousarray(catalog.vectors, dtype=np.float32))
     np.save(folder / "chunk_posting.npy", np.asarray(catalog.chunk_posting, dtype=np.int32))
     if catalog._bm25 is not None:
@@ -265,12 +174,8 @@ def load(folder: Path, key: SnapshotKey):
             state = pickle.load(f)
         catalog = Catalog.__new__(Catalog)
         vars(catalog).update(state)
-        texts = TextColumn.open(path / "posting_texts")
-        for row, posting in enumerate(catalog.postings):
-            posting.__class__ = StoredPosting
-            d = vars(posting)
-            d.pop("text", None)
-            d["_texts"], d["_row"] = texts, row
+        catalog.postings = PostingColumn.open(path / "postings")
+        catalog.by_id.ids = catalog.postings.column("id")
         catalog.vectors = np.load(path / "vectors.npy", mmap_mode="r")
         catalog.chunk_posting = np.load(path / "chunk_posting.npy")
         catalog.chunk_texts = TextColumn.open(path / "chunk_texts")
@@ -281,7 +186,7 @@ def load(folder: Path, key: SnapshotKey):
 
             catalog._bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False)
             catalog._bm25_vocab = catalog._bm25.vocab_dict
-        if not (len(catalog.postings) == meta["postings"] and len(catalog.chunk_texts) == meta["chunks"]
+        if not (len(catalog.postings) == meta["postings"] == len(catalog.min_years) and len(catalog.chunk_texts) == meta["chunks"]
                 == len(catalog.vectors) == len(catalog.chunk_posting) == len(catalog.chunk_ids)):
             raise ValueError("its parts disagree on how many postings or chunks there are")
     except Exception as err:  # a damaged snapshot is rebuilt from the store, never trusted

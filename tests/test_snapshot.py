@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from bot.engine import Engine
+from bot.columns import PostingColumn
 from bot.snapshot import Snapshots, StoredPosting, TextColumn, code_fingerprint
 from config import load_settings
 from index.embedder import HashingEmbedder
@@ -111,7 +112,7 @@ def test_a_snapshot_of_another_index_or_generation_is_not_used(indexed, tmp_path
     assert Snapshots(tmp_path, "store-a").load(manifest) is not None
 
 
-@pytest.mark.parametrize("damage", ["truncate vectors", "remove meta", "corrupt state", "edit meta"])
+@pytest.mark.parametrize("damage", ["truncate vectors", "truncate postings", "remove meta", "corrupt state", "edit meta"])
 def test_a_damaged_snapshot_is_rebuilt_from_the_store_never_trusted(indexed, tmp_path, damage):
     _settings, store = indexed
     reference = _answers(_engine(CountingStore(store), tmp_path))
@@ -119,6 +120,9 @@ def test_a_damaged_snapshot_is_rebuilt_from_the_store_never_trusted(indexed, tmp
     if damage == "truncate vectors":
         data = (snap / "vectors.npy").read_bytes()
         (snap / "vectors.npy").write_bytes(data[: len(data) // 2])
+    elif damage == "truncate postings":
+        data = (snap / "postings" / "rest.txt").read_bytes()
+        (snap / "postings" / "rest.txt").write_bytes(data[: len(data) // 2])
     elif damage == "remove meta":
         (snap / "meta.json").unlink()
     elif damage == "corrupt state":
@@ -187,13 +191,11 @@ def test_text_columns_round_trip_any_text_and_read_rows_on_demand(tmp_path):
     assert list(TextColumn.open(tmp_path / "empty")) == []
 
 
-def test_a_stored_posting_reads_its_text_from_the_column_and_copies_as_a_plain_posting(tmp_path):
-    plain = Posting(id="p1", title="Data Engineer", company="Acme", text="Build pipelines in Go.")
-    TextColumn.write(tmp_path / "texts", [plain.text])
-    stored = copy.copy(plain)
-    stored.__class__ = StoredPosting
-    del vars(stored)["text"]
-    vars(stored).update(_texts=TextColumn.open(tmp_path / "texts"), _row=0)
+def test_a_stored_posting_reads_its_fields_from_the_columns_and_copies_as_a_plain_posting(tmp_path):
+    plain = Posting(id="p1", title="Data Engineer", company="Acme", text="Build pipelines in Go.", location="Austin, TX")
+    PostingColumn.of([plain]).save(tmp_path / "postings")
+    stored = PostingColumn.open(tmp_path / "postings")[0]
+    assert isinstance(stored, StoredPosting) and set(vars(stored)) == {"_col", "_row"}  # nothing decoded yet
     assert stored.text == plain.text and stored == plain and plain == stored
     again = pickle.loads(pickle.dumps(stored))
     assert type(again) is Posting and again == plain
