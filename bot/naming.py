@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -199,7 +199,7 @@ class Namer:
     def named_postings(self, query: Query) -> tuple[list[int], bool]:
         """Postings the question names; the flag is True when only the company was named."""
         c = self.catalog
-        matches = [copy.copy(m) for m in self.mentions(query)]
+        matches = [dataclasses.replace(m) for m in self.mentions(query)]  # (scored below: copies)
         negated = self._negated_tokens(query)
         if negated:  # "metriport (non-senior) software engineer": never the Senior one
             matches = [m for m in matches if not self._has_negated(negated, c.mentions.title_tokens[m.index])]
