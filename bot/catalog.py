@@ -305,35 +305,46 @@ class MentionIndex:
         weight = np.zeros(len(self._column), dtype=np.float64)
         weight[cols] = self._idf_vec[cols]
         real = weight * ~self._stop_cols  # common words ('job', 'the') count only beside a real hit
+        acronyms = present & self._acronym_postings.keys()
+        # only a posting with a real word of the question in its company or title, or named by its acronym, can
+        # be named: the scores are computed for those rows alone (the same values as over every posting)
+        real_cols = cols[~self._stop_cols[cols]]
+        rows = np.unique(np.concatenate(
+            [self._token_rows[self._token_start[j]:self._token_start[j + 1]] for j in real_cols]
+            + [np.asarray(self._acronym_postings[a], dtype=np.int32) for a in acronyms]
+            + [np.zeros(0, dtype=np.int32)])).astype(np.int64)
+        if len(rows) == 0:
+            return []
+        company, title = self._company[rows], self._title[rows]
         with np.errstate(invalid="ignore", divide="ignore"):
-            c_share = np.where((self._company @ real) > 0, (self._company @ weight) / self._company_total, 0.0)
-            t_share = np.where((self._title @ real) > 0, (self._title @ weight) / self._title_total, 0.0)
+            c_share = np.where((company @ real) > 0, (company @ weight) / self._company_total[rows], 0.0)
+            t_share = np.where((title @ real) > 0, (title @ weight) / self._title_total[rows], 0.0)
         c_share = np.nan_to_num(c_share)
         t_share = np.nan_to_num(t_share)
-        for acronym in present & self._acronym_postings.keys():
-            c_share[self._acronym_postings[acronym]] = 1.0
+        for acronym in acronyms:
+            c_share[np.searchsorted(rows, self._acronym_postings[acronym])] = 1.0
         # "Northwind" names "Northwind Analytics": a distinctive first word counts as the company
         distinctive = [
             self._column[t] for t in present
             if len(t) >= 4 and t not in _STOP and self.doc_freq.get(t, 0) <= self._rare and not is_common(t)
         ]
         if distinctive:
-            first = np.isin(self._first_company, distinctive) & (c_share > 0) & (c_share < 0.99)
+            first = np.isin(self._first_company[rows], distinctive) & (c_share > 0) & (c_share < 0.99)
             c_share[first] = 0.99
-        title_words = np.asarray((self._title @ (weight > 0).astype(np.float64))).ravel()
+        title_words = np.asarray((title @ (weight > 0).astype(np.float64))).ravel()
         # how much of what the question names each posting's title and company explain: "doctors m3 full stack"
         # is the title with all four words, not the short one with two
         named = float(weight[cols].sum()) if len(cols) else 0.0
-        covered = np.asarray(self._named @ weight).ravel()
-        coverage = covered / named if named > 0 else np.zeros(n)
+        covered = np.asarray(self._named[rows] @ weight).ravel()
+        coverage = covered / named if named > 0 else np.zeros(len(rows))
         full = c_share >= 0.99
         score = np.where(full, 2.0 * c_share, 0.5 * c_share) + t_share + 0.05 * title_words + 0.3 * coverage
-        candidates = np.flatnonzero((c_share > 0) | (t_share > 0))
+        candidates = np.flatnonzero((c_share > 0) | (t_share > 0))  # (positions in rows, in row order)
         if len(candidates) > limit:
             candidates = candidates[np.argpartition(-score[candidates], limit - 1)[:limit]]
-        order = sorted(candidates, key=lambda i: (-score[i], i))
-        return [Mention(int(i), float(score[i]), float(c_share[i]), float(t_share[i]), int(title_words[i]))
-                for i in order]
+        order = sorted(candidates, key=lambda k: (-score[k], rows[k]))
+        return [Mention(int(rows[k]), float(score[k]), float(c_share[k]), float(t_share[k]), int(title_words[k]))
+                for k in order]
 
 
 _REMOTE_CODE = {None: 0, "remote": 1, "hybrid": 2, "on-site": 3}
