@@ -137,8 +137,10 @@ class Engine:
                 catalog, source = self._snapshot(manifest), "snapshot"
                 if catalog is None:
                     catalog, source = Catalog.from_store(self.store, manifest), "store"
-                    if self.snapshots is not None:
-                        self.snapshots.save(catalog, manifest)
+                    if self.snapshots is not None and self.snapshots.save(catalog, manifest) is not None:
+                        # answer from the snapshot just written, as a restarted replica would: the catalog built
+                        # from the store (Python objects, ~4.7 GB at 100k postings) is then let go
+                        catalog, source = self._snapshot(manifest) or catalog, "store, then its new snapshot"
         except StoreUnavailable as err:
             if self._answerer is None:
                 self._start_from_snapshot()

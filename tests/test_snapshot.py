@@ -280,3 +280,13 @@ def test_warming_up_builds_what_the_first_question_would_otherwise_build(indexed
     assert getattr(namer, "_title_index_words", None) is None
     warm_up(engine).join(timeout=60)
     assert namer._title_index_words  # built by the warm-up, not by a user's question
+
+
+def test_the_replica_that_writes_a_snapshot_answers_from_it_and_lets_the_store_built_catalog_go(indexed, tmp_path):
+    _settings, store = indexed
+    plain = Engine(store, EMBEDDER, reload_interval=0)  # no snapshots: the catalog built from the store
+    counting = CountingStore(store)
+    writer = _engine(counting, tmp_path)
+    assert counting.chunk_reads == 1 and len(list(tmp_path.glob("gen*"))) == 1
+    assert isinstance(writer.catalog().vectors, np.memmap)  # the snapshot's mapped vectors, not the store's copy
+    assert _answers(writer) == _answers(plain)
