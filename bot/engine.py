@@ -288,13 +288,16 @@ def build_engine(settings, embedder: Embedder | None = None) -> Engine:
     from bot.snapshot import Snapshots
     from index.embedder import lazy_query_embedder
     from index.store import IndexStore, store_identity
+    from index.store_peek import PeekingIndexStore
 
     if embedder is None:
         # one short question at a time: one thread is as fast and does not fight the HTTP threads for cores;
         # the NumPy model (settings.query_embedder) gives the same vectors without importing torch
         embedder = lazy_query_embedder(settings.query_embedder, settings.model_path, settings.embed_batch_size,
                                        settings.embed_threads or 1)
-    store = IndexStore.open(settings)
+    # a local folder's Chroma client is opened when something needs it: a question answered from the snapshot
+    # reads only the manifest, from Chroma's SQLite file (index/store_peek.py), and never imports chromadb
+    store = IndexStore.open(settings) if settings.chroma_url else PeekingIndexStore(settings)
     snapshots = Snapshots(settings.snapshot_dir, store_identity(settings)) if settings.snapshots else None
     return Engine(store, embedder, top_k=settings.top_k, reload_interval=settings.reload_interval_seconds,
                   reload_backoff_max=settings.reload_backoff_max_seconds,

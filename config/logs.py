@@ -93,9 +93,22 @@ def configure(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = (
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    try:
-        import bm25s  # noqa: F401  (it sets its own logger to DEBUG when imported; import first, then quiet it)
-    except ImportError:
-        pass
+    quiet = max(logging.WARNING, logging.getLevelName(level))
     for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "transformers", "bm25s"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+        logger = logging.getLogger(noisy)
+        logger.setLevel(quiet)
+        # bm25s sets its own logger to DEBUG when it is imported, which is later (only where the keyword index
+        # is loaded): a filter keeps the level whatever the library sets
+        logger.filters[:] = [f for f in logger.filters if not isinstance(f, AtLeast)]
+        logger.addFilter(AtLeast(quiet))
+
+
+class AtLeast(logging.Filter):
+    """Drops a logger's records below a level, whatever level the library sets on it."""
+
+    def __init__(self, level: int):
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level

@@ -51,7 +51,15 @@ _UNITS_PER_USD = {"INR": 20, "JPY": 150, "KRW": 1300, "HUF": 350, "CZK": 23, "ZA
 
 @functools.lru_cache(maxsize=1)
 def _babel_currency_tokens() -> dict[str, str]:
-    """Lower-cased symbols and names (English and German, singular and plural) -> ISO code, from babel."""
+    """Lower-cased symbols and names (English and German, singular and plural) -> ISO code, from babel (by way of a
+    generated table: index/generated.py)."""
+    from index.generated import table
+
+    return table("currency_tokens")
+
+
+def compute_currency_tokens() -> dict[str, str]:
+    """The table of _babel_currency_tokens, computed from babel's locale data."""
     from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
 
     tokens: dict[str, str] = {}
@@ -68,14 +76,21 @@ def _babel_currency_tokens() -> dict[str, str]:
             for name in names:
                 if name:
                     tokens[name.lower()] = code
-    return tokens
+    return dict(sorted(tokens.items()))  # (the same table in every process, whatever order sets come out in)
 
 
 @functools.lru_cache(maxsize=1)
 def _iso_codes() -> frozenset[str]:
+    from index.generated import table
+
+    return frozenset(table("currency_codes"))
+
+
+def compute_currency_codes() -> list[str]:
+    """The ISO codes babel knows, upper-case (the table of _iso_codes)."""
     from babel.numbers import list_currencies
 
-    return frozenset(code.upper() for code in list_currencies())
+    return sorted({code.upper() for code in list_currencies()})
 
 
 def currency_code(token: str) -> str | None:
@@ -618,13 +633,22 @@ def _render_number(value: float) -> str:
 def money_symbol(currency: str | None) -> str:
     """How a currency is written before a figure: "$", "€", "£", "₹", "A$"; else the code and a space."""
     code = (currency or "USD").upper()
-    try:
-        from babel.numbers import get_currency_symbol
-
-        symbol = get_currency_symbol(code, "en")
-    except Exception:  # noqa: BLE001 - an unknown code is shown as written
-        symbol = code
+    symbol = _english_symbols().get(code, code)
     return f"{code} " if not symbol or symbol == code else symbol
+
+
+@functools.lru_cache(maxsize=1)
+def _english_symbols() -> dict[str, str]:
+    from index.generated import table
+
+    return table("currency_symbols")
+
+
+def compute_currency_symbols() -> dict[str, str]:
+    """ISO code -> the symbol English writes for it (babel's "en" locale; the table of money_symbol)."""
+    from babel import Locale
+
+    return dict(sorted(Locale.parse("en").currency_symbols.items()))
 
 
 def render_amount(value: float, currency: str | None = "USD") -> str:

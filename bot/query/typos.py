@@ -75,9 +75,10 @@ def _place_words(names: Iterable[str]) -> set[str]:
     return {w for name in names for w in re.findall(r"[a-z]+", name.lower()) if len(w) >= 4}
 
 
-@functools.lru_cache(maxsize=1)
-def _places() -> tuple[dict[int, tuple[str, ...]], frozenset[str], dict[int, tuple[str, ...]]]:
-    """Place words to correct to (states and countries; big cities) and every place word of the gazetteer."""
+def compute_place_words() -> dict[str, list[str]]:
+    """The place words, from the gazetteer and the state and country names (index/generated.py keeps them as a
+    generated table): "regions" (states and countries), "cities" (of big cities, not region words) and "other"
+    (every other place word of the gazetteer)."""
     from bot.places import STATES, _countries, _gazetteer
 
     regions = _place_words(STATES.values()) | _place_words(_countries())
@@ -88,7 +89,17 @@ def _places() -> tuple[dict[int, tuple[str, ...]], frozenset[str], dict[int, tup
         every |= words
         if found and found[0].population >= MIN_CITY_POPULATION:
             cities |= words
-    return _by_length(regions), frozenset(every), _by_length(cities - regions)
+    return {"regions": sorted(regions), "cities": sorted(cities - regions), "other": sorted(every - regions - cities)}
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> tuple[dict[int, tuple[str, ...]], frozenset[str], dict[int, tuple[str, ...]]]:
+    """Place words to correct to (states and countries; big cities) and every place word of the gazetteer."""
+    from index.generated import table
+
+    words = table("place_words")
+    return (_by_length(words["regions"]), frozenset(words["regions"] + words["cities"] + words["other"]),
+            _by_length(words["cities"]))
 
 
 @functools.lru_cache(maxsize=1)
