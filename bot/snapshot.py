@@ -55,8 +55,8 @@ def code_fingerprint() -> str:
     """A hash of the answering code's source files: a snapshot built by other code is not used."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for package in ("bot", "index"):
-        for path in sorted((root / package).rglob("*.py")):
+    for package in ("bot", "index"):  # the code, and the generated tables it reads (index/data)
+        for path in sorted([*(root / package).rglob("*.py"), *(root / package).rglob("*.json")]):
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
