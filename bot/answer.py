@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from bot.columns import Rows
 from index.models import Posting, Salary
 
 # Answer.status values
@@ -28,7 +29,7 @@ class EvidenceItem:
     origin: str = "text"  # "text" (a sentence of the posting) or "column" (a structured field)
 
 
-class PostingRows(Sequence[Posting]):
+class PostingRows(Rows[Posting]):
     """Postings of the catalog by row, read when they are looked at: a list answer over thousands of postings
     touches only the ones shown (a page of cards), not every match."""
 
@@ -39,13 +40,8 @@ class PostingRows(Sequence[Posting]):
     def __len__(self) -> int:
         return len(self._rows)
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._postings[int(i)] for i in self._rows[index]]
+    def _row(self, index: int) -> Posting:
         return self._postings[int(self._rows[index])]
-
-    def __iter__(self) -> Iterator[Posting]:
-        return (self._postings[int(i)] for i in self._rows)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)

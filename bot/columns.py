@@ -14,14 +14,43 @@ import pickle
 import zlib
 from dataclasses import fields
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence, overload
+from typing import Iterable, Iterator, Mapping, Sequence, TypeVar, overload
 
 import numpy as np
 
 from index.models import Posting
 
 
-class BytesColumn(Sequence[bytes]):
+T = TypeVar("T")
+
+
+class Rows(Sequence[T]):
+    """A sequence read row by row (`_row`): slices, negative and out-of-range indexes handled here, once."""
+
+    def _row(self, index: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self)))]
+        index = int(index)
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"row {index} of {len(self)}")
+        return self._row(index)
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._row(i) for i in range(len(self)))
+
+
+class BytesColumn(Rows[bytes]):
     """Byte strings end to end in one buffer with their offsets: in memory, or in the file ``NAME.txt`` (the bytes)
     beside ``NAME.offsets.npy`` (len + 1 offsets), from which a value is read (pread) when it is asked for.
 
@@ -104,24 +133,8 @@ class BytesColumn(Sequence[bytes]):
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
-    @overload
-    def __getitem__(self, index: int): ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list: ...
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        index = int(index)
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(f"row {index} of a column of {len(self)}")
+    def _row(self, index: int):
         return self._decode(self.raw(index))
-
-    def __iter__(self) -> Iterator:
-        return (self[i] for i in range(len(self)))
 
     def __reduce__(self):  # a copy or a pickle holds the values themselves, not the mapping
         return list, (list(self),)
@@ -149,7 +162,7 @@ _PICKLED = ("url", "source", "listed_at", "columns", "facts")  # one pickled tup
 CACHE_SIZE = 4096  # postings kept decoded (a list answer reads the facts of each posting it lists)
 
 
-class PostingColumn(Sequence[Posting]):
+class PostingColumn(Rows[Posting]):
     """The catalog's postings as columns: id, title, company, location and text as `TextColumn`s, the rest (url,
     source, listed_at, columns, facts) pickled per posting in one `BytesColumn`. Reading row i gives a
     `StoredPosting` that decodes a field when it is used; the last CACHE_SIZE postings read stay decoded."""
@@ -192,32 +205,16 @@ class PostingColumn(Sequence[Posting]):
     def __len__(self) -> int:
         return len(self._texts)
 
-    @overload
-    def __getitem__(self, index: int) -> Posting: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Posting]: ...
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        index = int(index)
-        if index < 0:
-            index += len(self)
+    def _row(self, index: int) -> Posting:
         found = self._cache.get(index)
         if found is not None:
             return found
-        if not 0 <= index < len(self):
-            raise IndexError(f"posting {index} of {len(self)}")
         posting = StoredPosting.__new__(StoredPosting)
         posting.__dict__.update(_col=self, _row=index)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()  # (a plain dict, cleared when full: safe to share between threads)
         self._cache[index] = posting
         return posting
-
-    def __iter__(self) -> Iterator[Posting]:
-        return (self[i] for i in range(len(self)))
 
     def __reduce__(self):  # a copy or a pickle holds plain postings
         return list, ([p.plain() for p in self],)
@@ -305,7 +302,7 @@ def _fields(posting: Posting) -> dict:
 
 # ------------------------------------------------------------------------------------------------ token lists
 
-class TokenLists(Sequence[list]):
+class TokenLists(Rows[list]):
     """Lists of words stored as word numbers into a vocabulary, with offsets (CSR): row i is a new list of the
     words, in their order."""
 
@@ -326,19 +323,9 @@ class TokenLists(Sequence[list]):
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        index = int(index)
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(f"row {index} of {len(self)}")
+    def _row(self, index: int) -> list:
         vocabulary = self.vocabulary
         return [vocabulary[j] for j in self.ids[self.offsets[index]:self.offsets[index + 1]].tolist()]
-
-    def __iter__(self) -> Iterator[list]:
-        return (self[i] for i in range(len(self)))
 
 
 # ------------------------------------------------------------------------------------------------ ids
