@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from index.models import Chunk, Posting
-from index.text import is_heading, split_lines, split_sentences
+from index.text import is_heading, line_sentences, split_lines
 
 CountTokens = Callable[[str], int]
 CountTokensBatch = Callable[[Sequence[str]], list[int]]
@@ -111,8 +111,8 @@ def _sections(text: str) -> list[_Section]:
         name = heading_name(lines[0])
         if name is not None:
             sections.append(_Section(name))
-        else:
-            sections[-1].sentences.extend(split_sentences(raw))
+        else:  # split_sentences(raw), without splitting the lines again
+            sections[-1].sentences.extend(sentence for line in lines for sentence in line_sentences(line))
     return [s for s in sections if s.name or s.sentences]
 
 

@@ -93,7 +93,14 @@ class SentenceTransformerEmbedder:
         """count_tokens of many texts in one call into the fast tokenizer."""
         if self._counter is None:
             return [self.count_tokens(text) for text in texts]
-        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+        return count_word_pieces(self._counter, texts)
+
+
+def count_word_pieces(counter: Any, texts: Sequence[str]) -> list[int]:
+    """The word pieces of each text, in one call into a `tokenizers` Tokenizer: encode_batch_fast where there
+    is one (the same ids, without the character offsets nobody reads here: ~10% less work), else encode_batch."""
+    encode = getattr(counter, "encode_batch_fast", None) or counter.encode_batch
+    return [len(e.ids) for e in encode(list(texts), add_special_tokens=False)]
 
 
 def _word_piece_counter(tokenizer: Any) -> Any:
@@ -269,7 +276,7 @@ class NumpyEmbedder:
 
     def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
         """count_tokens of many texts in one call into the tokenizer."""
-        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+        return count_word_pieces(self._counter, texts)
 
 
 QUERY_BACKENDS = ("numpy", "torch")

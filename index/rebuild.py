@@ -27,6 +27,7 @@ from index.lock import LockState, hold
 from index.models import Chunk, Posting, Problem
 from index.prepare import GAP_FACTS, Extracted, Extraction, extraction_gaps, use_worker  # noqa: F401
 from index.store import IndexStore, Manifest, PostingRecord, StoreUnavailable, make_tag, now_iso, tag_hash
+from index.write_process import ProcessWriter
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ EXTRACTION_MODULES = ("index.extract", "index.languages", "index.text", "index.m
 GROUP_CHUNKS = 4096  # chunks embedded (or copied) and written together (whole postings; bounds memory)
 OVERLAP_GROUP_CHUNKS = 512  # the same when a writer thread writes each group while the next one is embedded
 SLICES_PER_BATCH = 4  # model batches per embed call: how often progress is reported
+# From this many chunks to embed, a child process writes them (index/write_process.py). Fewer are written here:
+# the child's start and its own load of Chroma's index (seconds at 100k postings) would cost more than the overlap.
+PROCESS_WRITE_MIN_CHUNKS = 8192
 
 
 GAP_IDS_SHOWN = 5  # ids listed per fact in the text line (the JSON lists them all)
@@ -401,6 +405,9 @@ class _Run:
         self.gaps: dict[str, list[str]] = {}  # fact -> ids of postings extracted in this run with a cue, no value
         self.extracted: Iterator[Extracted] = iter(())  # facts of the postings to write, in the order written
         self.written: list[_Work] = []  # new and changed postings written (their facts extracted)
+        self.was_clean = False  # the store held only live records and versions a switch replaced (index_clean)
+        self.sweep = True  # remove old records by listing every record (else by the versions replaced)
+        self.dirty = False  # this run recorded that old records may be left (until it has removed them)
 
     def run(self, full: bool) -> None:
         summary = self.summary
@@ -431,6 +438,11 @@ class _Run:
         work = self._reuse(self._diff(loaded.postings, generation))
         kept = [w for w in work if w.old_tag is not None]
         fresh = [w for w in work if w.old_tag is None]
+        # a rebuild that failed or was stopped may have left records no manifest lists: then sweep every record
+        self.was_clean = self.store.index_clean()
+        self.sweep = full or not self.was_clean
+        if work:
+            self._mark_dirty()
         summary.chunks_total = sum(int(self.heads[pid]["chunks"]) for pid in self.live)
         unchanged = len(self.live)
         # facts are extracted (in a worker process when it pays) while this thread chunks, embeds and writes
@@ -572,14 +584,29 @@ class _Run:
         self.summary.chunks_total += len(stored)
         self.live.update((w.posting.id, w.tag) for w in group)
 
+    def _writer(self, chunks: int) -> tuple[InlineWriter | BackgroundWriter | ProcessWriter, int]:
+        """What writes the embedded records, and the chunks of a group: a child process for a large rebuild
+        (Chroma holds the interpreter lock while it writes, so only a process overlaps it with embedding; it
+        writes large groups, as Chroma's writes cost less a record in large batches), a thread when the model
+        leaves a core free (overlap_writes), else this thread."""
+        if chunks >= PROCESS_WRITE_MIN_CHUNKS and self.store.sees_other_processes:
+            try:
+                return ProcessWriter(self.settings), GROUP_CHUNKS
+            except OSError as err:
+                log.warning("records are written by the rebuild itself: no writer process (%s)", err)
+        if overlap_writes(self.settings):
+            return BackgroundWriter(self.store.write_postings), OVERLAP_GROUP_CHUNKS
+        return InlineWriter(self.store.write_postings), GROUP_CHUNKS
+
     def _embed_and_write(self, to_embed: list[_Work]) -> None:
-        """Embed the chunks of new and changed postings a group at a time and write each group (on a writer
-        thread while the next group is embedded, if overlap_writes). Returns once every group is written."""
-        self.progress.start(sum(len(w.chunks) for w in to_embed))
-        overlap = overlap_writes(self.settings)
-        writer = (BackgroundWriter if overlap else InlineWriter)(self.store.write_postings)
+        """Embed the chunks of new and changed postings a group at a time and write each group (in a writer
+        process or thread while the next group is embedded, see _writer). Returns once every group is written."""
+        total = sum(len(w.chunks) for w in to_embed)
+        self.progress.start(total)
+        writer, group_chunks = self._writer(total)
+        last: dict[str, str] = {}  # a posting written last, read back once a writer process is done
         try:
-            for group in _groups(to_embed, lambda w: len(w.chunks), OVERLAP_GROUP_CHUNKS if overlap else GROUP_CHUNKS):
+            for group in _groups(to_embed, lambda w: len(w.chunks), group_chunks):
                 group = self._with_facts(group)  # waits for the group's facts (extracted ahead, as a rule)
                 if not group:
                     continue
@@ -594,10 +621,31 @@ class _Run:
                 self.summary.chunks_embedded += len(texts)
                 self.summary.chunks_total += len(texts)
                 self.live.update((w.posting.id, w.tag) for w in group)  # listed only if every write succeeds
+                last = {group[-1].posting.id: group[-1].tag}
             writer.close()
         finally:
             writer.stop()
             self.progress.finish()
+        if isinstance(writer, ProcessWriter):
+            self.store.reopen()  # a local folder's client must see the child's records before it writes again
+            self.store.read_chunk_records(last, self.embedder.dim)  # raises StoreUnavailable if it does not
+
+    def _mark_dirty(self) -> None:
+        """Record, before writing or switching, that old records may be left (once a run)."""
+        if not self.dirty:
+            self.store.mark_clean(False)
+            self.dirty = True
+
+    def _replaced(self, previous: Manifest | None, manifest: Manifest) -> dict[str, tuple[str, int]]:
+        """The versions the previous manifest listed and this one does not (id -> (tag, chunks)): only their
+        metadata is read, so removing them costs what changed, not the size of the index."""
+        if previous is None:
+            return {}
+        old = {pid: tag for pid, tag in previous.postings.items() if manifest.postings.get(pid) != tag}
+        heads = {pid: self.heads[pid] for pid in old if self.heads.get(pid, {}).get("tag") == old[pid]}
+        missing = {pid: tag for pid, tag in old.items() if pid not in heads}
+        heads.update(self.store.posting_heads(missing) if missing else {})
+        return {pid: (tag, int(heads[pid]["chunks"])) for pid, tag in old.items()}
 
     def _switch(self, previous: Manifest | None, manifest: Manifest) -> None:
         """Make the manifest live (unless nothing changed), then remove every record it does not list."""
@@ -610,13 +658,24 @@ class _Run:
             if (current.generation if current else 0) != (previous.generation if previous else 0):
                 summary.error = "another rebuild switched the index meanwhile; this one was not applied"
                 summary.busy = True
+                try:  # the other one may have swept before this one wrote: its records are left over
+                    self.store.mark_clean(False)
+                except StoreUnavailable:
+                    pass
                 return
+            self._mark_dirty()  # also when nothing was written: removing what the switch replaces may fail
             self.store.write_manifest(manifest)
         summary.generation = manifest.generation
         summary.postings_total = len(manifest.postings)
         summary.ok = True
         try:
-            log.info("removed %d old records", self.store.collect_garbage(manifest))
+            if self.sweep:
+                removed = self.store.collect_garbage(manifest)
+            else:
+                removed = self.store.delete_versions(self._replaced(previous, manifest))
+            if self.dirty or not self.was_clean:
+                self.store.mark_clean(True)
+            log.info("removed %d old records", removed)
         except StoreUnavailable as err:  # the new index is live; leftovers are invisible and removed next time
             summary.problems.append(f"old records were not removed ({err}); the next rebuild removes them")
         except KeyboardInterrupt:

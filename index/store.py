@@ -5,10 +5,12 @@ Three collections per prefix:
   vector and filterable facts as metadata;
 - ``{prefix}_postings``: one record per posting, id ``"{posting_id}::{tag}"``, the posting as JSON
   (facts included) and the normalised mean of its chunk vectors;
-- ``{prefix}_meta``: the one ``"manifest"`` record, mapping each live posting id to its tag.
+- ``{prefix}_meta``: the one ``"manifest"`` record, mapping each live posting id to its tag (beside it the
+  last rebuild's report and the ``"cleanup"`` record, see ``index_clean``).
 
 A tag is ``"{hash[:12]}-g{generation}"``. Writers add records under new tags, then switch the
-manifest, then delete every record the manifest does not list. Readers only return records the
+manifest, then delete the versions the switch replaced (every record the manifest does not list, when
+``index_clean`` says a rebuild may have left others). Readers only return records the
 manifest lists, so a rebuild that stops half-way leaves the previous index answering as before.
 
 Processes (measured with chromadb 1.5.9): a ``PersistentClient`` that is already open sees a
@@ -44,6 +46,8 @@ READ_BATCH = 5000  # records per get call
 EF_SEARCH = 100
 MANIFEST_ID = "manifest"
 REBUILD_REPORT_ID = "last_rebuild"  # the last rebuild's summary (for /metrics and alerts), beside the manifest
+# {"clean": false} while a rebuild writes; {"clean": true} once records no manifest lists are gone (see index_clean)
+CLEANUP_ID = "cleanup"
 
 
 class StoreUnavailable(Exception):
@@ -233,6 +237,12 @@ class IndexStore:
 
     # --- connection
 
+    @property
+    def sees_other_processes(self) -> bool:
+        """True when, after reopen(), this store shows records another process wrote: a server's store, or a
+        local folder's opened with IndexStore.open (a bare client cannot reconnect)."""
+        return self._connect is not None or self._reconnect is not None
+
     def reopen(self) -> None:
         """Close and reopen the client, so reads see vectors another process wrote (local folders)."""
         if self._reconnect is None:
@@ -419,6 +429,41 @@ class IndexStore:
             meta = self._collection("meta")
             got = meta.get(ids=[REBUILD_REPORT_ID], include=["documents"]) if meta is not None else {"ids": []}
         return json.loads(got["documents"][0]) if got["ids"] else None
+
+    def index_clean(self) -> bool:
+        """True when the store holds no record the manifest leaves out but the versions its last switch replaced.
+
+        False while a rebuild writes (until it has removed what it replaced), after a rebuild that failed or was
+        stopped, and for an index written before this record existed: the next rebuild then sweeps every record.
+        """
+        with _guard("read the cleanup record"):
+            meta = self._collection("meta")
+            got = meta.get(ids=[CLEANUP_ID], include=["documents"]) if meta is not None else {"ids": []}
+        if not got["ids"]:
+            return False
+        try:
+            return json.loads(got["documents"][0]).get("clean") is True
+        except (ValueError, AttributeError):
+            return False
+
+    def mark_clean(self, clean: bool) -> None:
+        """Record whether only live records and the versions the last switch replaced are left (index_clean)."""
+        with _guard("write the cleanup record"):
+            meta = self._collection("meta", create=True)
+            meta.upsert(ids=[CLEANUP_ID], embeddings=[[1.0]], documents=[json.dumps({"clean": clean})])
+
+    def delete_versions(self, versions: dict[str, tuple[str, int]]) -> int:
+        """Delete these posting versions (id -> (tag, chunks)): their posting and chunk records; returns how many."""
+        chunk_ids = [chunk_record_id(pid, tag, i) for pid, (tag, chunks) in versions.items() for i in range(chunks)]
+        posting_ids = [posting_record_id(pid, tag) for pid, (tag, _) in versions.items()]
+        with _guard("remove old records"):
+            for kind, ids in (("chunks", chunk_ids), ("postings", posting_ids)):
+                collection = self._collection(kind)
+                if collection is None:
+                    continue
+                for start in range(0, len(ids), WRITE_BATCH):
+                    collection.delete(ids=ids[start : start + WRITE_BATCH])
+        return len(chunk_ids) + len(posting_ids)
 
     def collect_garbage(self, manifest: Manifest) -> int:
         """Delete every chunk and posting record the manifest does not list; returns how many."""

@@ -40,8 +40,7 @@ def split_lines(text: str) -> list[str]:
     """Non-empty lines with bullets removed and whitespace folded."""
     out = []
     for line in text.splitlines():
-        line = _BULLET.sub("", line)
-        line = re.sub(r"\s+", " ", line).strip()
+        line = " ".join(_BULLET.sub("", line).split())  # str.split() and re's \s agree on every character
         if line:
             out.append(line)
     return out
@@ -49,13 +48,14 @@ def split_lines(text: str) -> list[str]:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a posting: split at line breaks, bullets, glued list items and sentence punctuation."""
-    return [sentence for line in split_lines(text) for sentence in _line_sentences(line)]
+    return [sentence for line in split_lines(text) for sentence in line_sentences(line)]
 
 
 _CACHED_LINE_CHARS = 20_000  # longer lines are split again each time (they are rare; the cache stays small)
 
 
-def _line_sentences(line: str) -> tuple[str, ...]:
+def line_sentences(line: str) -> tuple[str, ...]:
+    """The sentences of one line as split_lines gives it (split_sentences is these, line by line)."""
     return _split_line(line) if len(line) > _CACHED_LINE_CHARS else _split_line_cached(line)
 
 

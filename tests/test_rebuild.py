@@ -382,6 +382,9 @@ class CleanupFailingStore(IndexStore):
     def collect_garbage(self, manifest):
         raise StoreUnavailable("the index store is unavailable: could not remove old records (OSError)")
 
+    def delete_versions(self, versions):
+        raise StoreUnavailable("the index store is unavailable: could not remove old records (OSError)")
+
 
 def test_a_failed_cleanup_after_the_switch_is_reported_and_done_next_time(settings, store, source):
     rebuild(settings, CountingEmbedder(), store)
