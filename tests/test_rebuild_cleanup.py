@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from config import load_settings
 from index.embedder import HashingEmbedder
 from index.rebuild import rebuild
 from index.store import IndexStore, StoreUnavailable
+from test_rebuild import isolated  # noqa: F401 (autouse: no POSTINGS_* settings of the shell, run in tmp_path)
 
 POSTINGS = {
     "kestrel-welder.txt": (
@@ -33,12 +33,11 @@ POSTINGS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("POSTINGS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+def assert_only_live_records(store) -> None:
+    """The store holds exactly the chunk and posting records its manifest lists."""
+    chunk_ids, posting_ids = live_ids(store)
+    assert set(records(store, "chunks")) == chunk_ids
+    assert set(records(store, "postings")) == posting_ids
 
 
 def make_source(folder: Path) -> Path:
@@ -109,9 +108,7 @@ def test_an_incremental_rebuild_removes_the_replaced_versions_without_listing_ev
         summary = rebuild(settings, HashingEmbedder(), store)
         assert summary.ok and summary.updated == 1 and summary.removed == 1 and summary.added == 1
         assert NoListingStore.listed == 0
-        chunk_ids, posting_ids = live_ids(store)
-        assert set(records(store, "chunks")) == chunk_ids
-        assert set(records(store, "postings")) == posting_ids
+        assert_only_live_records(store)
         assert store.index_clean()
     finally:
         store.close()
@@ -145,9 +142,7 @@ def test_records_left_by_a_failed_rebuild_are_swept_by_the_next_one(tmp_path):
         # the text changes again, so the next rebuild writes other tags than the ones left behind
         (source / "wren-baker.txt").write_text("Title: Baker\nCompany: Wren Loaf\n\nWe bake rye bread at night.\n")
         assert rebuild(settings, HashingEmbedder(), store).ok
-        chunk_ids, posting_ids = live_ids(store)
-        assert set(records(store, "chunks")) == chunk_ids
-        assert set(records(store, "postings")) == posting_ids
+        assert_only_live_records(store)
         assert store.index_clean()
     finally:
         store.close()

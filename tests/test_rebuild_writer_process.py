@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from index.models import Chunk, Posting
 from index.rebuild import rebuild
 from index.store import IndexStore, PostingRecord, StoreUnavailable
 from index.write_process import ProcessWriter
+from test_rebuild import isolated  # noqa: F401 (autouse: no POSTINGS_* settings of the shell, run in tmp_path)
 
 POSTINGS = {
     "heron-electrician.txt": (
@@ -35,14 +35,6 @@ POSTINGS = {
         "Requirements:\n- Two years on a busy line.\n- A food handler card.\n"
     ),
 }
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("POSTINGS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
 
 
 def write_source(folder: Path) -> None:
