@@ -229,7 +229,7 @@ def market_answer(catalog: Catalog, namer: Any, query: Query, named: Sequence[in
         if len(company_rows) == 1 or (len(named) == 1 and not kinds.speaks_of_many(query.text)):
             return None
     elif len(named) == 1 and namer.company_words_named(query, named[0]) and not kinds.speaks_of_many(query.text):
-        return None  # "customer service rep at ABC Farigua - pay?" names the one posting by part of its company
+        return None  # "night porter at Qelmoor - pay?" names the one posting of "Qelmoor Inns Ltd" by part of its company
     period = currency = None
     if query.market == kinds.PAY:
         query, period, currency = _pay_unit(query)

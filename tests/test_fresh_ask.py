@@ -78,7 +78,7 @@ def sample_index(tmp_path_factory) -> Path:
 
 
 def test_a_fact_question_answered_from_the_snapshot_imports_no_store_client_and_no_table_source(sample_index):
-    report = ask_from_the_snapshot(sample_index, "what does the harbortide backend role pay?")
+    report = ask_from_the_snapshot(sample_index, "how much does Harbortide pay its backend engineer?")
     assert report["code"] == 0 and report["answer"]["intent"] == "salary"
     assert report["answer"]["postings"][0]["id"] == "scraped-harbortide-backend"
     assert report["imported"] == []
@@ -98,7 +98,7 @@ def test_a_general_question_answered_from_the_snapshot_imports_only_the_numpy_mo
 
 
 def test_without_a_snapshot_the_catalog_is_read_through_chromadb_and_answers_the_same(sample_index):
-    question = "what does the harbortide backend role pay?"
+    question = "how much does Harbortide pay its backend engineer?"
     from_snapshot = ask_from_the_snapshot(sample_index, question)
     from_store = ask_in_fresh_process(sample_index, question, POSTINGS_SNAPSHOTS="false")
     assert from_store["imported"] == ["chromadb"]
