@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 import bm25s
 import numpy as np
 
-from bot.columns import IdIndex, PostingColumn, TextColumn, TokenLists
+from bot.columns import IdIndex, PostingColumn, Rows, TextColumn, TokenLists
 from bot.places import PLACE_WORDS, Place, city_place, parse_location
 from bot.question import normalise_token, tokenize
 from index.formats.roles import without_gender_mark
@@ -194,8 +194,10 @@ class MentionIndex:
     def _postings_by_token(self, token: str) -> np.ndarray:
         """The postings whose company, title or acronym has the word, in order."""
         j = self._column.get(token)
-        if j is None:
-            return np.zeros(0, dtype=np.int32)
+        return np.zeros(0, dtype=np.int32) if j is None else self._rows_of_column(j)
+
+    def _rows_of_column(self, j: int) -> np.ndarray:
+        """The postings of vocabulary word number j (company, title or acronym), in order."""
         return self._token_rows[self._token_start[j]:self._token_start[j + 1]]
 
     def names(self, raw: str, context: Sequence[str] = (), is_word: Callable[[str], bool] = lambda _w: False) -> bool:
@@ -310,7 +312,7 @@ class MentionIndex:
         # be named: the scores are computed for those rows alone (the same values as over every posting)
         real_cols = cols[~self._stop_cols[cols]]
         rows = np.unique(np.concatenate(
-            [self._token_rows[self._token_start[j]:self._token_start[j + 1]] for j in real_cols]
+            [self._rows_of_column(j) for j in real_cols]
             + [np.asarray(self._acronym_postings[a], dtype=np.int32) for a in acronyms]
             + [np.zeros(0, dtype=np.int32)])).astype(np.int64)
         if len(rows) == 0:
@@ -449,7 +451,7 @@ class _PayAndPlace:
 _METRO = re.compile(r"\b(?:metro\w*|area|greater|region)\b")
 
 
-class _ByLocation(Sequence):
+class _ByLocation(Rows):
     """Each posting's parsed location, held once per distinct location (row i: places[codes[i]])."""
 
     def __init__(self, places: list, codes: np.ndarray):
@@ -459,12 +461,10 @@ class _ByLocation(Sequence):
     def __len__(self) -> int:
         return len(self.codes)
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self.places[c] for c in self.codes[index].tolist()]
+    def _row(self, index: int):
         return self.places[self.codes[index]]
 
-    def __iter__(self):
+    def __iter__(self):  # (all rows at once: one tolist, not a lookup a row)
         places = self.places
         return (places[c] for c in self.codes.tolist())
 
@@ -574,11 +574,7 @@ class Catalog:
             return True
         if self._bm25 is None:
             return False
-        token_id = self._bm25.vocab_dict.get(word, self._bm25.vocab_dict.get(normalise_token(word)))
-        if token_id is None:
-            return False
-        indptr = self._bm25.scores["indptr"]
-        chunks_with_word = int(indptr[token_id + 1] - indptr[token_id])
+        chunks_with_word = len(self.chunks_with_word(word if word in self._bm25_vocab else normalise_token(word)))
         chunks_per_posting = max(1.0, self.chunk_count / max(1, len(self.postings)))
         return chunks_with_word / chunks_per_posting > max(3, len(self.postings) // 50)
 

@@ -65,7 +65,7 @@ def _by_length(words: Iterable[str]) -> dict[tuple[int, str], tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _vocabulary() -> dict[int, tuple[str, ...]]:
+def _vocabulary() -> dict[tuple[int, str], tuple[str, ...]]:
     words = {w for w in VOCABULARY if w.isalpha()} | {
         name.lower() for name in LANGUAGES if name.isalpha() and len(name) >= 4}
     return _by_length(words)
@@ -93,7 +93,7 @@ def compute_place_words() -> dict[str, list[str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _places() -> tuple[dict[int, tuple[str, ...]], frozenset[str], dict[int, tuple[str, ...]]]:
+def _places() -> tuple[dict[tuple[int, str], tuple[str, ...]], frozenset[str], dict[tuple[int, str], tuple[str, ...]]]:
     """Place words to correct to (states and countries; big cities) and every place word of the gazetteer."""
     from index.generated import table
 
