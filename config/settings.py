@@ -71,13 +71,17 @@ class Settings(BaseSettings):
 
     load_memo_path: Path | None = Field(
         None, description="File where the rebuild keeps what it made of each posting file and record, so that "
-        "unchanged ones are not parsed again (default: load-memo.pickle in the Chroma folder; a cache, safe to delete)."
+        "unchanged ones are not parsed again (default: load-memo.pickle in the Chroma folder; with a Chroma server, none "
+        "unless set; a cache, safe to delete)."
     )
 
     @property
-    def load_memo_file(self) -> Path:
-        """Where the rebuild's load memo lives (index/load_memo.py): POSTINGS_LOAD_MEMO_PATH, else beside the index."""
-        return self.load_memo_path or self.chroma_path / "load-memo.pickle"
+    def load_memo_file(self) -> Path | None:
+        """Where the rebuild's load memo lives (index/load_memo.py): POSTINGS_LOAD_MEMO_PATH, else beside the local
+        index; None (no memo) with a Chroma server and no path set: the rebuild leaves nothing on the host it ran on."""
+        if self.load_memo_path is not None:
+            return self.load_memo_path
+        return None if self.chroma_url else self.chroma_path / "load-memo.pickle"
 
     # --- embedding and chunking
     model_path: Path | None = Field(

@@ -218,3 +218,12 @@ def test_manifest_json_keeps_the_chunk_count_and_reads_one_without_it():
     assert Manifest.from_json(with_count.to_json()) == with_count
     without = Manifest(3, "2026-01-01T00:00:00Z", "m", 8, {"a": "t1"})
     assert "chunks" not in json.loads(without.to_json()) and Manifest.from_json(without.to_json()).chunks is None
+
+
+def test_the_memo_stays_beside_a_local_index_and_is_off_with_a_chroma_server_unless_placed(tmp_path):
+    local = load_settings(_env_file=None, chroma_path=tmp_path / "chroma")
+    assert local.load_memo_file == tmp_path / "chroma" / "load-memo.pickle"
+    served = load_settings(_env_file=None, chroma_path=tmp_path / "chroma", chroma_url="http://127.0.0.1:8000")
+    assert served.load_memo_file is None  # the rebuild host keeps nothing of a shared index
+    placed = load_settings(_env_file=None, chroma_url="http://127.0.0.1:8000", load_memo_path=tmp_path / "memo.pickle")
+    assert placed.load_memo_file == tmp_path / "memo.pickle"
