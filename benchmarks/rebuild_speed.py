@@ -166,8 +166,10 @@ def hashing_point(n: int, csv_path: Path, work: Path) -> dict:
     """A full rebuild of n synthetic postings with the hashing embedder, then one with 1% of them changed.
 
     Wall seconds are the rebuild up to the manifest switch and the removal of old records (rebuild()); the
-    command line then also writes the bot's snapshot (bot/snapshot.py), which is not timed here. CPU seconds
-    add up every process of the rebuild: what competes with the model for the cores when it embeds on all of them.
+    command line then also writes the bot's snapshot (bot/snapshot.py): timed apart as snapshot_seconds (after
+    the full rebuild, built whole from the store; after the 1% one, derived from the full one's snapshot).
+    CPU seconds add up every process of the rebuild: what competes with the model for the cores when it embeds
+    on all of them.
     """
     from benchmarks import corpus
     from config import load_settings
@@ -187,12 +189,14 @@ def hashing_point(n: int, csv_path: Path, work: Path) -> dict:
         full_cpu = cpu_seconds() - cpu
         assert full.ok, full.error
         full_embed, full_embed_cpu = embedder.seconds, embedder.cpu_seconds
+        full_snapshot = snapshot_write(settings, store)
         changed = change_jsonl(folder / "postings", CHANGED_SHARE)
         embedder.seconds = 0.0
         cpu = cpu_seconds()
         one_pct = rebuild(settings, embedder, store)
         one_pct_cpu = cpu_seconds() - cpu
         assert one_pct.ok and one_pct.updated == changed, (one_pct.error, one_pct.updated, changed)
+        one_pct_snapshot = snapshot_write(settings, store)
     finally:
         store.close()
         shutil.rmtree(folder, ignore_errors=True)
@@ -205,12 +209,47 @@ def hashing_point(n: int, csv_path: Path, work: Path) -> dict:
             "cpu_seconds_all_processes": round(full_cpu, 2), "embed_cpu_seconds": round(full_embed_cpu, 2),
             "outside_model_cpu_ms_per_chunk": round(1000 * (full_cpu - full_embed_cpu) / full.chunks_total, 3),
             "load_average_before": round(load_before, 2), "load_average_after": round(os.getloadavg()[0], 2),
+            "snapshot_seconds": full_snapshot["seconds"], "snapshot_derived": full_snapshot["derived"],
             "one_percent_changed": {"postings_changed": changed, "seconds": one_pct.seconds,
                                     "chunks_embedded": one_pct.chunks_embedded,
                                     "share_of_full": round(one_pct.seconds / full.seconds, 4),
                                     "cpu_seconds_all_processes": round(one_pct_cpu, 2),
                                     "cpu_share_of_full": round(one_pct_cpu / full_cpu, 4),
-                                    "target_share": 0.03}}
+                                    "target_share": 0.03,
+                                    "snapshot_seconds": one_pct_snapshot["seconds"],
+                                    "snapshot_derived": one_pct_snapshot["derived"],
+                                    "with_snapshot_share_of_full": round(
+                                        (one_pct.seconds + one_pct_snapshot["seconds"])
+                                        / (full.seconds + full_snapshot["seconds"]), 4)}}
+
+
+def snapshot_write(settings, store) -> dict:
+    """Seconds of the snapshot write `postings-index rebuild` does after a rebuild (Snapshots.prepare), and whether
+    its catalog was derived from the previous generation's snapshot (else built whole from the store)."""
+    import logging
+
+    from bot.snapshot import Snapshots
+    from index.store import store_identity
+
+    class Derived(logging.Handler):
+        seen = False
+
+        def emit(self, record: logging.LogRecord) -> None:
+            Derived.seen = Derived.seen or "derived from the snapshot" in record.getMessage()
+
+    logger, handler = logging.getLogger("bot.snapshot"), Derived(logging.INFO)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        started = time.perf_counter()
+        path = Snapshots(settings.snapshot_dir, store_identity(settings)).prepare(store)
+        seconds = time.perf_counter() - started
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert path is not None, "the snapshot was not written"
+    return {"seconds": round(seconds, 2), "derived": Derived.seen}
 
 
 def corpus_posting(originals: Sequence, locations: Sequence[str], k: int, seed: int = 0):

@@ -17,7 +17,7 @@ import numpy as np
 
 from bot.columns import IdIndex, PostingColumn, Rows, TextColumn, TokenLists
 from bot.places import PLACE_WORDS, Place, city_place, parse_location
-from bot.question import normalise_token, tokenize
+from bot.question import normalise_token, raw_words, tokenize, word_token
 from index.formats.roles import without_gender_mark
 from index.models import Posting
 from index.money import normalize_period
@@ -41,6 +41,125 @@ class KeywordDoc:
 def keyword_tokens(text: str) -> list[str]:
     """Tokens for keyword scoring: lower-case, c#/c++ kept, plurals folded, stop words dropped."""
     return [normalise_token(t) for t in tokenize(text) if t not in _STOP]
+
+
+class KeywordTokenizer:
+    """keyword_tokens for the many texts of one build, each distinct word as written looked at once (lower-cased,
+    trimmed, checked against the stop words, plural-folded) instead of at every occurrence: the same tokens out.
+
+    It reads words with `tokenize`'s own steps (raw_words, word_token in bot/question.py); tests pin that both give
+    the same tokens on varied text."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, str] = {}  # a word as matched -> its token, or "" for a stop word
+
+    def _learn(self, words: Iterable[str]) -> None:
+        memo = self._memo
+        for raw in words:
+            word = word_token(raw)
+            memo[raw] = "" if word in _STOP else normalise_token(word)
+
+    def __call__(self, text: str) -> list[str]:
+        words = raw_words(text)
+        self._learn(set(words).difference(self._memo))
+        return [token for token in map(self._memo.__getitem__, words) if token]
+
+    def token_lists(self, texts: Iterable[str]) -> TokenLists:
+        """The keyword tokens of each text, as word numbers into a vocabulary (TokenLists.build of the lists)."""
+        memo = self._memo
+        number: dict[str, int] = {}  # a word as matched -> its token's number, -1 for a stop word
+        vocabulary: dict[str, int] = {}
+        lists = []
+        for text in texts:
+            words = raw_words(text)
+            unseen = set(words).difference(number)
+            if unseen:
+                self._learn(unseen.difference(memo))
+                for raw in unseen:
+                    token = memo[raw]
+                    number[raw] = vocabulary.setdefault(token, len(vocabulary)) if token else -1
+            lists.append(list(map(number.__getitem__, words)))
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        every = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int32, count=int(lengths.sum()))
+        kept = np.zeros(len(every) + 1, dtype=np.int64)
+        np.cumsum(every >= 0, out=kept[1:])  # stop words dropped: offsets count the words kept before each list
+        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return TokenLists(list(vocabulary), every[every >= 0], kept[offsets])
+
+
+def keyword_index(keywords: TokenLists) -> bm25s.BM25 | None:
+    """The BM25 index of the chunks' keyword lists (row i: chunk i; a chunk without one is indexed as "_", which
+    no question word matches); None without chunks. Its vocabulary is the words the lists use.
+
+    The index is the one bm25s's own `index` builds from these lists (same scores, bit for bit; tests pin it),
+    computed with array operations rather than a Python loop per chunk and a Counter per chunk."""
+    if len(keywords) == 0:
+        return None
+    offsets = np.asarray(keywords.offsets, dtype=np.int64)
+    lengths = np.diff(offsets)
+    vocabulary = keywords.vocabulary
+    ids = np.asarray(keywords.ids)
+    present = np.bincount(ids, minlength=len(vocabulary)) > 0  # only the words some chunk has (a derived
+    used = np.flatnonzero(present)  # catalog's vocabulary may keep words of removed postings), numbered in order
+    numbers = (np.cumsum(present) - 1)[ids].astype(np.int64)
+    words = [vocabulary[j] for j in used.tolist()]
+    docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    empty = np.flatnonzero(lengths == 0)
+    if len(empty):
+        numbers = np.concatenate([numbers, np.full(len(empty), len(words), dtype=np.int64)])
+        docs = np.concatenate([docs, empty])
+        lengths = np.where(lengths == 0, 1, lengths)
+        words.append("_")
+    vocab = {word: k for k, word in enumerate(words)}
+    index = bm25s.BM25()
+    if len(vocab) != len(words) or index.method in index.methods_requiring_nonoccurrence:  # (neither happens)
+        return _library_index(keywords)
+    try:  # bm25s's own scoring functions (not its public API): another bm25s without them indexes the lists itself
+        from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer  # noqa: F401
+    except ImportError:
+        return _library_index(keywords)
+    index.scores = _bm25_scores(index, numbers, docs, lengths, len(words))
+    index.nonoccurrence_array = None
+    vocab.setdefault("", len(vocab))  # as bm25s: the empty token, last
+    index.vocab_dict = vocab
+    index.unique_token_ids_set = set(vocab.values())
+    return index
+
+
+def _bm25_scores(index: bm25s.BM25, numbers: np.ndarray, docs: np.ndarray, lengths: np.ndarray,
+                 n_vocab: int) -> dict:
+    """bm25s's score matrix (CSC: a column per word, its chunks in order) for the chunk of each (word, chunk)
+    occurrence, with bm25s's own formulas and dtypes and its per-element arithmetic."""
+    from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
+
+    n_docs = len(lengths)
+    avg_doc_len = np.array(lengths.tolist()).mean()  # as bm25s computes it (same sum, same order)
+    key = numbers * n_docs + docs  # (word, chunk) as one number, sorted: by word, then chunk
+    key.sort()
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    tf = np.diff(np.append(starts, len(key)))
+    key = key[starts]
+    words, chunks = key // n_docs, key % n_docs
+    del key, starts
+    doc_freq = np.bincount(words, minlength=n_vocab)
+    values = np.unique(doc_freq)
+    idf_of = _select_idf_scorer(index.idf_method)
+    idf = np.array([idf_of(int(v), N=n_docs) if v else 0.0 for v in values.tolist()],
+                   dtype=np.float64)[np.searchsorted(values, doc_freq)].astype(index.dtype)
+    tfc = _select_tfc_scorer(index.method)(tf_array=tf.astype(index.dtype), l_d=lengths[chunks], l_avg=avg_doc_len,
+                                           k1=index.k1, b=index.b, delta=index.delta)
+    data = (idf[words] * tfc).astype(index.dtype)
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(doc_freq, out=indptr[1:])
+    return {"data": data, "indices": chunks.astype(index.int_dtype), "indptr": indptr, "num_docs": n_docs}
+
+
+def _library_index(keywords: TokenLists) -> bm25s.BM25:
+    """The BM25 index of the keyword lists as bm25s's own `index` builds it (what keyword_index equals)."""
+    index = bm25s.BM25()
+    index.index([list(words) or ["_"] for words in keywords], show_progress=False)
+    return index
 
 
 @dataclass
@@ -473,8 +592,15 @@ class Catalog:
     """Postings with typed per-posting arrays for exact filtering, and chunk vectors for exact dense search."""
 
     def __init__(self, postings: Sequence[Posting], chunk_posting_ids: Sequence[str], chunk_texts: Sequence[str],
-                 vectors: np.ndarray, chunk_ids: Sequence[str] | None = None):
+                 vectors: np.ndarray, chunk_ids: Sequence[str] | None = None,
+                 keywords: TokenLists | Sequence[Sequence[str]] | None = None, columns: PostingColumn | None = None):
+        """keywords: each chunk's keyword tokens when they are known (a snapshot keeps them: bot/snapshot.py), as
+        `keyword_tokens` gives them for f"{title} {company} {chunk text}"; else computed here. chunk_texts and
+        chunk_ids may be `TextColumn`s (kept as they are). columns: the same postings as a `PostingColumn`
+        already made (else made here)."""
         postings = list(postings)
+        if columns is not None and len(columns) != len(postings):
+            raise ValueError(f"{len(columns)} posting columns for {len(postings)} postings")
         by_id = {p.id: i for i, p in enumerate(postings)}
         n = len(postings)
         # Pay, remote and work type as the listing gives them (a job board export is judged on its own fields)
@@ -503,8 +629,16 @@ class Catalog:
             for lang in f.languages:
                 self.languages.setdefault(lang.value, np.zeros(n, dtype=bool))[i] = True
         # chunks
-        chunk_ids = list(chunk_ids) if chunk_ids is not None else [str(i) for i in range(len(chunk_texts))]
-        chunk_texts = list(chunk_texts)
+        if chunk_ids is None:
+            chunk_ids = [str(i) for i in range(len(chunk_texts))]
+        if not isinstance(chunk_ids, TextColumn):
+            chunk_ids = list(chunk_ids)
+        if not isinstance(chunk_texts, TextColumn):
+            chunk_texts = list(chunk_texts)
+        if keywords is not None and not isinstance(keywords, TokenLists):
+            keywords = TokenLists.build(keywords)
+        if keywords is not None and len(keywords) != len(chunk_texts):
+            raise ValueError(f"{len(keywords)} keyword lists for {len(chunk_texts)} chunks")
         self.chunk_posting = np.array([by_id.get(pid, -1) for pid in chunk_posting_ids], dtype=np.int32)
         keep = self.chunk_posting >= 0
         if not keep.all():
@@ -512,23 +646,24 @@ class Catalog:
             chunk_texts = [t for t, k in zip(chunk_texts, keep) if k]
             chunk_ids = [c for c, k in zip(chunk_ids, keep) if k]
             vectors = vectors[keep]
+            keywords = keywords.select(np.flatnonzero(keep)) if keywords is not None else None
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.mentions = MentionIndex(postings)
         self.place_words = {w for location in locations for w in tokenize(location)} | PLACE_WORDS
-        self._bm25 = None
-        if chunk_texts:
-            corpus = [
-                keyword_tokens(f"{postings[pi].title} {postings[pi].company} {text}") or ["_"]
-                for pi, text in zip(self.chunk_posting, chunk_texts)
-            ]
-            self._bm25 = bm25s.BM25()
-            self._bm25.index(corpus, show_progress=False)
-            self._bm25_vocab = self._bm25.vocab_dict  # the words of the postings' text (read by membership)
+        if keywords is None:
+            keywords = KeywordTokenizer().token_lists(f"{postings[pi].title} {postings[pi].company} {text}"
+                                                      for pi, text in zip(self.chunk_posting.tolist(), chunk_texts))
+        # each chunk's keyword tokens: kept by the snapshot, so that the next generation's catalog reuses them
+        self.keywords: TokenLists | None = keywords
+        self._bm25 = keyword_index(keywords)
+        self._bm25_vocab = self._bm25.vocab_dict if self._bm25 is not None else {}  # the words of the postings'
+        # text (read by membership)
         # the postings and chunk texts as columns, not as Python objects (bot/columns.py): read when used
-        self.postings: Sequence[Posting] = PostingColumn.of(postings)
+        self.postings: Sequence[Posting] = columns if columns is not None else PostingColumn.of(postings)
         self.by_id: Mapping[str, int] = IdIndex(self.postings.column("id"))
-        self.chunk_texts: Sequence[str] = TextColumn.of(chunk_texts)
-        self.chunk_ids: Sequence[str] = TextColumn.of(chunk_ids)
+        self.chunk_texts: Sequence[str] = (chunk_texts if isinstance(chunk_texts, TextColumn)
+                                           else TextColumn.of(chunk_texts))
+        self.chunk_ids: Sequence[str] = chunk_ids if isinstance(chunk_ids, TextColumn) else TextColumn.of(chunk_ids)
 
     @classmethod
     def from_store(cls, store, manifest) -> "Catalog":

@@ -122,6 +122,18 @@ class BytesColumn(Rows[bytes]):
             raise OSError(f"{self._file.name}: {len(data)} bytes at {start}, {end - start} expected")
         return data
 
+    def buffer(self) -> tuple[bytes, np.ndarray]:
+        """(every value end to end, the offsets), read in one go."""
+        end = int(self._offsets[-1]) if len(self._offsets) else 0
+        return self._read(0, end) if end else b"", np.asarray(self._offsets, dtype=np.int64)
+
+    def values(self) -> list:
+        """Every value, read in one go rather than row by row."""
+        data, offsets = self.buffer()
+        bounds = offsets.tolist()
+        decode = self._decode
+        return [decode(data[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
     @property
     def nbytes(self) -> int:
         """Bytes held in memory (the values when in memory, the offsets)."""
@@ -215,6 +227,19 @@ class PostingColumn(Rows[Posting]):
             self._cache.clear()  # (a plain dict, cleared when full: safe to share between threads)
         self._cache[index] = posting
         return posting
+
+    def plain(self, rows: Sequence[int]) -> list[Posting]:
+        """These rows as plain Postings (every field read), the columns read in one go rather than row by row."""
+        named = {name: self._named[name].values() for name in _NAMED}
+        texts = self._texts.values()
+        rest = self._rest.values()
+        out = []
+        for row in rows:
+            values = {name: named[name][row] for name in _NAMED}
+            values["text"] = texts[row]
+            values.update(zip(_PICKLED, pickle.loads(rest[row])))
+            out.append(Posting(**values))
+        return out
 
     def __reduce__(self):  # a copy or a pickle holds plain postings
         return list, ([p.plain() for p in self],)
@@ -319,6 +344,72 @@ class TokenLists(Rows[list]):
             np.cumsum([len(words) for words in lists], out=offsets[1:])
         ids = np.fromiter((number[w] for words in lists for w in words), dtype=np.int32, count=int(offsets[-1]))
         return cls(vocabulary, ids, offsets)
+
+    @classmethod
+    def build(cls, lists: Iterable[Sequence[str]]) -> "TokenLists":
+        """The lists, their words numbered in the order they first appear."""
+        flat: list[str] = []
+        lengths: list[int] = []
+        for words in lists:
+            flat.extend(words)
+            lengths.append(len(words))
+        number = {word: j for j, word in enumerate(dict.fromkeys(flat))}
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        if lengths:
+            np.cumsum(lengths, out=offsets[1:])
+        return cls(list(number), np.fromiter(map(number.__getitem__, flat), dtype=np.int32, count=len(flat)), offsets)
+
+    def extended(self, lists: Iterable[Sequence[str]]) -> "TokenLists":
+        """These lists followed by more, numbered into this vocabulary (new words added at its end)."""
+        vocabulary = self.vocabulary.values() if isinstance(self.vocabulary, BytesColumn) else list(self.vocabulary)
+        number = {w: j for j, w in enumerate(vocabulary)}
+        if len(number) != len(vocabulary):
+            raise ValueError("a word is twice in the vocabulary")
+        flat: list[int] = []
+        lengths: list[int] = []
+        for words in lists:
+            flat.extend(number.setdefault(w, len(number)) for w in words)
+            lengths.append(len(words))
+        vocabulary.extend(list(number)[len(vocabulary):])
+        ids = np.concatenate([np.asarray(self.ids, dtype=np.int32), np.array(flat, dtype=np.int32)])
+        offsets = np.concatenate([np.asarray(self.offsets, dtype=np.int64),
+                                  int(self.offsets[-1]) + np.cumsum(lengths, dtype=np.int64)])
+        return TokenLists(vocabulary, ids, offsets)
+
+    def select(self, rows: np.ndarray) -> "TokenLists":
+        """The lists of these rows, in this order (same vocabulary)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts = np.asarray(self.offsets[:-1], dtype=np.int64)[rows]
+        lengths = np.asarray(self.offsets[1:], dtype=np.int64)[rows] - starts
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        # position k of the result reads ids[starts[row] + (k - offsets[row])]
+        positions = np.arange(int(offsets[-1]), dtype=np.int64) + np.repeat(starts - offsets[:-1], lengths)
+        return TokenLists(self.vocabulary, np.asarray(self.ids)[positions].astype(np.int32, copy=False), offsets)
+
+    def save(self, folder: Path) -> None:
+        """Write the lists into folder: the vocabulary as a text column, the word numbers and offsets as arrays."""
+        folder.mkdir(parents=True, exist_ok=True)
+        TextColumn.write(folder / "vocabulary", self.vocabulary)
+        np.save(folder / "ids.npy", np.asarray(self.ids, dtype=np.int32))
+        np.save(folder / "offsets.npy", np.asarray(self.offsets, dtype=np.int64))
+
+    @classmethod
+    def open(cls, folder: Path) -> "TokenLists":
+        """The lists saved in folder: the arrays memory-mapped, the vocabulary read on demand; checked to agree
+        (offsets from 0, in order, up to the number of word numbers) but the word numbers are not read here."""
+        vocabulary = TextColumn.open(folder / "vocabulary")
+        ids = np.load(folder / "ids.npy", mmap_mode="r")
+        offsets = np.load(folder / "offsets.npy", mmap_mode="r")
+        if (ids.ndim != 1 or offsets.ndim != 1 or len(offsets) == 0 or int(offsets[0]) != 0
+                or int(offsets[-1]) != len(ids) or (np.diff(offsets) < 0).any()):
+            raise ValueError(f"{folder}: the word lists' offsets do not fit their word numbers")
+        return cls(vocabulary, ids, offsets)
+
+    def valid(self) -> bool:
+        """True when every word number is one of the vocabulary (reads every number)."""
+        ids = np.asarray(self.ids)
+        return len(ids) == 0 or (int(ids.min()) >= 0 and int(ids.max()) < len(self.vocabulary))
 
     def __len__(self) -> int:
         return len(self.offsets) - 1

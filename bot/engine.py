@@ -136,7 +136,10 @@ class Engine:
             with gc_paused():
                 catalog, source = self._snapshot(manifest), "snapshot"
                 if catalog is None:
-                    catalog, source = Catalog.from_store(self.store, manifest), "store"
+                    if self.snapshots is not None:  # from the previous generation's snapshot and what changed
+                        catalog, source = self.snapshots.build(self.store, manifest), "store"
+                    else:
+                        catalog, source = Catalog.from_store(self.store, manifest), "store"
                     if self.snapshots is not None and self.snapshots.save(catalog, manifest) is not None:
                         # answer from the snapshot just written, as a restarted replica would: the catalog built
                         # from the store (Python objects, ~4.7 GB at 100k postings) is then let go

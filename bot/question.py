@@ -253,10 +253,23 @@ def _fold_accents(text: str) -> str:
     return decomposed if decomposed.isascii() else decomposed.translate(_DROP_MARKS)
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
+def raw_words(text: str) -> list[str]:
+    """The words `tokenize` reads in text, as written (accents folded, possessives dropped), before lower-casing
+    and trimming: a caller that meets the same words many times maps each distinct one once."""
+    return _TOKEN.findall(_POSSESSIVE.sub("", _fold_accents(text)).replace("’", "'"))
+
+
+def word_token(word: str) -> str:
+    """The token of one of `raw_words`."""
+    return word.lower().rstrip(".'")
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens in any script, accents folded, keeping c#, c++ and o'neil together ('acme's' -> 'acme')."""
-    text = re.sub(r"['’]s\b", "", _fold_accents(text))
-    return [t.lower().rstrip(".'") for t in _TOKEN.findall(text.replace("’", "'"))]
+    return [word_token(w) for w in raw_words(text)]
 
 
 def normalise_token(token: str) -> str:

@@ -12,6 +12,8 @@ load without re-reading the store or re-deriving anything:
   columns, the rest of each posting (url, source, facts with their evidence) pickled per posting in one
   file, read and decoded when that posting is used; no Python object per posting is built at load;
 - ``bm25/``: the keyword index in bm25s's own format, loaded memory-mapped;
+- ``keywords/``: each chunk's keyword tokens as word numbers into a vocabulary (`TokenLists`), memory-mapped
+  and not read by a replica that answers: what the next generation's catalog reuses;
 - ``state.pickle``: the rest (fact columns, places by location, the mention index as arrays);
 - ``meta.json``: the key it was built for and the size of every file, written last.
 
@@ -21,10 +23,18 @@ format and the answering code: a snapshot of another generation, another index o
 written under a temporary name and renamed into place, so a reader never sees half of one; replicas that
 write the same snapshot at once keep the first. The folder is the bot's own, like the Chroma folder: its
 pickle is trusted as the index is.
+
+The next generation's catalog is derived from the newest snapshot of the same store and code (`derive`): a
+posting whose (id, tag) is unchanged comes with its chunks, vectors and keyword tokens from the snapshot, only
+new or changed postings are read from the store, and the keyword, mention and fact indexes are rebuilt over the
+result: the catalog Catalog.from_store would build, for a fraction of the reading and tokenizing. A snapshot that
+does not fit (other model, parts that disagree, a damaged file) or a change of more than half the postings
+builds the catalog whole.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -39,15 +49,15 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.columns import PostingColumn, StoredPosting, TextColumn
+from bot.columns import PostingColumn, StoredPosting, TextColumn, TokenLists
 
 __all__ = ["Snapshots", "SnapshotKey", "StoredPosting", "TextColumn", "code_fingerprint", "load", "save"]
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: postings as columns (bot/columns.py), the mention index as arrays
+FORMAT = 3  # 2: postings as columns (bot/columns.py), the mention index as arrays; 3: each chunk's keyword tokens
 KEEP = 2  # snapshots kept per folder: the newest, and the one before it (a replica may still be loading it)
-_HEAVY = ("postings", "vectors", "chunk_texts", "chunk_ids", "chunk_posting", "_bm25", "_bm25_vocab")
+_HEAVY = ("postings", "vectors", "chunk_texts", "chunk_ids", "chunk_posting", "_bm25", "_bm25_vocab", "keywords")
 
 
 @lru_cache(maxsize=1)
@@ -142,6 +152,8 @@ def _write(catalog, folder: Path) -> None:
     np.save(folder / "chunk_posting.npy", np.asarray(catalog.chunk_posting, dtype=np.int32))
     if catalog._bm25 is not None:
         catalog._bm25.save(str(folder / "bm25"), show_progress=False)
+    if getattr(catalog, "keywords", None) is not None:  # what the next generation's catalog reuses (derive)
+        catalog.keywords.save(folder / "keywords")
 
 
 def _valid_meta(path: Path, key: SnapshotKey) -> dict | None:
@@ -180,6 +192,7 @@ def load(folder: Path, key: SnapshotKey):
         catalog.chunk_posting = np.load(path / "chunk_posting.npy")
         catalog.chunk_texts = TextColumn.open(path / "chunk_texts")
         catalog.chunk_ids = TextColumn.open(path / "chunk_ids")
+        catalog.keywords = TokenLists.open(path / "keywords") if (path / "keywords").is_dir() else None
         catalog._bm25, catalog._bm25_vocab = None, {}
         if (path / "bm25").is_dir():
             import bm25s
@@ -187,7 +200,8 @@ def load(folder: Path, key: SnapshotKey):
             catalog._bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False)
             catalog._bm25_vocab = catalog._bm25.vocab_dict
         if not (len(catalog.postings) == meta["postings"] == len(catalog.min_years) and len(catalog.chunk_texts) == meta["chunks"]
-                == len(catalog.vectors) == len(catalog.chunk_posting) == len(catalog.chunk_ids)):
+                == len(catalog.vectors) == len(catalog.chunk_posting) == len(catalog.chunk_ids)) or (
+                catalog.keywords is not None and len(catalog.keywords) != meta["chunks"]):
             raise ValueError("its parts disagree on how many postings or chunks there are")
     except Exception as err:  # a damaged snapshot is rebuilt from the store, never trusted
         log.warning("snapshot %s is unusable (%s: %s); removed, building the catalog from the store", path,
@@ -195,6 +209,156 @@ def load(folder: Path, key: SnapshotKey):
         shutil.rmtree(path, ignore_errors=True)  # so that the catalog built from the store is saved anew
         return None
     return catalog
+
+
+DERIVE_LIMIT = 0.5  # more of the postings new or changed than this share: the catalog is read whole from the store
+
+
+@dataclass
+class _Previous:
+    """What a derived catalog reuses of an earlier generation's snapshot (read from its files, checked)."""
+
+    manifest: object
+    postings: PostingColumn
+    rows: dict[str, int]  # posting id -> its row
+    chunk_start: np.ndarray  # chunks of posting row r: chunk_start[r]:chunk_start[r + 1]
+    chunk_ids: list[str]
+    chunk_id_buffer: tuple[bytes, np.ndarray]
+    chunk_texts: TextColumn
+    vectors: np.ndarray  # memory-mapped
+    keywords: TokenLists
+
+
+def _open_previous(path: Path, manifest, meta: dict) -> _Previous:
+    """The parts of the snapshot at path (built for manifest) a derived catalog reuses; ValueError (or OSError)
+    when they are missing or disagree with each other."""
+    postings = PostingColumn.open(path / "postings")
+    chunk_posting = np.load(path / "chunk_posting.npy")
+    chunk_id_column = TextColumn(*TextColumn.open(path / "chunk_ids").buffer())  # read in one go
+    chunk_ids = chunk_id_column.values()
+    chunk_texts = TextColumn.open(path / "chunk_texts")
+    vectors = np.load(path / "vectors.npy", mmap_mode="r")
+    keywords = TokenLists.open(path / "keywords")
+    ids = postings.column("id").values()
+    n, chunks = int(meta["postings"]), int(meta["chunks"])
+    if not (len(ids) == n == len(manifest.postings) and len(chunk_posting) == len(chunk_ids) == len(chunk_texts)
+            == len(vectors) == len(keywords) == chunks):
+        raise ValueError("its parts disagree on how many postings or chunks there are")
+    if vectors.ndim != 2 or vectors.shape[1] != int(manifest.dim):
+        raise ValueError(f"vectors of shape {vectors.shape} for dimension {manifest.dim}")
+    if chunks and ((np.diff(chunk_posting) < 0).any() or not 0 <= int(chunk_posting[0]) <= int(chunk_posting[-1]) < n):
+        raise ValueError("its chunks are not grouped by posting")
+    rows = {posting_id: row for row, posting_id in enumerate(ids)}
+    if len(rows) != n or set(rows) != set(manifest.postings):
+        raise ValueError("its postings are not those of its manifest")
+    if not keywords.valid():
+        raise ValueError("its keyword lists name words outside their vocabulary")
+    chunk_start = np.searchsorted(chunk_posting, np.arange(n + 1), side="left").astype(np.int64)
+    return _Previous(manifest, postings, rows, chunk_start, chunk_ids, chunk_id_column.buffer(), chunk_texts, vectors,
+                     keywords)
+
+
+def _runs(sources: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """(source, start, end) row ranges with neighbours that continue each other joined into one."""
+    runs: list[tuple[int, int, int]] = []
+    for source, start, end in sources:
+        if end <= start:
+            continue
+        if runs and runs[-1][0] == source and runs[-1][2] == start:
+            runs[-1] = (source, runs[-1][1], end)
+        else:
+            runs.append((source, start, end))
+    return runs
+
+
+def _gather_text(runs, old: tuple[bytes, np.ndarray], new: tuple[bytes, np.ndarray], kind=TextColumn):
+    """The column of these runs: source 0 rows of `old`, source 1 rows of `new` (each: bytes, offsets), copied as
+    bytes (not decoded)."""
+    parts, lengths = [], []
+    for source, start, end in runs:
+        data, offsets = old if source == 0 else new
+        parts.append(data[int(offsets[start]):int(offsets[end])])
+        lengths.append(np.diff(offsets[start:end + 1]))
+    offsets = np.zeros(sum(len(x) for x in lengths) + 1, dtype=np.int64)
+    if lengths:
+        np.cumsum(np.concatenate(lengths), out=offsets[1:])
+    return kind(b"".join(parts), offsets)
+
+
+def derive(previous: _Previous, store, manifest):
+    """The catalog of manifest built from an earlier generation's snapshot and the store: postings whose (id, tag)
+    is unchanged come with their chunks, vectors and keyword tokens from the snapshot, only new or changed ones
+    are read from the store, removed ones are left out. The same catalog as Catalog.from_store gives (postings
+    in id order, their chunks in order); None when too much changed for it to pay."""
+    from bot.catalog import Catalog, KeywordTokenizer
+    from index.store import Manifest
+
+    if (previous.manifest.model, int(previous.manifest.dim)) != (manifest.model, int(manifest.dim)):
+        return None  # vectors of another model
+    old_tags = previous.manifest.postings
+    order = sorted(manifest.postings.items())
+    fresh = {pid: tag for pid, tag in order if old_tags.get(pid) != tag}
+    if len(fresh) > DERIVE_LIMIT * len(order):
+        return None
+    subset = Manifest(generation=manifest.generation, built_at=manifest.built_at, model=manifest.model,
+                      dim=manifest.dim, postings=fresh)
+    fresh_postings = store.read_postings(subset) if fresh else []
+    fresh_chunks, fresh_vectors = store.read_chunk_records(fresh, manifest.dim) if fresh else ([], None)
+    if [p.id for p in fresh_postings] != list(fresh):
+        raise ValueError("the store gave other postings than those asked for")
+    fresh_start: dict[str, int] = {}
+    fresh_end: dict[str, int] = {}
+    for i, chunk in enumerate(fresh_chunks):
+        fresh_start.setdefault(chunk.posting_id, i)
+        fresh_end[chunk.posting_id] = i + 1
+    kept = [previous.rows[pid] for pid, _tag in order if pid not in fresh]
+    reused = iter(previous.postings.plain(kept))
+    by_fresh_id = {p.id: p for p in fresh_postings}
+    postings, sources, posting_sources, chunk_posting_ids = [], [], [], []
+    starts = previous.chunk_start
+    fresh_row = {pid: i for i, pid in enumerate(fresh)}
+    for pid, tag in order:
+        if pid in fresh:
+            postings.append(by_fresh_id[pid])
+            posting_sources.append((1, fresh_row[pid], fresh_row[pid] + 1))
+            start, end = fresh_start.get(pid, 0), fresh_end.get(pid, 0)
+            sources.append((1, start, end))
+        else:
+            posting = next(reused)
+            row = previous.rows[pid]
+            start, end = int(starts[row]), int(starts[row + 1])
+            if posting.id != pid or previous.chunk_ids[start:end] != [f"{pid}::{tag}::{i}" for i in range(end - start)]:
+                raise ValueError(f"posting {pid}: its chunks in the snapshot are not those of version {tag}")
+            postings.append(posting)
+            posting_sources.append((0, row, row + 1))
+            sources.append((0, start, end))
+        chunk_posting_ids.extend([pid] * (end - start))
+    # the postings as columns: the unchanged ones' bytes copied from the snapshot, not encoded and pickled again
+    posting_runs, fresh_columns = _runs(posting_sources), PostingColumn.of(fresh_postings)
+    columns = PostingColumn({name: _gather_text(posting_runs, previous.postings.parts[name].buffer(),
+                                                fresh_columns.parts[name].buffer(), type(fresh_columns.parts[name]))
+                             for name in PostingColumn.PARTS})
+    runs = _runs(sources)
+    count = len(chunk_posting_ids)
+    if manifest.chunks is not None and count != int(manifest.chunks):
+        raise ValueError(f"{count} chunks, the manifest says {manifest.chunks}")
+    vectors = np.empty((count, int(manifest.dim)), dtype=np.float32)
+    at, rows = 0, []
+    offset = len(previous.keywords)  # fresh chunks' keyword lists follow the previous ones
+    for source, start, end in runs:
+        vectors[at:at + end - start] = (previous.vectors if source == 0 else fresh_vectors)[start:end]
+        rows.append(np.arange(start, end) + (0 if source == 0 else offset))
+        at += end - start
+    tokens = KeywordTokenizer()
+    keywords = previous.keywords.extended(
+        tokens(f"{by_fresh_id[c.posting_id].title} {by_fresh_id[c.posting_id].company} {c.text}")
+        for c in fresh_chunks)
+    keywords = keywords.select(np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64))
+    fresh_texts = TextColumn.of(c.text for c in fresh_chunks).buffer()
+    chunk_texts = _gather_text(runs, previous.chunk_texts.buffer(), fresh_texts)
+    chunk_ids = _gather_text(runs, previous.chunk_id_buffer, TextColumn.of(c.id for c in fresh_chunks).buffer())
+    return Catalog(postings, chunk_posting_ids, chunk_texts, vectors, chunk_ids=chunk_ids, keywords=keywords,
+                   columns=columns)
 
 
 def _prune(folder: Path, keep: Path) -> None:
@@ -249,18 +413,77 @@ class Snapshots:
                 return catalog, manifest
         return None
 
-    def prepare(self, store) -> Path | None:
-        """Make sure the snapshot of the store's current generation exists (after a rebuild: the next replica
-        start loads it); its path, or None when there is no index or it could not be written."""
+    def _previous(self, manifest) -> _Previous | None:
+        """The reusable parts of the newest snapshot of this store written by this code (not manifest's own)."""
+        from index.store import Manifest
+
+        tag = store_tag(self.store_identity)
+        try:
+            folders = sorted((p for p in self.folder.glob("gen*-*") if p.is_dir()),
+                             key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return None
+        for path in folders:
+            try:
+                meta = json.loads((path / "meta.json").read_text())
+                if (meta.get("store"), meta.get("code"), meta.get("format")) != (tag, code_fingerprint(), FORMAT):
+                    continue
+                earlier = Manifest.from_json((path / "manifest.json").read_text())
+                if _valid_meta(path, self.key(earlier)) is None:  # built for that manifest, every file whole
+                    continue
+                return _open_previous(path, earlier, meta)
+            except Exception as err:  # damaged or half-removed: not used (the next older one may be)
+                log.warning("snapshot %s cannot be reused (%s: %s)", path, type(err).__name__, err)
+        return None
+
+    def derive(self, store, manifest):
+        """The catalog of manifest derived from the newest snapshot of this store (see `derive`), or None when
+        there is none, it does not fit, or too much changed. The store's own failures (StoreUnavailable) are
+        raised; anything else wrong is logged and gives None (the caller builds the catalog whole)."""
+        from index.store import StoreUnavailable
+
+        try:
+            previous = self._previous(manifest)
+            if previous is None:
+                return None
+            started = time.perf_counter()
+            catalog = derive(previous, store, manifest)
+        except StoreUnavailable:
+            raise
+        except Exception as err:
+            log.warning("could not derive the catalog of generation %s from the snapshot (%s: %s); building it "
+                        "from the store", manifest.generation, type(err).__name__, err)
+            return None
+        if catalog is not None:
+            log.info("catalog of generation %s derived from the snapshot of generation %s in %.2f s",
+                     manifest.generation, previous.manifest.generation, time.perf_counter() - started)
+        return catalog
+
+    def build(self, store, manifest):
+        """The catalog of manifest: derived from the newest snapshot of this store when it can be, else read whole
+        from the store (Catalog.from_store)."""
         from bot.catalog import Catalog
 
+        enabled = gc.isenabled()  # no cyclic collection meanwhile: it would walk the many objects made again and
+        gc.disable()  # again (a replica's reload pauses it already; the command line's snapshot write did not)
+        try:
+            catalog = self.derive(store, manifest)
+            return catalog if catalog is not None else Catalog.from_store(store, manifest)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def prepare(self, store) -> Path | None:
+        """Make sure the snapshot of the store's current generation exists (after a rebuild: the next replica
+        start loads it), derived from the previous one when it can be; its path, or None when there is no index
+        or it could not be written."""
         manifest = store.read_manifest()
         if manifest is None:
             return None
         key = self.key(manifest)
         if _valid_meta(self.folder / key.name, key) is not None:
             return self.folder / key.name
-        return self.save(Catalog.from_store(store, manifest), manifest)
+        return self.save(self.build(store, manifest), manifest)
 
     def save(self, catalog, manifest) -> Path | None:
         """Save the catalog's snapshot; a failure (disk full, read-only folder) is logged, never raised."""
