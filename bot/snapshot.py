@@ -389,9 +389,9 @@ class Snapshots:
         """The catalog for manifest from its snapshot, or None."""
         return load(self.folder, self.key(manifest))
 
-    def latest(self):
-        """(catalog, manifest) of the newest snapshot of this store written by this code, or None: what a replica
-        that starts while the store cannot be read answers from (stale) until the store is back."""
+    def _own(self):
+        """(folder, meta, manifest) of each snapshot of this store written by this code, newest first; folders
+        that cannot be read are passed over."""
         from index.store import Manifest
 
         tag = store_tag(self.store_identity)
@@ -399,15 +399,21 @@ class Snapshots:
             folders = sorted((p for p in self.folder.glob("gen*-*") if p.is_dir()),
                              key=lambda p: p.stat().st_mtime, reverse=True)
         except OSError:
-            return None
+            return
         for path in folders:
             try:
                 meta = json.loads((path / "meta.json").read_text())
                 if (meta.get("store"), meta.get("code"), meta.get("format")) != (tag, code_fingerprint(), FORMAT):
                     continue
                 manifest = Manifest.from_json((path / "manifest.json").read_text())
-            except (OSError, ValueError, KeyError):
+            except (OSError, ValueError, KeyError, AttributeError, TypeError):
                 continue
+            yield path, meta, manifest
+
+    def latest(self):
+        """(catalog, manifest) of the newest snapshot of this store written by this code, or None: what a replica
+        that starts while the store cannot be read answers from (stale) until the store is back."""
+        for _path, _meta, manifest in self._own():
             catalog = self.load(manifest)  # checks the key: the manifest is the one it was built from
             if catalog is not None:
                 return catalog, manifest
@@ -415,20 +421,8 @@ class Snapshots:
 
     def _previous(self, manifest) -> _Previous | None:
         """The reusable parts of the newest snapshot of this store written by this code (not manifest's own)."""
-        from index.store import Manifest
-
-        tag = store_tag(self.store_identity)
-        try:
-            folders = sorted((p for p in self.folder.glob("gen*-*") if p.is_dir()),
-                             key=lambda p: p.stat().st_mtime, reverse=True)
-        except OSError:
-            return None
-        for path in folders:
+        for path, meta, earlier in self._own():
             try:
-                meta = json.loads((path / "meta.json").read_text())
-                if (meta.get("store"), meta.get("code"), meta.get("format")) != (tag, code_fingerprint(), FORMAT):
-                    continue
-                earlier = Manifest.from_json((path / "manifest.json").read_text())
                 if _valid_meta(path, self.key(earlier)) is None:  # built for that manifest, every file whole
                     continue
                 return _open_previous(path, earlier, meta)

@@ -26,7 +26,7 @@ from index.formats.json import json_rows, jsonl_rows
 from index.formats.records import UNTITLED, posting_from_record
 from index.formats.skips import not_a_posting
 from index.formats.text import split_header, strip_markdown, text_record
-from index.load_memo import FileOutcome, LoadMemo, file_key, posting_for, record_key
+from index.load_memo import FileOutcome, LoadMemo, file_key, kept, posting_for, record_key
 from index.models import Posting, Problem
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,8 @@ def _load_file(path: Path, root: Path, reading: _Reading, result: LoadResult, lo
             result.problems.append(Problem(str(path), made, row))
             continue
         source = f"{path}#row{row}" if outcome.many and row is not None else str(path)
-        entry = _Loaded(posting_for(made, source), str(path), row, own_id=bool(made.id))
+        posting = posting_for(made, source)
+        entry = _Loaded(posting, str(path), row, own_id=bool(posting.id))
         if not entry.own_id:
             entry.plain = ids.with_row(plain, row) if plain else None
             entry.hashed = ids.with_row(hashed, row)
@@ -232,7 +233,7 @@ def _read_file(path: Path, data: bytes, memo: LoadMemo) -> tuple[FileOutcome, bo
         made = memo.record(key)
         if made is None:
             try:
-                made = posting_from_record(record, fallback_id="", source="")
+                made = kept(posting_from_record(record, fallback_id="", source=""))
             except RecordError as err:
                 made = str(err)
             except Exception as err:

@@ -21,6 +21,7 @@ from index.embedder import HashingEmbedder
 from index.load_memo import LoadMemo
 from index.loaders import load_postings
 from index.rebuild import rebuild
+from index.models import Posting
 from index.store import IndexStore, Manifest
 
 ROWS = [
@@ -227,3 +228,28 @@ def test_the_memo_stays_beside_a_local_index_and_is_off_with_a_chroma_server_unl
     assert served.load_memo_file is None  # the rebuild host keeps nothing of a shared index
     placed = load_settings(_env_file=None, chroma_url="http://127.0.0.1:8000", load_memo_path=tmp_path / "memo.pickle")
     assert placed.load_memo_file == tmp_path / "memo.pickle"
+
+
+def test_records_that_differ_in_any_value_or_its_type_have_different_keys():
+    base = {"title": "Kiln Operator", "pay": 1, "remote": True, "tags": ["a", "b"], "extra": {"x": 1, "y": 2}}
+    variants = [dict(base, pay="1"), dict(base, pay=1.0), dict(base, pay=True), dict(base, remote=1),
+                dict(base, tags=["b", "a"]), dict(base, title="Kiln operator"), dict(base, pay=None),
+                {k: v for k, v in base.items() if k != "extra"}]
+    keys = {load_memo.record_key(r) for r in variants}
+    assert len(keys) == len(variants) and load_memo.record_key(base) not in keys
+    assert load_memo.record_key(dict(reversed(list(base.items())))) == load_memo.record_key(base)  # field order
+
+
+def test_a_record_the_key_cannot_write_is_mapped_every_time():
+    assert load_memo.record_key({"title": "Kiln Operator", "when": lambda: None}) is None
+    assert load_memo.record_key({1: "a", "b": 2}) is None  # names that do not sort
+
+
+def test_a_kept_posting_comes_back_as_a_fresh_posting_with_its_own_columns():
+    posting = Posting(id="", title="Glaze Chemist", company="Brackwater", text="Develop glazes.",
+                      location="Stoke", columns={"pay": "£30k"})
+    first, second = (load_memo.posting_for(load_memo.kept(posting), f"/data/export.csv#row{r}") for r in (1, 2))
+    first.columns["pay"] = "changed"
+    assert second.columns == {"pay": "£30k"} and posting.columns == {"pay": "£30k"}
+    assert (first.title, first.source, second.source) == ("Glaze Chemist", "/data/export.csv#row1",
+                                                          "/data/export.csv#row2")
