@@ -32,7 +32,7 @@ from index.models import Posting
 
 log = logging.getLogger(__name__)
 
-MEMO_VERSION = 1
+MEMO_VERSION = 2  # 2: a kept posting ends with its content hash
 
 Outcome = tuple | str  # a record's Posting as `kept` gives it (id: its own or ""), or why it could not be used
 _KEPT = tuple(f.name for f in fields(Posting) if f.name not in ("source", "facts"))  # what a kept Posting holds
@@ -79,6 +79,12 @@ def record_key(record: Mapping[str, Any]) -> bytes | None:
     except Exception:  # a value pickle cannot write or keys that do not sort (parsers give JSON values, but be safe)
         return None
     return _hash(b"record", data)
+
+
+def line_key(line: str) -> bytes:
+    """The key of a JSON Lines record's outcome: its line (the record is json.loads of it; hashing the line
+    costs a tenth of decoding it and keying the fields)."""
+    return _hash(b"jsonl line", line.encode("utf-8", "surrogatepass"))
 
 
 class LoadMemo:
@@ -165,8 +171,9 @@ class LoadMemo:
 
 
 def kept(posting: Posting) -> tuple:
-    """A Posting as the memo keeps it: its fields but source and facts, in a plain tuple."""
-    return tuple(getattr(posting, name) for name in _KEPT)
+    """A Posting as the memo keeps it: its fields but source and facts, then its content hash, in a plain tuple
+    (the hash depends on those fields only, so a posting made from it again need not compute it)."""
+    return (*(getattr(posting, name) for name in _KEPT), posting.content_hash)
 
 
 def posting_for(outcome: tuple, source: str) -> Posting:
@@ -174,4 +181,4 @@ def posting_for(outcome: tuple, source: str) -> Posting:
     the kept one is never changed)."""
     values = dict(zip(_KEPT, outcome))
     values["columns"] = dict(values["columns"])
-    return Posting(source=source, **values)
+    return Posting(source=source, **values).with_content_hash(outcome[len(_KEPT)])

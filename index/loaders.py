@@ -7,6 +7,7 @@ This module walks the sources, reads and decodes files, and hands each format to
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import os
 import stat
@@ -22,11 +23,11 @@ from index.formats.columns import has_field, merge
 from index.formats.csv import csv_rows
 from index.formats.errors import Bad, FileError, RecordError
 from index.formats.html import parse_html_page, strip_page_chrome
-from index.formats.json import json_rows, jsonl_rows
+from index.formats.json import json_rows, jsonl_lines, jsonl_record, jsonl_rows
 from index.formats.records import UNTITLED, posting_from_record
 from index.formats.skips import not_a_posting
 from index.formats.text import split_header, strip_markdown, text_record
-from index.load_memo import FileOutcome, LoadMemo, file_key, kept, posting_for, record_key
+from index.load_memo import FileOutcome, LoadMemo, file_key, kept, line_key, posting_for, record_key
 from index.models import Posting, Problem
 
 log = logging.getLogger(__name__)
@@ -217,33 +218,48 @@ def _read_file(path: Path, data: bytes, memo: LoadMemo) -> tuple[FileOutcome, bo
         skip = not_a_posting(path.name, text)
         if skip:
             return FileOutcome(problem=f"skipped, not a posting: {skip}"), True
-        rows = list(_parse(path, text))
+        rows = list(_keyed_rows(path, text))
     except FileError as err:
         return FileOutcome(problem=str(err)), True
     except Exception as err:  # a parser bug must not stop the other files
         log.debug("failed to parse %s", path, exc_info=True)
         return FileOutcome(problem=f"could not be parsed: {type(err).__name__}: {err}"), False
-    outcome = FileOutcome(many=path.suffix.lower() in (".csv", ".jsonl") or any(row is not None for row, _ in rows))
+    outcome = FileOutcome(many=path.suffix.lower() in (".csv", ".jsonl") or any(row is not None for row, _, _ in rows))
     keep = True
-    for row, record in rows:
-        if isinstance(record, Bad):
-            outcome.rows.append((row, record.reason, None))
-            continue
-        key = record_key(record)
+    for row, key, read in rows:
         made = memo.record(key)
         if made is None:
-            try:
-                made = kept(posting_from_record(record, fallback_id="", source=""))
-            except RecordError as err:
-                made = str(err)
-            except Exception as err:
-                log.debug("failed to map %s row %s", path, row, exc_info=True)
-                outcome.rows.append((row, f"could not be read: {type(err).__name__}: {err}", None))
-                keep = False
-                continue
+            record = read()
+            if isinstance(record, Bad):
+                made = record.reason
+            else:
+                try:
+                    made = kept(posting_from_record(record, fallback_id="", source=""))
+                except RecordError as err:
+                    made = str(err)
+                except Exception as err:
+                    log.debug("failed to map %s row %s", path, row, exc_info=True)
+                    outcome.rows.append((row, f"could not be read: {type(err).__name__}: {err}", None))
+                    keep = False
+                    continue
             memo.keep_record(key, made)
         outcome.rows.append((row, made, key))
     return outcome, keep
+
+
+def _keyed_rows(path: Path, text: str) -> Iterator[tuple[int | None, bytes | None, Callable[[], Any]]]:
+    """A file's records, each as (row, the key of its outcome in the memo, how to read it): a JSON Lines record is
+    keyed by its line and decoded only when the memo does not know it; others by their fields (None: no key)."""
+    if path.suffix.lower() == ".jsonl":
+        for number, line in jsonl_lines(text):
+            yield number, line_key(line), functools.partial(jsonl_record, line)
+        return
+    for row, record in _parse(path, text):
+        yield row, None if isinstance(record, Bad) else record_key(record), functools.partial(_same, record)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _assign_ids(loaded: list[_Loaded], problems: list[Problem], previous_source: PreviousSource) -> list[Posting]:

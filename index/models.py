@@ -78,13 +78,26 @@ class Posting:
 
     @property
     def content_hash(self) -> str:
-        """A hash of everything the index stores for this posting."""
+        """A hash of everything the index stores for this posting.
+
+        A posting the loader made from its memo (index/load_memo.py) carries the hash its record had when it was
+        first read (`with_content_hash`): the same fields give the same hash, and a rebuild then need not encode
+        and hash every unchanged posting's text again. Postings are not changed after loading.
+        """
+        known = self.__dict__.get("_content_hash")
+        if known is not None:
+            return known
         payload = json.dumps(
             [self.title, self.company, self.location, self.url, self.text, self.listed_at, self.columns],
             sort_keys=True,
             default=str,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+    def with_content_hash(self, known: str) -> "Posting":
+        """This posting, carrying its content hash as computed before (not a field: not stored or compared)."""
+        self.__dict__["_content_hash"] = known
+        return self
 
 
 @dataclass

@@ -226,10 +226,13 @@ def text_hash(posting: Posting, max_tokens: int, max_chunks: int = DEFAULT_MAX_C
 def record_hash(posting: Posting, max_tokens: int, max_chunks: int = DEFAULT_MAX_CHUNKS) -> str:
     """A hash of everything stored for a posting: content, source, chunking and the fact-extraction code.
 
-    It is computed before facts are extracted, so unchanged postings are neither extracted nor embedded.
+    It is computed before facts are extracted, so unchanged postings are neither extracted nor embedded. The
+    content hash covers what text_hash covers (title, company, text), so the text is hashed once here: with the
+    chunking settings text_hash adds, not text_hash itself (this runs for every posting of every rebuild).
     """
-    payload = json.dumps([posting.content_hash, posting.id, posting.source,
-                          text_hash(posting, max_tokens, max_chunks), extraction_fingerprint()])
+    cap = [] if max_chunks == DEFAULT_MAX_CHUNKS else [max_chunks]
+    payload = json.dumps([posting.content_hash, posting.id, posting.source, max_tokens, CHUNKING_VERSION, *cap,
+                          extraction_fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

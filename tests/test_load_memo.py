@@ -253,3 +253,56 @@ def test_a_kept_posting_comes_back_as_a_fresh_posting_with_its_own_columns():
     assert second.columns == {"pay": "£30k"} and posting.columns == {"pay": "£30k"}
     assert (first.title, first.source, second.source) == ("Glaze Chemist", "/data/export.csv#row1",
                                                           "/data/export.csv#row2")
+
+
+def test_a_posting_from_the_memo_carries_the_content_hash_its_fields_give(source, tmp_path):
+    path = tmp_path / "memo.pickle"
+    load_postings([source], memo=LoadMemo.open(path))
+    again = load_postings([source], memo=LoadMemo.open(path))
+    for posting in again.postings:
+        fresh = Posting(**{name: value for name, value in asdict(posting).items() if name != "facts"})
+        assert "_content_hash" in posting.__dict__ and posting.content_hash == fresh.content_hash
+    assert len({p.content_hash for p in again.postings}) == len(again.postings)
+
+
+def test_the_record_hash_follows_everything_stored_and_the_chunking_but_not_the_facts():
+    from dataclasses import replace
+
+    from index.models import Fact
+    from index.rebuild import record_hash
+
+    base = Posting(id="kiln-1", title="Kiln Operator", company="Brackwater", text="Run the kilns at night.",
+                   location="Stoke", url="https://jobs.example/kiln", source="/data/a.csv#row2",
+                   listed_at="2026-11-02", columns={"pay": "£14"})
+    digest = record_hash(base, 200)
+    changed = [replace(base, **{name: value}) for name, value in (
+        ("id", "kiln-2"), ("title", "Kiln Lead"), ("company", "Fenlow"), ("text", "Run the kilns by day."),
+        ("location", "Leeds"), ("url", "https://jobs.example/k"), ("source", "/data/b.csv#row2"),
+        ("listed_at", "2026-11-03"), ("columns", {"pay": "£15"}))]
+    assert all(record_hash(p, 200) != digest for p in changed)
+    assert record_hash(base, 180) != digest and record_hash(base, 200, max_chunks=3) != digest
+    with_facts = replace(base)
+    with_facts.facts.remote = Fact("on-site", "On site only.")
+    assert record_hash(with_facts, 200) == digest == record_hash(replace(base), 200)
+
+
+def test_an_edited_json_lines_record_is_the_only_line_decoded_again_and_a_bad_line_stays_reported(tmp_path):
+    folder = tmp_path / "postings"
+    folder.mkdir()
+    lines = [json.dumps({"id": "w-1", "title": "Mobile Welder", "company": "Ironcleft",
+                         "description": "Weld on client sites."}),
+             "[1, 2]",
+             json.dumps({"id": "w-2", "title": "Pipe Fitter", "company": "Ironcleft",
+                         "description": "Fit steam pipes in a hospital plant room."})]
+    feed = folder / "feed.jsonl"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "memo.pickle"
+    load_postings([folder], memo=LoadMemo.open(path))
+    lines[2] = lines[2].replace("hospital", "school")
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    memo = LoadMemo.open(path)
+    result = load_postings([folder], memo=memo)
+    assert (memo.file_hits, memo.record_hits, memo.misses) == (0, 2, 1)
+    assert loaded_view(result) == loaded_view(load_postings([folder]))
+    assert [(p.row, p.reason) for p in result.problems] == [(2, "not a JSON object (got a list)")]
+    assert {p.id: p.text for p in result.postings}["w-2"].endswith("in a school plant room.")

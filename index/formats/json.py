@@ -11,17 +11,26 @@ from index.formats.errors import Bad, FileError
 _JSON_WRAPPERS = ("jobs", "postings", "results", "data", "items")
 
 def jsonl_rows(text: str) -> Iterator[tuple[int, Mapping[str, Any] | Bad]]:
+    for number, line in jsonl_lines(text):
+        yield number, jsonl_record(line)
+
+
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines of JSON Lines text that hold something, numbered from 1 (a record is a function of its line)."""
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except ValueError as err:
-            column = getattr(err, "colno", None)
-            where = f" at column {column}" if column else ""
-            yield number, Bad(f"malformed JSON{where}: {getattr(err, 'msg', err)}")
-            continue
-        yield number, value if isinstance(value, dict) else Bad(f"not a JSON object (got {_json_kind(value)})")
+        if line.strip():
+            yield number, line
+
+
+def jsonl_record(line: str) -> Mapping[str, Any] | Bad:
+    """One line's record, or why it is not one."""
+    try:
+        value = json.loads(line)
+    except ValueError as err:
+        column = getattr(err, "colno", None)
+        where = f" at column {column}" if column else ""
+        return Bad(f"malformed JSON{where}: {getattr(err, 'msg', err)}")
+    return value if isinstance(value, dict) else Bad(f"not a JSON object (got {_json_kind(value)})")
 
 
 def json_rows(text: str) -> Iterator[tuple[int | None, Mapping[str, Any] | Bad]]:
