@@ -88,7 +88,8 @@ class Extraction:
     """extract_one of each posting, in order: inline, or (worker) in one worker process a few batches ahead.
 
     The worker starts at once, so it extracts while the caller does other work (chunking, embedding,
-    writing). Iterate once; close it (or use it as a context manager) to stop the worker. If the worker
+    writing); when the caller has to wait for it, the caller extracts batches from the end of the queue
+    meanwhile (a 1% rebuild waits on extraction, not on the model). Iterate once; close it (or use it as a context manager) to stop the worker. If the worker
     cannot start or dies, the remaining postings are extracted inline.
     """
 
@@ -123,10 +124,28 @@ class Extraction:
             self._pending.append((batch, self._pool.submit(extract_batch, batch)))
             self._next += len(batch)
 
+    def _help(self) -> bool:
+        """Extract here, as the worker would, the last batch it has not started (cancelled in its queue; never the
+        first, which it is on or about to start); False when there is none. Called while waiting for the worker,
+        so this process's core shares the work instead of idling; the results still come back in order."""
+        for index in range(len(self._pending) - 1, 0, -1):
+            batch, future = self._pending[index]
+            if future.done():
+                continue
+            if not future.cancel():  # started, or next in the worker's queue: so are all before it
+                return False
+            here: Future = Future()
+            here.set_result(extract_batch(batch))
+            self._pending[index] = (batch, here)
+            return True
+        return False
+
     def __iter__(self) -> Iterator[Extracted]:
         done = 0
         try:
             while self._pending:
+                while not self._pending[0][1].done() and self._help():
+                    pass
                 batch, future = self._pending.popleft()
                 results = future.result()
                 self._fill()

@@ -817,3 +817,41 @@ def test_a_failing_writer_thread_with_the_worker_running_keeps_the_previous_inde
         rebuild(settings, CountingEmbedder(), SecondWriteFailingStore(store.client, store.prefix))
     assert snapshot(store) == before
     assert not writer_threads() and not multiprocessing.active_children()
+
+
+def _slow_batch_noting_the_process(postings):
+    """extract_batch, slowed down in a worker process, each result marked with the process that made it."""
+    import time
+
+    from index.prepare import extract_one
+
+    if os.getpid() != _TEST_PROCESS:
+        time.sleep(0.15)
+    return [_noted(extract_one(p)) for p in postings]
+
+
+def _noted(extracted):
+    extracted.detail = str(os.getpid())
+    return extracted
+
+
+_TEST_PROCESS = os.getpid()
+
+
+@needs_fork
+def test_while_the_caller_waits_for_the_worker_it_extracts_queued_batches_and_the_order_holds(monkeypatch):
+    import index.prepare as prepare
+    from index.extract import extract_facts
+    from index.models import Posting
+
+    monkeypatch.setattr(prepare, "extract_batch", _slow_batch_noting_the_process)
+    postings = [Posting(id=f"p{i}", title="Night Baker", company="Crumb & Co",
+                        text=f"Bake bread overnight. Pay is ${18 + i % 5} an hour. {i} years of experience.")
+                for i in range(prepare.BATCH_POSTINGS * 8)]
+    with prepare.Extraction(postings, worker=True) as extraction:
+        got = list(extraction)
+    assert [e.posting_id for e in got] == [p.id for p in postings]
+    assert [e.facts for e in got] == [extract_facts(p) for p in postings]
+    makers = {e.detail for e in got}
+    assert str(os.getpid()) in makers and len(makers) == 2  # both processes extracted
+    assert got[0].detail != str(os.getpid())  # the first batch is the worker's
