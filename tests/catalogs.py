@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from bot.answerer import Answerer
 from bot.catalog import Catalog
@@ -16,3 +16,13 @@ def answerer_over(postings: Sequence[Posting], top_k: int = 5) -> Answerer:
     texts = [p.text for p in postings]
     return Answerer(Catalog(postings, [p.id for p in postings], texts, embedder.embed_documents(texts)), embedder,
                     top_k=top_k)
+
+
+def answer_rows(ask: Callable[[str], Any], questions: Sequence[str]) -> list[tuple]:
+    """What a user sees of each answer (status, text, postings, evidence): equal rows, the same answers."""
+    out = []
+    for question in questions:
+        answer = ask(question)
+        out.append((answer.status, answer.text, [p.id for p in answer.postings],
+                    [(e.posting_id, e.text) for e in answer.evidence]))
+    return out

@@ -21,6 +21,8 @@ from index.models import Posting
 from index.rebuild import rebuild
 from index.store import IndexStore, store_identity
 
+from catalogs import answer_rows
+
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "postings"
 EMBEDDER = HashingEmbedder()
 QUESTIONS = (
@@ -67,12 +69,7 @@ def _engine(store, folder: Path, identity: str = "test-store") -> Engine:
 
 
 def _answers(engine: Engine) -> list[tuple]:
-    out = []
-    for question in QUESTIONS:
-        answer = engine.ask(question)
-        out.append((answer.status, answer.text, [p.id for p in answer.postings],
-                    [(e.posting_id, e.text) for e in answer.evidence]))
-    return out
+    return answer_rows(engine.ask, QUESTIONS)
 
 
 def test_a_second_replica_loads_the_snapshot_instead_of_the_store_and_answers_identically(indexed, tmp_path):

@@ -24,6 +24,8 @@ from index.embedder import HashingEmbedder
 from index.rebuild import rebuild
 from index.store import IndexStore
 
+from catalogs import answer_rows
+
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "postings"
 EMBEDDER = HashingEmbedder()
 IDENTITY = "incremental-test-store"
@@ -176,13 +178,7 @@ def assert_same_catalog(derived: Catalog, whole: Catalog) -> None:
 
 
 def _answers(catalog: Catalog) -> list[tuple]:
-    answerer = Answerer(catalog, EMBEDDER)
-    out = []
-    for question in QUESTIONS:
-        answer = answerer.ask(question)
-        out.append((answer.status, answer.text, [p.id for p in answer.postings],
-                    [(e.posting_id, e.text) for e in answer.evidence]))
-    return out
+    return answer_rows(Answerer(catalog, EMBEDDER).ask, QUESTIONS)
 
 
 # ------------------------------------------------------------------------------------------------ deriving
