@@ -241,32 +241,51 @@ class MentionIndex:
             t = normalise_token(word)
             return one.setdefault(t, t)
 
-        for posting in postings:
-            company_name, title_name = names_for(posting)
-            words = tokenize(company_name)
-            company = [shared(t) for t in words if t not in _LEGAL] or [shared(t) for t in words]
-            title = [shared(t) for t in tokenize(without_gender_mark(title_name)) if t not in _STOP]
-            acronym = "".join(t[0] for t in words if t not in _LEGAL and t[0].isalpha())
-            acronym = one.setdefault(acronym, acronym) if len(acronym) >= 3 else ""
-            # a company that opens with its initials ("MHS - Medical Home Service") is named by them too
-            rest = "".join(t[0] for t in words[1:] if t not in _LEGAL and t[0].isalpha())
-            short = words[0] if len(words) > 1 and len(words[0]) >= 2 and words[0] == rest else ""
-            short_names.append(short if short != acronym else "")
-            company_tokens.append(company)
-            title_tokens.append(title)
-            acronyms.append(acronym)
-            for word in words + tokenize(title_name):
+        def surface(words: list[str]) -> None:
+            for word in words:
                 if word.isalpha() and len(word) >= 4 and word not in _STOP:
                     self._surface.setdefault(word, shared(word))  # "athos" as written, for typos
                 elif "." in word and word.split(".")[0].isalpha() and len(word.split(".")[0]) >= 4:
                     self._surface.setdefault(word.split(".")[0], shared(word))  # "Acme.io" as "acme"
+
+        def splits(tokens: list[str]) -> None:  # "Non Profits" is named by "nonprofits", "Full Stack" by "fullstack"
+            for a, b in zip(tokens, tokens[1:]):
+                if a.isalpha() and b.isalpha() and len(a + b) >= 6:
+                    self.split_words.setdefault(a + b, (a, b))
+
+        # Everything below but the word counts is a function of a company name or a title alone, and companies and
+        # titles repeat across postings (100k postings: 57k companies, 7k titles), so each is read once, where
+        # it first appears (the first split of a joined word wins, as when every posting was read).
+        companies: dict[str, tuple[list[str], str, str]] = {}  # name -> (tokens, acronym, short name)
+        titles: dict[str, list[str]] = {}  # title -> tokens
+        for posting in postings:
+            company_name, title_name = names_for(posting)
+            known = companies.get(company_name)
+            if known is None:
+                words = tokenize(company_name)
+                company = [shared(t) for t in words if t not in _LEGAL] or [shared(t) for t in words]
+                acronym = "".join(t[0] for t in words if t not in _LEGAL and t[0].isalpha())
+                acronym = one.setdefault(acronym, acronym) if len(acronym) >= 3 else ""
+                # a company that opens with its initials ("MHS - Medical Home Service") is named by them too
+                rest = "".join(t[0] for t in words[1:] if t not in _LEGAL and t[0].isalpha())
+                short = words[0] if len(words) > 1 and len(words[0]) >= 2 and words[0] == rest else ""
+                known = companies[company_name] = (company, acronym, short if short != acronym else "")
+                surface(words)
+                splits(company)
+            company, acronym, short = known
+            title = titles.get(title_name)
+            if title is None:
+                title = titles[title_name] = [shared(t) for t in tokenize(without_gender_mark(title_name))
+                                              if t not in _STOP]
+                surface(tokenize(title_name))
+                self.title_pairs.update(zip(title, title[1:]))  # neighbouring title words ("full", "stack")
+                splits(title)
+            short_names.append(short)
+            company_tokens.append(company)
+            title_tokens.append(title)
+            acronyms.append(acronym)
             for token in set(company) | set(title) | ({acronym} if acronym else set()):
                 doc_freq[token] += 1
-            self.title_pairs.update(zip(title, title[1:]))  # neighbouring title words ("full", "stack")
-            for tokens in (company, title):  # "Non Profits" is named by "nonprofits", "Full Stack" by "fullstack"
-                for a, b in zip(tokens, tokens[1:]):
-                    if a.isalpha() and b.isalpha() and len(a + b) >= 6:
-                        self.split_words.setdefault(a + b, (a, b))
         n = max(1, len(postings))
         self._sorted = sorted(doc_freq)  # the vocabulary: every title, company and acronym word
         self.idf = {t: math.log(1 + n / doc_freq[t]) for t in self._sorted}

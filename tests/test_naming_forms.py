@@ -155,3 +155,18 @@ def test_an_unknown_name_in_a_question_about_one_posting_is_never_answered_for_a
 def test_the_posting_whose_title_explains_more_of_the_question_ranks_first(typos):
     answer = typos.ask("is the medix clinicnet full stack job remote?")
     assert answer.postings and answer.postings[0].id == "t5"
+
+
+def test_postings_that_share_a_company_or_a_title_are_each_indexed_by_it():
+    from bot.catalog import MentionIndex
+    from bot.question import normalise_token
+
+    postings = [Posting(id="a", title="Kiln Operator", company="Brackwater Ceramics", text="Fire the kilns."),
+                Posting(id="b", title="Glaze Chemist (m/w/d)", company="Brackwater Ceramics", text="Mix glazes."),
+                Posting(id="c", title="Kiln Operator", company="Fenlow Freight Ltd", text="Load the kilns."),
+                Posting(id="d", title="Glaze Chemist", company="Fenlow Freight Ltd", text="Test glazes.")]
+    mentions = MentionIndex(postings)
+    assert mentions.same_company(0) == [0, 1] and mentions.same_company(3) == [2, 3]
+    assert [mentions.doc_freq[normalise_token(w)] for w in ("brackwater", "fenlow", "kiln", "glaze")] == [2, 2, 2, 2]
+    assert mentions.match(["brackwater", "glaze"])[0].index == 1
+    assert mentions.match(["fenlow", "kiln"])[0].index == 2
