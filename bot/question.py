@@ -11,7 +11,7 @@ from typing import Any, Callable
 import snowballstemmer
 
 from bot.places import Place
-from bot.query.filler import FILLER, strip_filler
+from bot.query.filler import FILLER, strip_filler  # noqa: F401  (FILLER: re-exported, tests read it here)
 from bot.query.grammar import Facet, read_question
 from bot.query.market_words import market_question
 from bot.query.typos import correct_text
