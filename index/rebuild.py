@@ -624,21 +624,24 @@ class _Run:
         last: dict[str, str] = {}  # a posting written last, read back once a writer process is done
         try:
             for group in _groups(to_embed, lambda w: len(w.chunks), group_chunks):
-                group = self._with_facts(group)  # waits for the group's facts (extracted ahead, as a rule)
-                if not group:
-                    continue
+                # embedded first (the text needs no facts), so the model never waits for the extraction of the
+                # group's postings: the first group's facts are being extracted meanwhile
                 texts = [embedding_text(w.posting, c) for w in group for c in w.chunks]
                 vectors = embed_in_order(self.embedder, texts, self.settings.embed_batch_size, self.progress)
+                self.summary.chunks_embedded += len(texts)
+                ready = {id(w) for w in self._with_facts(group)}  # those whose extraction failed are left out
                 records, row = [], 0
                 for w in group:
-                    records.append(PostingRecord(w.posting, w.tag, w.chunks, vectors[row : row + len(w.chunks)],
-                                                 w.text_hash))
+                    if id(w) in ready:
+                        records.append(PostingRecord(w.posting, w.tag, w.chunks,
+                                                     vectors[row : row + len(w.chunks)], w.text_hash))
                     row += len(w.chunks)
+                if not records:
+                    continue
                 writer.put(records)  # raises if an earlier group failed to write
-                self.summary.chunks_embedded += len(texts)
-                self.summary.chunks_total += len(texts)
-                self.live.update((w.posting.id, w.tag) for w in group)  # listed only if every write succeeds
-                last = {group[-1].posting.id: group[-1].tag}
+                self.summary.chunks_total += sum(len(record.chunks) for record in records)
+                self.live.update((r.posting.id, r.tag) for r in records)  # listed only if every write succeeds
+                last = {records[-1].posting.id: records[-1].tag}
             writer.close()
         finally:
             writer.stop()

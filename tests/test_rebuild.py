@@ -855,3 +855,27 @@ def test_while_the_caller_waits_for_the_worker_it_extracts_queued_batches_and_th
     makers = {e.detail for e in got}
     assert str(os.getpid()) in makers and len(makers) == 2  # both processes extracted
     assert got[0].detail != str(os.getpid())  # the first batch is the worker's
+
+
+def test_the_model_embeds_a_group_before_the_rebuild_waits_for_its_facts(settings, store, monkeypatch):
+    import index.rebuild as rebuild_module
+    from index.prepare import Extraction
+
+    events: list[str] = []
+
+    class NotingExtraction(Extraction):
+        def __iter__(self):
+            for extracted in super().__iter__():
+                events.append("facts")
+                yield extracted
+
+    class NotingEmbedder(CountingEmbedder):
+        def embed_documents(self, texts):
+            events.append("embed")
+            return super().embed_documents(texts)
+
+    monkeypatch.setattr(rebuild_module, "Extraction", NotingExtraction)
+    summary = rebuild(settings, NotingEmbedder(), store)
+    assert summary.ok and summary.added == 3
+    assert events.index("embed") < events.index("facts")  # one group: all of it embedded, then its facts taken
+    assert events.count("facts") == 3
