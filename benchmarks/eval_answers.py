@@ -178,7 +178,7 @@ def without_question_texts(results: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--embedder", choices=["model", "hashing"], default="model")
+    parser.add_argument("--embedder", choices=["model", "hashing", "onnx-int8"], default="model")
     parser.add_argument("--sets", default="dev,labeled,filters,filters-ours,wild,wild-ours,heldout,samples")
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/eval.json"))
     parser.add_argument("--show-misses", action="store_true")
