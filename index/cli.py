@@ -43,9 +43,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def real_embedder(settings: Settings) -> Embedder:
-    """all-MiniLM-L6-v2 from the installed package, on the CPU, loaded only once something needs embedding."""
-    from index.embedder import lazy_sentence_transformer
+    """all-MiniLM-L6-v2 from the installed package, on the CPU, loaded only once something needs embedding: with
+    sentence-transformers, or its int8 export in onnxruntime (settings.embed_backend)."""
+    from index.embedder import lazy_int8_embedder, lazy_sentence_transformer
 
+    if settings.embed_backend == "onnx-int8":
+        return lazy_int8_embedder(settings.embed_batch_size, settings.embed_threads)
     # Chunking counts the word pieces of long sentences on purpose; the tokenizer's "longer than 256" warning is noise.
     logging.getLogger("transformers.tokenization_utils_base").setLevel(logging.ERROR)
     return lazy_sentence_transformer(settings.model_path, settings.embed_batch_size, settings.embed_threads)

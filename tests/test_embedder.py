@@ -225,3 +225,72 @@ def test_a_folder_without_safetensors_weights_is_embedded_by_sentence_transforme
     assert "NumPy model cannot load" in caplog.text and "model.safetensors: missing" in caplog.text
     assert type(lazy._inner).__name__ == "SentenceTransformerEmbedder"
     assert np.allclose(vector, NumpyEmbedder().embed_query("site reliability engineer"), atol=1e-5)
+
+
+# --- the int8 ONNX backend (POSTINGS_EMBED_BACKEND=onnx-int8)
+
+INT8_TEXTS = ["Senior backend engineer — Go and Postgres, remote within the EU, €70k–€85k.",
+              "Kiln operator for the night shift. Pay is £14.20 an hour.",
+              "Pflegefachkraft (m/w/d) in Teilzeit, Bremen",
+              "ok"]
+
+
+def test_the_int8_backend_embeds_close_to_the_model_under_its_own_name():
+    from index.embedder import INT8_NAME, OnnxInt8Embedder
+
+    int8, fp32 = OnnxInt8Embedder(batch_size=2), NumpyEmbedder()
+    vectors = int8.embed_documents(INT8_TEXTS)
+    assert vectors.shape == (4, DIM) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.all(np.sum(vectors * fp32.embed_documents(INT8_TEXTS), axis=1) > 0.995)  # measured: 0.9985 or more
+    assert INT8_NAME != MODEL_NAME and int8.name == INT8_NAME  # another model's vectors: never in one index
+    # padding to a batch's longest text does not move a short text's vector
+    np.testing.assert_allclose(int8.embed_query("ok"), vectors[3], atol=1e-5)
+
+
+def test_the_int8_backend_is_chosen_for_the_rebuild_and_for_questions_and_loads_on_first_use(tmp_path):
+    from bot.engine import build_engine
+    from config import load_settings
+    from index.cli import real_embedder
+    from index.embedder import INT8_NAME
+
+    settings = load_settings(source_dirs=[tmp_path], chroma_path=tmp_path / "chroma", embed_backend="onnx-int8",
+                             snapshots=False)
+    rebuild_embedder = real_embedder(settings)
+    assert isinstance(rebuild_embedder, LazyEmbedder) and not rebuild_embedder.loaded
+    assert (rebuild_embedder.name, rebuild_embedder.dim, rebuild_embedder.max_tokens) == (INT8_NAME, DIM, 256)
+    engine = build_engine(settings)
+    assert engine.embedder.name == INT8_NAME and not engine.embedder.loaded
+    assert real_embedder(load_settings(source_dirs=[tmp_path])).name == MODEL_NAME
+
+
+def test_the_int8_backend_with_another_model_folder_is_an_invalid_setting(tmp_path):
+    from config import load_settings
+    from config.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="POSTINGS_EMBED_BACKEND: .*unset POSTINGS_MODEL_PATH"):
+        load_settings(source_dirs=[tmp_path], model_path=tmp_path, embed_backend="onnx-int8")
+
+
+def test_a_bot_whose_questions_use_another_model_than_the_index_says_so_once(tmp_path, caplog):
+    import logging
+
+    from bot.engine import build_engine
+    from config import load_settings
+    from index.embedder import INT8_NAME
+    from index.rebuild import rebuild
+    from index.store import IndexStore
+
+    (tmp_path / "postings").mkdir()
+    (tmp_path / "postings" / "baker.txt").write_text("Title: Night Baker\nCompany: Crumb & Co\n\nBake bread overnight.")
+    settings = load_settings(source_dirs=[tmp_path / "postings"], chroma_path=tmp_path / "chroma", snapshots=False)
+    store = IndexStore.open(settings)
+    try:
+        assert rebuild(settings, HashingEmbedder(), store).ok  # an index of another model ("hashing")
+    finally:
+        store.close()
+    with caplog.at_level(logging.WARNING, logger="bot.engine"):
+        engine = build_engine(settings.model_copy(update={"embed_backend": "onnx-int8"}))
+        engine.reload()  # the same generation again: no second warning
+    warnings = [r.getMessage() for r in caplog.records if "questions are embedded by" in r.getMessage()]
+    assert len(warnings) == 1 and INT8_NAME in warnings[0] and "POSTINGS_EMBED_BACKEND" in warnings[0]
