@@ -31,7 +31,7 @@ def make_embedder(kind: str):
         from index.embedder import SentenceTransformerEmbedder
         return SentenceTransformerEmbedder()
     if kind == "onnx-int8":  # the int8 export, measured as an option (benchmarks/onnx_int8.py)
-        from onnx_int8 import OnnxInt8Embedder
+        from index.embedder import OnnxInt8Embedder
         return OnnxInt8Embedder()
     from index.embedder import HashingEmbedder
     return HashingEmbedder()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from index.embedder import OnnxInt8Embedder  # noqa: E402,F401  (harness.make_embedder reads it here)
+from index.embedder import OnnxInt8Embedder  # noqa: E402
 
 def timed(embed, texts: list[str]) -> tuple[np.ndarray, float, float]:
     """Vectors in input order, wall and CPU seconds, embedded as the rebuild does (longest first)."""

@@ -675,8 +675,8 @@ class Catalog:
         # each chunk's keyword tokens: kept by the snapshot, so that the next generation's catalog reuses them
         self.keywords: TokenLists | None = keywords
         self._bm25 = keyword_index(keywords)
-        self._bm25_vocab = self._bm25.vocab_dict if self._bm25 is not None else {}  # the words of the postings'
-        # text (read by membership)
+        # the words of the postings' text (read by membership)
+        self._bm25_vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
         # the postings and chunk texts as columns, not as Python objects (bot/columns.py): read when used
         self.postings: Sequence[Posting] = columns if columns is not None else PostingColumn.of(postings)
         self.by_id: Mapping[str, int] = IdIndex(self.postings.column("id"))

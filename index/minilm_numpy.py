@@ -228,6 +228,12 @@ def _load_weights(folder: Path) -> tuple[dict[str, np.ndarray], Path]:
         raise ModelFolderError(f"{path}: cannot read it ({err})") from err
 
 
+def model_tokenizer(folder: Path) -> tuple[Any, Pipeline]:
+    """The folder's tokenizer as the model runs it (see _tokenizer) and its pipeline, without reading the weights."""
+    pipeline = read_pipeline(folder)
+    return _tokenizer(folder, pipeline.max_seq_length), pipeline
+
+
 def _tokenizer(folder: Path, max_length: int) -> Any:
     from tokenizers import Tokenizer
 

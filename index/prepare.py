@@ -89,8 +89,9 @@ class Extraction:
 
     The worker starts at once, so it extracts while the caller does other work (chunking, embedding,
     writing); when the caller has to wait for it, the caller extracts batches from the end of the queue
-    meanwhile (a 1% rebuild waits on extraction, not on the model). Iterate once; close it (or use it as a context manager) to stop the worker. If the worker
-    cannot start or dies, the remaining postings are extracted inline.
+    meanwhile (a 1% rebuild waits on extraction, not on the model). Iterate once; close it (or use it as a
+    context manager) to stop the worker. If the worker cannot start or dies, the remaining postings are
+    extracted inline.
     """
 
     def __init__(self, postings: Sequence[Posting], extract: Extract = extract_facts, worker: bool = False):

@@ -215,11 +215,15 @@ def extraction_fingerprint() -> str:
 DEFAULT_MAX_CHUNKS = Settings.model_fields["max_chunks_per_posting"].default
 
 
+def _chunking(max_tokens: int, max_chunks: int) -> list:
+    """How postings are chunked, as the hashes below take it (the default cap on chunks is left out)."""
+    return [max_tokens, CHUNKING_VERSION, *([] if max_chunks == DEFAULT_MAX_CHUNKS else [max_chunks])]
+
+
 def text_hash(posting: Posting, max_tokens: int, max_chunks: int = DEFAULT_MAX_CHUNKS) -> str:
     """A hash of what is embedded for a posting: its title, company and text, and how they are chunked
     (another cap on chunks than the default re-embeds, so that cuts follow it)."""
-    cap = [] if max_chunks == DEFAULT_MAX_CHUNKS else [max_chunks]
-    payload = json.dumps([posting.title, posting.company, posting.text, max_tokens, CHUNKING_VERSION, *cap])
+    payload = json.dumps([posting.title, posting.company, posting.text, *_chunking(max_tokens, max_chunks)])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -230,8 +234,7 @@ def record_hash(posting: Posting, max_tokens: int, max_chunks: int = DEFAULT_MAX
     content hash covers what text_hash covers (title, company, text), so the text is hashed once here: with the
     chunking settings text_hash adds, not text_hash itself (this runs for every posting of every rebuild).
     """
-    cap = [] if max_chunks == DEFAULT_MAX_CHUNKS else [max_chunks]
-    payload = json.dumps([posting.content_hash, posting.id, posting.source, max_tokens, CHUNKING_VERSION, *cap,
+    payload = json.dumps([posting.content_hash, posting.id, posting.source, *_chunking(max_tokens, max_chunks),
                           extraction_fingerprint()])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
